@@ -1,0 +1,101 @@
+import type { UpdateMessage } from './messages.js';
+import type { NodeName } from './types.js';
+
+interface Item {
+  readonly message: UpdateMessage;
+  readonly bytes: number;
+  readonly priority: boolean;
+  transmits: number;
+  tier: Set<Item>;
+}
+
+/** Messages never smaller than this; a packet with less room left is full. */
+const MIN_UPDATE_BYTES = 8;
+
+/**
+ * The transmit-limited piggyback queue (SWIM §4.1; memberlist TransmitLimitedQueue).
+ * One update per member name: a newer one supersedes the queued one. Priority updates (our
+ * own leave and refutations) go first, then the least-sent, so fresh news spreads fastest.
+ * Each update is sent until it has gone out `limit` times.
+ */
+export class BroadcastQueue {
+  private readonly byName = new Map<NodeName, Item>();
+  private readonly priorityTier = new Set<Item>();
+  private readonly tiers: Set<Item>[] = [];
+
+  get size(): number {
+    return this.byName.size;
+  }
+
+  has(name: NodeName): boolean {
+    return this.byName.has(name);
+  }
+
+  enqueue(message: UpdateMessage, bytes: number, priority = false): void {
+    this.remove(message.name);
+    const tier = priority ? this.priorityTier : this.tier(0);
+    const item: Item = { message, bytes, priority, transmits: 0, tier };
+    tier.add(item);
+    this.byName.set(message.name, item);
+  }
+
+  remove(name: NodeName): void {
+    const item = this.byName.get(name);
+    if (item === undefined) return;
+    item.tier.delete(item);
+    this.byName.delete(name);
+  }
+
+  /**
+   * Picks updates that fit in `budgetBytes`, counts one transmission for each and drops those
+   * that reached `limit` transmissions. Updates about the `recipient` itself are skipped: they
+   * would spend a transmission on the one member that needs them least.
+   */
+  take(budgetBytes: number, limit: number, recipient?: NodeName): UpdateMessage[] {
+    if (this.byName.size === 0 || budgetBytes < MIN_UPDATE_BYTES) return [];
+    const picked: Item[] = [];
+    let room = budgetBytes;
+    const consider = (tier: Set<Item>): boolean => {
+      for (const item of tier) {
+        if (item.bytes <= room && item.message.name !== recipient) {
+          picked.push(item);
+          room -= item.bytes;
+          if (room < MIN_UPDATE_BYTES) return false;
+        }
+      }
+      return true;
+    };
+    if (consider(this.priorityTier)) {
+      for (const tier of this.tiers) {
+        if (tier !== undefined && tier.size > 0 && !consider(tier)) break;
+      }
+    }
+    const messages: UpdateMessage[] = [];
+    for (const item of picked) {
+      messages.push(item.message);
+      item.transmits++;
+      if (item.transmits >= limit) {
+        this.remove(item.message.name);
+      } else if (!item.priority) {
+        item.tier.delete(item);
+        item.tier = this.tier(item.transmits);
+        item.tier.add(item);
+      }
+    }
+    return messages;
+  }
+
+  private tier(transmits: number): Set<Item> {
+    let tier = this.tiers[transmits];
+    if (tier === undefined) {
+      tier = new Set();
+      this.tiers[transmits] = tier;
+    }
+    return tier;
+  }
+}
+
+/** How many times each update is sent: retransmitMult × ceil(log10(n + 1)) (SWIM λ log n). */
+export function retransmitLimit(retransmitMult: number, clusterSize: number): number {
+  return retransmitMult * Math.max(1, Math.ceil(Math.log10(clusterSize + 1)));
+}

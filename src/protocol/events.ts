@@ -1,0 +1,39 @@
+import type { Address, Incarnation, MemberStatus, NodeName, Tags } from './types.js';
+
+/** A copy of a member's row at the moment of an event. */
+export interface MemberSnapshot {
+  readonly name: NodeName;
+  readonly addr: Address;
+  readonly incarnation: Incarnation;
+  readonly status: MemberStatus;
+  readonly tags: Tags;
+  readonly sinceMs: number;
+  readonly statusFrom: NodeName;
+}
+
+/** What the core tells its shell. The shell logs them, the simulator measures them. */
+export type NodeEvent =
+  /** A member appeared (previous null), changed status, or changed address or tags. */
+  | {
+      readonly type: 'member-changed';
+      readonly member: MemberSnapshot;
+      readonly previous: MemberStatus | null;
+    }
+  /** A failed or left member was forgotten after reapTimeout. */
+  | { readonly type: 'member-reaped'; readonly name: NodeName }
+  /** Someone claims a live member's name from another address; the claim was ignored. */
+  | { readonly type: 'address-conflict'; readonly name: NodeName; readonly held: Address; readonly claimed: Address }
+  /** We heard an accusation about ourselves and answered with a higher incarnation. */
+  | {
+      readonly type: 'refuted';
+      readonly accusation: 'suspect' | 'failed' | 'left' | 'alive';
+      readonly incarnation: Incarnation;
+    }
+  /** A missed probe did not become a suspicion because our own event loop had just stalled. */
+  | { readonly type: 'suspicion-gated'; readonly target: NodeName }
+  /** A join attempt ended: how many of its seeds answered. */
+  | { readonly type: 'join-finished'; readonly attempt: number; readonly joined: number; readonly seeds: number }
+  /** Our leave has been sent the full number of times (spread) or the wait timed out. */
+  | { readonly type: 'leave-finished'; readonly spread: boolean };
+
+export type NodeEventType = NodeEvent['type'];

@@ -1,0 +1,13 @@
+export { GossipNode } from './node.js';
+export type { NodeDeps, NodeIdentity } from './node.js';
+export type { MemberSnapshot, NodeEvent, NodeEventType } from './events.js';
+export type * from './messages.js';
+export { MESSAGE_TYPES } from './messages.js';
+export { PROFILES, PROFILE_NAMES } from './options.js';
+export type { ProfileName, ProtocolOptions } from './options.js';
+export { seededRandom } from './random.js';
+export type { Random } from './random.js';
+export { suspicionBounds, suspicionTimeoutMs } from './suspicion.js';
+export { retransmitLimit } from './broadcast-queue.js';
+export { overrides } from './member.js';
+export * from './types.js';

@@ -1,0 +1,39 @@
+import type { Address, Incarnation, MemberStatus, NodeName, Tags } from './types.js';
+
+/** One row of the membership table. */
+export interface Member {
+  readonly name: NodeName;
+  addr: Address;
+  incarnation: Incarnation;
+  status: MemberStatus;
+  tags: Tags;
+  /** When this node saw the status change (core time, ms). */
+  sinceMs: number;
+  /** Who caused the last change: the suspecter, the one that declared it failed, or the member itself. */
+  statusFrom: NodeName;
+}
+
+/**
+ * Rank of a status at equal incarnation (SWIM §4.2, refined): left > failed > suspect > alive.
+ * `left` outranks `failed` so that a member whose leave raced a failure shows as having left.
+ */
+const STATUS_RANK: Readonly<Record<MemberStatus, number>> = { alive: 0, suspect: 1, failed: 2, left: 3 };
+
+/**
+ * Whether an update (status, incarnation) about a member overrides what we hold.
+ * Higher incarnation wins; at equal incarnation the stronger status wins. An `alive` never
+ * overrides at equal incarnation: only the member itself can clear a suspicion, by refuting
+ * with a higher number.
+ */
+export function overrides(
+  incoming: { readonly status: MemberStatus; readonly incarnation: Incarnation },
+  held: { readonly status: MemberStatus; readonly incarnation: Incarnation },
+): boolean {
+  if (incoming.incarnation !== held.incarnation) return incoming.incarnation > held.incarnation;
+  return STATUS_RANK[incoming.status] > STATUS_RANK[held.status];
+}
+
+/** Members that take part in the protocol: probed, counted in n, chosen for gossip. */
+export function isActive(status: MemberStatus): boolean {
+  return status === 'alive' || status === 'suspect';
+}

@@ -1,0 +1,98 @@
+import { isActive, type Member } from './member.js';
+import type { Incarnation, MemberStatus, NodeName } from './types.js';
+
+const STATUS_CODE: Readonly<Record<MemberStatus, number>> = { alive: 0, suspect: 1, failed: 2, left: 3 };
+
+/** FNV-1a over a member's name, incarnation and status: one term of the table digest. */
+function entryHash(name: NodeName, incarnation: Incarnation, status: MemberStatus): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) {
+    h ^= name.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= incarnation & 0xffff;
+  h = Math.imul(h, 0x01000193);
+  h ^= incarnation >>> 16;
+  h = Math.imul(h, 0x01000193);
+  h ^= STATUS_CODE[status];
+  h = Math.imul(h, 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * The member table. Keeps an array beside the map so random choices are O(1), counts per
+ * status so n is O(1), and an order-independent digest (sum of entry hashes) updated on every
+ * change, so anti-entropy can compare tables without walking them.
+ */
+export class Membership {
+  private readonly byName = new Map<NodeName, Member>();
+  private readonly list: Member[] = [];
+  private readonly position = new Map<NodeName, number>();
+  private readonly counts: Record<MemberStatus, number> = { alive: 0, suspect: 0, failed: 0, left: 0 };
+  private digestSum = 0;
+
+  get(name: NodeName): Member | undefined {
+    return this.byName.get(name);
+  }
+
+  /** All members, self included, in no particular order. Do not mutate. */
+  all(): readonly Member[] {
+    return this.list;
+  }
+
+  get size(): number {
+    return this.list.length;
+  }
+
+  /** Members that take part: alive and suspect, self included (the n of the formulas). */
+  get activeCount(): number {
+    return this.counts.alive + this.counts.suspect;
+  }
+
+  count(status: MemberStatus): number {
+    return this.counts[status];
+  }
+
+  get digest(): number {
+    return this.digestSum >>> 0;
+  }
+
+  add(member: Member): void {
+    if (this.byName.has(member.name)) throw new Error(`member ${member.name} already present`);
+    this.byName.set(member.name, member);
+    this.position.set(member.name, this.list.length);
+    this.list.push(member);
+    this.counts[member.status]++;
+    this.digestSum = (this.digestSum + entryHash(member.name, member.incarnation, member.status)) >>> 0;
+  }
+
+  /** Changes status and incarnation through here so counts and digest stay right. */
+  setState(member: Member, status: MemberStatus, incarnation: Incarnation): void {
+    this.digestSum = (this.digestSum - entryHash(member.name, member.incarnation, member.status)) >>> 0;
+    this.counts[member.status]--;
+    member.status = status;
+    member.incarnation = incarnation;
+    this.counts[status]++;
+    this.digestSum = (this.digestSum + entryHash(member.name, incarnation, status)) >>> 0;
+  }
+
+  remove(name: NodeName): void {
+    const member = this.byName.get(name);
+    const index = this.position.get(name);
+    if (member === undefined || index === undefined) return;
+    const last = this.list.pop() as Member;
+    if (last !== member) {
+      this.list[index] = last;
+      this.position.set(last.name, index);
+    }
+    this.byName.delete(name);
+    this.position.delete(name);
+    this.counts[member.status]--;
+    this.digestSum = (this.digestSum - entryHash(member.name, member.incarnation, member.status)) >>> 0;
+  }
+
+  isActive(name: NodeName): boolean {
+    const member = this.byName.get(name);
+    return member !== undefined && isActive(member.status);
+  }
+}

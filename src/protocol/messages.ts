@@ -1,0 +1,116 @@
+import type { Address, Incarnation, MemberStatus, NodeName, Tags } from './types.js';
+
+/**
+ * Every message gossipd sends. One UDP datagram carries one or more of them (a compound
+ * packet): a probe or a sync message first, then piggybacked membership updates.
+ */
+
+/** Heartbeat probe (SWIM §3). `target` is the name the sender believes lives at this address. */
+export interface Ping {
+  readonly type: 'ping';
+  readonly seq: number;
+  readonly target: NodeName;
+}
+
+/** Answer to a ping, sent back to the packet's source. */
+export interface Ack {
+  readonly type: 'ack';
+  readonly seq: number;
+}
+
+/** A relay's "the target stayed silent" answer to a ping-req (Lifeguard §IV-A). */
+export interface Nack {
+  readonly type: 'nack';
+  readonly seq: number;
+}
+
+/** Ask the receiver to probe `target` on the sender's behalf and relay the ack (SWIM §3.1). */
+export interface PingReq {
+  readonly type: 'ping-req';
+  readonly seq: number;
+  readonly target: NodeName;
+  readonly targetAddr: Address;
+  /** Whether the requester wants a nack when the target stays silent. */
+  readonly wantNack: boolean;
+}
+
+/** A member is alive at this incarnation, address and tags. */
+export interface Alive {
+  readonly type: 'alive';
+  readonly name: NodeName;
+  readonly incarnation: Incarnation;
+  readonly addr: Address;
+  readonly tags: Tags;
+}
+
+/** `from` missed `name`'s heartbeat directly and indirectly. */
+export interface Suspect {
+  readonly type: 'suspect';
+  readonly name: NodeName;
+  readonly incarnation: Incarnation;
+  readonly from: NodeName;
+}
+
+/** `from` declared `name` failed after its suspicion timed out. */
+export interface Failed {
+  readonly type: 'failed';
+  readonly name: NodeName;
+  readonly incarnation: Incarnation;
+  readonly from: NodeName;
+}
+
+/** `name` left the cluster gracefully. */
+export interface Left {
+  readonly type: 'left';
+  readonly name: NodeName;
+  readonly incarnation: Incarnation;
+}
+
+/**
+ * Anti-entropy opener: a digest of the sender's member table. The receiver answers with its
+ * full table only when the digest differs (or when `join` is set).
+ */
+export interface Sync {
+  readonly type: 'sync';
+  readonly digest: number;
+  readonly members: number;
+  readonly join: boolean;
+}
+
+/** One member's entry in a full-state transfer. */
+export interface MemberState {
+  readonly name: NodeName;
+  readonly addr: Address;
+  readonly incarnation: Incarnation;
+  readonly status: MemberStatus;
+  readonly tags: Tags;
+}
+
+/**
+ * One packet-sized chunk of a full member table. `echo` asks the receiver to send its own
+ * table back (set on the first chunk of an answer to a `sync`).
+ */
+export interface State {
+  readonly type: 'state';
+  readonly echo: boolean;
+  readonly members: readonly MemberState[];
+}
+
+export type ProbeMessage = Ping | Ack | Nack | PingReq;
+export type UpdateMessage = Alive | Suspect | Failed | Left;
+export type SyncMessage = Sync | State;
+export type Message = ProbeMessage | UpdateMessage | SyncMessage;
+export type MessageType = Message['type'];
+
+export const MESSAGE_TYPES = [
+  'ping',
+  'ack',
+  'nack',
+  'ping-req',
+  'alive',
+  'suspect',
+  'failed',
+  'left',
+  'sync',
+  'state',
+] as const satisfies readonly MessageType[];

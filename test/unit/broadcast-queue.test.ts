@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { BroadcastQueue, retransmitLimit } from '../../src/protocol/broadcast-queue.js';
+import type { UpdateMessage } from '../../src/protocol/messages.js';
+
+const alive = (name: string, incarnation = 1): UpdateMessage => ({
+  type: 'alive',
+  name,
+  incarnation,
+  addr: { host: '127.0.0.1', port: 7946 },
+  tags: {},
+});
+
+describe('transmit-limited broadcast queue', () => {
+  it('retransmit limit is retransmitMult × ceil(log10(n + 1))', () => {
+    expect(retransmitLimit(4, 1)).toBe(4);
+    expect(retransmitLimit(4, 9)).toBe(4);
+    expect(retransmitLimit(4, 10)).toBe(8);
+    expect(retransmitLimit(4, 100)).toBe(12);
+    expect(retransmitLimit(4, 1000)).toBe(16);
+    expect(retransmitLimit(2, 5)).toBe(2);
+  });
+
+  it('sends each update exactly `limit` times, then drops it', () => {
+    const queue = new BroadcastQueue();
+    queue.enqueue(alive('a'), 20);
+    const sent = [1, 2, 3, 4, 5].map(() => queue.take(1000, 3).length);
+    expect(sent).toEqual([1, 1, 1, 0, 0]);
+    expect(queue.size).toBe(0);
+  });
+
+  it('sends the least-sent first', () => {
+    const queue = new BroadcastQueue();
+    queue.enqueue(alive('old'), 20);
+    queue.take(1000, 10);
+    queue.take(1000, 10);
+    queue.enqueue(alive('new'), 20);
+    expect(queue.take(25, 10).map((m) => m.name)).toEqual(['new']);
+  });
+
+  it('puts priority updates (leave, refutation) first', () => {
+    const queue = new BroadcastQueue();
+    queue.enqueue(alive('x'), 20);
+    queue.enqueue({ type: 'left', name: 'me', incarnation: 3 }, 20, true);
+    expect(queue.take(25, 10).map((m) => m.name)).toEqual(['me']);
+  });
+
+  it('a newer update about a member supersedes the queued one', () => {
+    const queue = new BroadcastQueue();
+    queue.enqueue(alive('a', 1), 20);
+    queue.enqueue({ type: 'suspect', name: 'a', incarnation: 1, from: 'b' }, 20);
+    expect(queue.size).toBe(1);
+    expect(queue.take(1000, 10)).toEqual([{ type: 'suspect', name: 'a', incarnation: 1, from: 'b' }]);
+  });
+
+  it('never exceeds the byte budget and skips what does not fit', () => {
+    const queue = new BroadcastQueue();
+    queue.enqueue(alive('big'), 900);
+    queue.enqueue(alive('small'), 50);
+    const taken = queue.take(100, 10);
+    expect(taken.map((m) => m.name)).toEqual(['small']);
+    expect(queue.take(5, 10)).toEqual([]);
+  });
+});
