@@ -1,0 +1,28 @@
+/**
+ * gossipd's codec: typed messages <-> UDP datagrams. Pure: no node:* imports, no clock, no
+ * randomness.
+ *
+ * Wire format (version 1). A datagram is a 5-byte header and one msgpack array of messages:
+ *   byte 0      protocol version (PROTOCOL_VERSION)
+ *   bytes 1..4  cluster tag: FNV-1a 32 of the UTF-8 cluster name, big-endian
+ *   bytes 5..   [message, ...]   1..255 message tuples, nothing after the array
+ * Message tuples (statusCode: 0 alive, 1 suspect, 2 failed, 3 left; tags: map string->string):
+ *   ping      [0, seq, target]
+ *   ack       [1, seq]
+ *   nack      [2, seq]
+ *   ping-req  [3, seq, target, host, port, wantNack]
+ *   alive     [4, name, incarnation, host, port, tags]
+ *   suspect   [5, name, incarnation, from]
+ *   failed    [6, name, incarnation, from]
+ *   left      [7, name, incarnation]
+ *   sync      [8, digest, members, join]
+ *   state     [9, echo, [[name, host, port, incarnation, statusCode, tags], ...]]
+ * A packet's size is exactly packetOverheadBytes(n) + Σ messageSize(m) ≤ PACKET_OVERHEAD_BYTES + Σ.
+ */
+export { createCodec, DROP_REASONS } from './codec.js';
+export type { Codec, CodecOptions, DecodeResult, DropReason } from './codec.js';
+export { clusterTag, HEADER_BYTES, PROTOCOL_VERSION } from './header.js';
+export { LIMITS } from './limits.js';
+export { messageSize, packetOverheadBytes, PACKET_OVERHEAD_BYTES, tagsEncodedBytes } from './sizes.js';
+export { validateHost, validateName, validatePort, validateTags } from './fields.js';
+export { validateMessage } from './validate.js';

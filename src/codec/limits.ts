@@ -1,0 +1,47 @@
+import { HEADER_BYTES } from './header.js';
+
+/**
+ * Every bound the codec enforces, in one place. Anything from the network is checked against
+ * these before it becomes a typed message; the config module uses the same numbers (through
+ * `validateTags`, `validateName`, `validateHost`) so a local value can never produce a packet
+ * that peers would drop.
+ */
+export const LIMITS = {
+  /**
+   * Largest datagram accepted, in bytes. A jumbo-frame payload: well above what any gossipd
+   * sends (maxPacketSize defaults to 1400), so a peer with a bigger maxPacketSize still gets
+   * through, while bigger datagrams are dropped (`too-large`) before a single byte is parsed.
+   */
+  maxDatagramBytes: 9216,
+  /** Smallest datagram: the header plus a one-byte msgpack array header (`too-short`). */
+  minDatagramBytes: HEADER_BYTES + 1,
+  /** Messages in one compound packet. Keeps the outer array header at ≤ 3 bytes (array16). */
+  maxMessagesPerPacket: 255,
+  /** Member entries in one `state` message; a full table is split across several packets. */
+  maxStateMembersPerPacket: 255,
+  /** Member names (`name`, `target`, `from`): UTF-8 bytes, at least 1. No control characters. */
+  maxNameBytes: 128,
+  /** Host of an address, in characters: the longest DNS name. Printable ASCII only. */
+  maxHostChars: 253,
+  /** UDP ports: 0 is "any port" for bind(), never an address someone can be reached at. */
+  minPort: 1,
+  maxPort: 65535,
+  /** seq, incarnation, digest and member count are unsigned 32-bit on the wire. */
+  maxUint32: 0xffff_ffff,
+  /** Keys in one member's tags. */
+  maxTagCount: 64,
+  /** One tag key, UTF-8 bytes, at least 1. No control characters. */
+  maxTagKeyBytes: 128,
+  /** One tag value, UTF-8 bytes (may be empty). The total below is usually what binds first. */
+  maxTagValueBytes: 512,
+  /**
+   * The whole tags map as encoded (map header + every key and value with their headers), so
+   * that one `alive` (at most 395 bytes besides its tags) always fits a 1400-byte packet.
+   */
+  maxTagsBytes: 512,
+  /**
+   * Containers nested in a packet: message array › message › state members › member › tags.
+   * Anything deeper cannot be a valid packet and is refused before msgpackr would recurse.
+   */
+  maxNestingDepth: 5,
+} as const;

@@ -1,0 +1,119 @@
+import type { MemberState, Message } from '../protocol/messages.js';
+import type { Tags } from '../protocol/types.js';
+import { HEADER_BYTES } from './header.js';
+import { utf8Length } from './text.js';
+
+/**
+ * Exact msgpack sizes, computed without encoding. msgpackr always picks the smallest header
+ * for a string, an unsigned integer, an array or a map, and a msgpack array is just its header
+ * followed by its elements, so a packet is exactly
+ *   HEADER_BYTES + arrayHeaderBytes(count) + Σ messageSize(message).
+ * The protocol relies on this to fill packets up to maxPacketBytes without trial encodes.
+ */
+
+/** The 5-byte header plus the worst-case array header (array16) for ≤ 255 messages. */
+export const PACKET_OVERHEAD_BYTES = HEADER_BYTES + 3;
+
+/** Exact overhead of a packet of `count` messages (fixarray below 16 messages). */
+export function packetOverheadBytes(count: number): number {
+  return HEADER_BYTES + arrayHeaderBytes(count);
+}
+
+export function arrayHeaderBytes(count: number): number {
+  return count < 0x10 ? 1 : count < 0x10000 ? 3 : 5;
+}
+
+/** msgpack maps use the same header widths as arrays (fixmap / map16 / map32). */
+export const mapHeaderBytes = arrayHeaderBytes;
+
+/** Size of a non-negative integer; anything outside u32 is encoded as a float64 (9 bytes). */
+export function uintBytes(value: number): number {
+  if (value >>> 0 !== value) return 9;
+  return value < 0x80 ? 1 : value < 0x100 ? 2 : value < 0x10000 ? 3 : 5;
+}
+
+/** Size of a string whose UTF-8 encoding is `byteLength` bytes (fixstr / str8 / str16 / str32). */
+export function strBytesFromLength(byteLength: number): number {
+  const header = byteLength < 0x20 ? 1 : byteLength < 0x100 ? 2 : byteLength < 0x10000 ? 3 : 5;
+  return header + byteLength;
+}
+
+export function strBytes(text: string): number {
+  return strBytesFromLength(utf8Length(text));
+}
+
+/** Encoded size of a tags map, header included: what LIMITS.maxTagsBytes bounds. */
+export function tagsEncodedBytes(tags: Tags): number {
+  const keys = Object.keys(tags);
+  let bytes = mapHeaderBytes(keys.length);
+  for (const key of keys) {
+    bytes += strBytes(key) + strBytes(tags[key] ?? '');
+  }
+  return bytes;
+}
+
+const BOOL_BYTES = 1;
+/** Type codes are 0..9: one positive-fixint byte. */
+const TYPE_CODE_BYTES = 1;
+/** Every tuple has at most 6 elements: a one-byte fixarray header. */
+const TUPLE_HEADER_BYTES = 1;
+const TUPLE_PREFIX_BYTES = TUPLE_HEADER_BYTES + TYPE_CODE_BYTES;
+
+function memberStateBytes(member: MemberState): number {
+  return (
+    TUPLE_HEADER_BYTES +
+    strBytes(member.name) +
+    strBytes(member.addr.host) +
+    uintBytes(member.addr.port) +
+    uintBytes(member.incarnation) +
+    1 + // status code 0..3
+    tagsEncodedBytes(member.tags)
+  );
+}
+
+/** Exact encoded size of one message tuple inside a packet. */
+export function messageSize(message: Message): number {
+  switch (message.type) {
+    case 'ping':
+      return TUPLE_PREFIX_BYTES + uintBytes(message.seq) + strBytes(message.target);
+    case 'ack':
+    case 'nack':
+      return TUPLE_PREFIX_BYTES + uintBytes(message.seq);
+    case 'ping-req':
+      return (
+        TUPLE_PREFIX_BYTES +
+        uintBytes(message.seq) +
+        strBytes(message.target) +
+        strBytes(message.targetAddr.host) +
+        uintBytes(message.targetAddr.port) +
+        BOOL_BYTES
+      );
+    case 'alive':
+      return (
+        TUPLE_PREFIX_BYTES +
+        strBytes(message.name) +
+        uintBytes(message.incarnation) +
+        strBytes(message.addr.host) +
+        uintBytes(message.addr.port) +
+        tagsEncodedBytes(message.tags)
+      );
+    case 'suspect':
+    case 'failed':
+      return TUPLE_PREFIX_BYTES + strBytes(message.name) + uintBytes(message.incarnation) + strBytes(message.from);
+    case 'left':
+      return TUPLE_PREFIX_BYTES + strBytes(message.name) + uintBytes(message.incarnation);
+    case 'sync':
+      return TUPLE_PREFIX_BYTES + uintBytes(message.digest) + uintBytes(message.members) + BOOL_BYTES;
+    case 'state': {
+      let bytes = TUPLE_PREFIX_BYTES + BOOL_BYTES + arrayHeaderBytes(message.members.length);
+      for (const member of message.members) bytes += memberStateBytes(member);
+      return bytes;
+    }
+    default:
+      return unreachable(message);
+  }
+}
+
+function unreachable(value: never): never {
+  throw new TypeError(`unknown message ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,129 @@
+import type { MemberState, Message, MessageType } from '../protocol/messages.js';
+import type { MemberStatus, Tags } from '../protocol/types.js';
+
+/**
+ * Messages travel as positional msgpack arrays (tuples) led by a small type code: no field
+ * names on the wire, so a ping to a 10-character name is 14–18 bytes, not 40.
+ */
+
+export const TYPE_CODES = {
+  ping: 0,
+  ack: 1,
+  nack: 2,
+  'ping-req': 3,
+  alive: 4,
+  suspect: 5,
+  failed: 6,
+  left: 7,
+  sync: 8,
+  state: 9,
+} as const satisfies Record<MessageType, number>;
+
+/** Inverse of TYPE_CODES: index = code. */
+export const TYPE_BY_CODE = [
+  'ping',
+  'ack',
+  'nack',
+  'ping-req',
+  'alive',
+  'suspect',
+  'failed',
+  'left',
+  'sync',
+  'state',
+] as const satisfies readonly MessageType[];
+
+/** Elements per tuple, type code included. */
+export const TUPLE_LENGTHS = {
+  ping: 3,
+  ack: 2,
+  nack: 2,
+  'ping-req': 6,
+  alive: 6,
+  suspect: 4,
+  failed: 4,
+  left: 3,
+  sync: 4,
+  state: 3,
+} as const satisfies Record<MessageType, number>;
+
+/** Elements of one member entry in a `state` tuple. */
+export const MEMBER_TUPLE_LENGTH = 6;
+
+export const STATUS_CODES = {
+  alive: 0,
+  suspect: 1,
+  failed: 2,
+  left: 3,
+} as const satisfies Record<MemberStatus, number>;
+
+/** Inverse of STATUS_CODES: index = code. */
+export const STATUS_BY_CODE = ['alive', 'suspect', 'failed', 'left'] as const satisfies readonly MemberStatus[];
+
+/**
+ * Tags go to msgpackr as a Map, never as the object itself: for an object msgpackr consults
+ * `constructor` and `toJSON`, which are ordinary tag keys here ({"toJSON": "x"} from a peer
+ * would otherwise make our own encode throw when we gossip it on).
+ */
+function tagsMap(tags: Tags): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const key of Object.keys(tags)) map.set(key, tags[key] ?? '');
+  return map;
+}
+
+function memberTuple(member: MemberState): unknown[] {
+  return [
+    member.name,
+    member.addr.host,
+    member.addr.port,
+    member.incarnation,
+    STATUS_CODES[member.status],
+    tagsMap(member.tags),
+  ];
+}
+
+/** The wire tuple of a message (see the wire format in index.ts). */
+export function toTuple(message: Message): unknown[] {
+  switch (message.type) {
+    case 'ping':
+      return [TYPE_CODES.ping, message.seq, message.target];
+    case 'ack':
+      return [TYPE_CODES.ack, message.seq];
+    case 'nack':
+      return [TYPE_CODES.nack, message.seq];
+    case 'ping-req':
+      return [
+        TYPE_CODES['ping-req'],
+        message.seq,
+        message.target,
+        message.targetAddr.host,
+        message.targetAddr.port,
+        message.wantNack,
+      ];
+    case 'alive':
+      return [
+        TYPE_CODES.alive,
+        message.name,
+        message.incarnation,
+        message.addr.host,
+        message.addr.port,
+        tagsMap(message.tags),
+      ];
+    case 'suspect':
+      return [TYPE_CODES.suspect, message.name, message.incarnation, message.from];
+    case 'failed':
+      return [TYPE_CODES.failed, message.name, message.incarnation, message.from];
+    case 'left':
+      return [TYPE_CODES.left, message.name, message.incarnation];
+    case 'sync':
+      return [TYPE_CODES.sync, message.digest, message.members, message.join];
+    case 'state':
+      return [TYPE_CODES.state, message.echo, message.members.map(memberTuple)];
+    default:
+      return unreachable(message);
+  }
+}
+
+function unreachable(value: never): never {
+  throw new TypeError(`unknown message ${JSON.stringify(value)}`);
+}

@@ -1,0 +1,313 @@
+import type {
+  Ack,
+  Alive,
+  Failed,
+  Left,
+  MemberState,
+  Message,
+  MessageType,
+  Nack,
+  Ping,
+  PingReq,
+  State,
+  Suspect,
+  Sync,
+} from '../protocol/messages.js';
+import type { Address, Tags } from '../protocol/types.js';
+import {
+  booleanProblem,
+  describe,
+  hostProblem,
+  isHost,
+  isName,
+  isPort,
+  isUint32,
+  nameProblem,
+  portProblem,
+  tagCountProblem,
+  tagEntryBytes,
+  tagsSizeProblem,
+  typeName,
+  uint32Problem,
+  validateTags,
+} from './fields.js';
+import { LIMITS } from './limits.js';
+import { mapHeaderBytes } from './sizes.js';
+import { MEMBER_TUPLE_LENGTH, STATUS_BY_CODE, TUPLE_LENGTHS, TYPE_BY_CODE } from './tuples.js';
+
+/**
+ * Untrusted tuple -> typed message. Every field is checked (type, range, length) and the
+ * message is rebuilt from checked values only, so nothing msgpackr produced leaks through.
+ * Returns the message, or a detail string naming the message, the field and the problem.
+ */
+export function parseMessage(raw: unknown, index: number): Message | string {
+  if (!Array.isArray(raw)) return `message ${index} must be an array, got ${typeName(raw)}`;
+  const tuple: readonly unknown[] = raw;
+  const code = tuple[0];
+  const type = typeof code === 'number' ? TYPE_BY_CODE[code] : undefined;
+  if (type === undefined) return `message ${index}: unknown type code ${describe(code)}`;
+  const expected = TUPLE_LENGTHS[type];
+  if (tuple.length !== expected) {
+    return `message ${index} (${type}): expected ${expected} elements, got ${tuple.length}`;
+  }
+  const parsed = parseTuple(type, tuple);
+  return typeof parsed === 'string' ? `message ${index} (${type}): ${parsed}` : parsed;
+}
+
+function parseTuple(type: MessageType, tuple: readonly unknown[]): Message | string {
+  switch (type) {
+    case 'ping':
+      return parsePing(tuple);
+    case 'ack':
+    case 'nack':
+      return parseSeqOnly(type, tuple);
+    case 'ping-req':
+      return parsePingReq(tuple);
+    case 'alive':
+      return parseAlive(tuple);
+    case 'suspect':
+    case 'failed':
+      return parseAccusation(type, tuple);
+    case 'left':
+      return parseLeft(tuple);
+    case 'sync':
+      return parseSync(tuple);
+    case 'state':
+      return parseState(tuple);
+  }
+}
+
+function parsePing(tuple: readonly unknown[]): Ping | string {
+  const seq = tuple[1];
+  const target = tuple[2];
+  if (!isUint32(seq)) return uint32Problem('seq', seq);
+  if (!isName(target)) return nameProblem('target', target);
+  return { type: 'ping', seq, target };
+}
+
+function parseSeqOnly(type: 'ack' | 'nack', tuple: readonly unknown[]): Ack | Nack | string {
+  const seq = tuple[1];
+  if (!isUint32(seq)) return uint32Problem('seq', seq);
+  return type === 'ack' ? { type: 'ack', seq } : { type: 'nack', seq };
+}
+
+function parseAddress(host: unknown, port: unknown): Address | string {
+  if (!isHost(host)) return hostProblem('host', host);
+  if (!isPort(port)) return portProblem('port', port);
+  return { host, port };
+}
+
+function parsePingReq(tuple: readonly unknown[]): PingReq | string {
+  const seq = tuple[1];
+  const target = tuple[2];
+  const host = tuple[3];
+  const port = tuple[4];
+  const wantNack = tuple[5];
+  if (!isUint32(seq)) return uint32Problem('seq', seq);
+  if (!isName(target)) return nameProblem('target', target);
+  const targetAddr = parseAddress(host, port);
+  if (typeof targetAddr === 'string') return targetAddr;
+  if (typeof wantNack !== 'boolean') return booleanProblem('wantNack', wantNack);
+  return { type: 'ping-req', seq, target, targetAddr, wantNack };
+}
+
+function parseAlive(tuple: readonly unknown[]): Alive | string {
+  const name = tuple[1];
+  const incarnation = tuple[2];
+  const host = tuple[3];
+  const port = tuple[4];
+  const rawTags = tuple[5];
+  if (!isName(name)) return nameProblem('name', name);
+  if (!isUint32(incarnation)) return uint32Problem('incarnation', incarnation);
+  const addr = parseAddress(host, port);
+  if (typeof addr === 'string') return addr;
+  const tags = parseTags(rawTags);
+  if (typeof tags === 'string') return tags;
+  return { type: 'alive', name, incarnation, addr, tags };
+}
+
+function parseAccusation(type: 'suspect' | 'failed', tuple: readonly unknown[]): Suspect | Failed | string {
+  const name = tuple[1];
+  const incarnation = tuple[2];
+  const from = tuple[3];
+  if (!isName(name)) return nameProblem('name', name);
+  if (!isUint32(incarnation)) return uint32Problem('incarnation', incarnation);
+  if (!isName(from)) return nameProblem('from', from);
+  return type === 'suspect'
+    ? { type: 'suspect', name, incarnation, from }
+    : { type: 'failed', name, incarnation, from };
+}
+
+function parseLeft(tuple: readonly unknown[]): Left | string {
+  const name = tuple[1];
+  const incarnation = tuple[2];
+  if (!isName(name)) return nameProblem('name', name);
+  if (!isUint32(incarnation)) return uint32Problem('incarnation', incarnation);
+  return { type: 'left', name, incarnation };
+}
+
+function parseSync(tuple: readonly unknown[]): Sync | string {
+  const digest = tuple[1];
+  const members = tuple[2];
+  const join = tuple[3];
+  if (!isUint32(digest)) return uint32Problem('digest', digest);
+  if (!isUint32(members)) return uint32Problem('members', members);
+  if (typeof join !== 'boolean') return booleanProblem('join', join);
+  return { type: 'sync', digest, members, join };
+}
+
+function parseState(tuple: readonly unknown[]): State | string {
+  const echo = tuple[1];
+  const rawMembers = tuple[2];
+  if (typeof echo !== 'boolean') return booleanProblem('echo', echo);
+  if (!Array.isArray(rawMembers)) return `members must be an array, got ${typeName(rawMembers)}`;
+  const list: readonly unknown[] = rawMembers;
+  if (list.length > LIMITS.maxStateMembersPerPacket) {
+    return `${list.length} members (max ${LIMITS.maxStateMembersPerPacket})`;
+  }
+  const members: MemberState[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const member = parseMember(list[i]);
+    if (typeof member === 'string') return `member ${i}: ${member}`;
+    members.push(member);
+  }
+  return { type: 'state', echo, members };
+}
+
+function parseMember(raw: unknown): MemberState | string {
+  if (!Array.isArray(raw)) return `must be an array, got ${typeName(raw)}`;
+  const tuple: readonly unknown[] = raw;
+  if (tuple.length !== MEMBER_TUPLE_LENGTH) {
+    return `expected ${MEMBER_TUPLE_LENGTH} elements, got ${tuple.length}`;
+  }
+  const name = tuple[0];
+  const host = tuple[1];
+  const port = tuple[2];
+  const incarnation = tuple[3];
+  const statusCode = tuple[4];
+  const rawTags = tuple[5];
+  if (!isName(name)) return nameProblem('name', name);
+  const addr = parseAddress(host, port);
+  if (typeof addr === 'string') return addr;
+  if (!isUint32(incarnation)) return uint32Problem('incarnation', incarnation);
+  const status = typeof statusCode === 'number' ? STATUS_BY_CODE[statusCode] : undefined;
+  if (status === undefined) return `unknown status code ${describe(statusCode)}`;
+  const tags = parseTags(rawTags);
+  if (typeof tags === 'string') return tags;
+  return { name, addr, incarnation, status, tags };
+}
+
+/**
+ * A fresh plain object holding only checked entries. `__proto__` is defined, not assigned: an
+ * assignment would run the prototype setter instead of creating an own property.
+ */
+function parseTags(raw: unknown): Tags | string {
+  if (!(raw instanceof Map)) return `tags must be a map, got ${typeName(raw)}`;
+  const map: ReadonlyMap<unknown, unknown> = raw;
+  const countProblem = tagCountProblem(map.size);
+  if (countProblem !== null) return countProblem;
+  const tags: Record<string, string> = {};
+  let bytes = mapHeaderBytes(map.size);
+  for (const [key, value] of map) {
+    if (typeof key !== 'string') return `tag key must be a string, got ${describe(key)}`;
+    if (typeof value !== 'string') return `tag ${describe(key)} value must be a string, got ${describe(value)}`;
+    const entry = tagEntryBytes(key, value);
+    if (typeof entry === 'string') return entry;
+    bytes += entry;
+    if (key === '__proto__') {
+      Object.defineProperty(tags, key, { value, enumerable: true, writable: true, configurable: true });
+    } else {
+      tags[key] = value;
+    }
+  }
+  return tagsSizeProblem(bytes) ?? tags;
+}
+
+/**
+ * Why one of our own messages cannot be sent, or null. The same rules as decoding: a message
+ * that passes here is never dropped by a peer, and one that fails would make every compound
+ * packet that carries it (pings and acks included) be dropped whole.
+ */
+export function validateMessage(message: Message): string | null {
+  switch (message.type) {
+    case 'ping':
+      return checkUint32('seq', message.seq) ?? checkName('target', message.target);
+    case 'ack':
+    case 'nack':
+      return checkUint32('seq', message.seq);
+    case 'ping-req':
+      return (
+        checkUint32('seq', message.seq) ??
+        checkName('target', message.target) ??
+        checkAddress(message.targetAddr) ??
+        checkBoolean('wantNack', message.wantNack)
+      );
+    case 'alive':
+      return (
+        checkName('name', message.name) ??
+        checkUint32('incarnation', message.incarnation) ??
+        checkAddress(message.addr) ??
+        validateTags(message.tags)
+      );
+    case 'suspect':
+    case 'failed':
+      return (
+        checkName('name', message.name) ??
+        checkUint32('incarnation', message.incarnation) ??
+        checkName('from', message.from)
+      );
+    case 'left':
+      return checkName('name', message.name) ?? checkUint32('incarnation', message.incarnation);
+    case 'sync':
+      return (
+        checkUint32('digest', message.digest) ??
+        checkUint32('members', message.members) ??
+        checkBoolean('join', message.join)
+      );
+    case 'state':
+      return checkState(message);
+    default:
+      return `unknown message type ${describe((message as { readonly type: unknown }).type)}`;
+  }
+}
+
+function checkState(message: State): string | null {
+  const problem = checkBoolean('echo', message.echo);
+  if (problem !== null) return problem;
+  if (message.members.length > LIMITS.maxStateMembersPerPacket) {
+    return `${message.members.length} members (max ${LIMITS.maxStateMembersPerPacket})`;
+  }
+  for (let i = 0; i < message.members.length; i++) {
+    const member = message.members[i];
+    const memberProblem = member === undefined ? 'missing' : checkMember(member);
+    if (memberProblem !== null) return `member ${i}: ${memberProblem}`;
+  }
+  return null;
+}
+
+function checkMember(member: MemberState): string | null {
+  return (
+    checkName('name', member.name) ??
+    checkAddress(member.addr) ??
+    checkUint32('incarnation', member.incarnation) ??
+    (STATUS_BY_CODE.includes(member.status) ? null : `unknown status ${describe(member.status)}`) ??
+    validateTags(member.tags)
+  );
+}
+
+function checkUint32(field: string, value: number): string | null {
+  return isUint32(value) ? null : uint32Problem(field, value);
+}
+
+function checkName(field: string, value: string): string | null {
+  return isName(value) ? null : nameProblem(field, value);
+}
+
+function checkBoolean(field: string, value: boolean): string | null {
+  return typeof value === 'boolean' ? null : booleanProblem(field, value);
+}
+
+function checkAddress(addr: Address): string | null {
+  if (!isHost(addr.host)) return hostProblem('host', addr.host);
+  return isPort(addr.port) ? null : portProblem('port', addr.port);
+}
