@@ -1,0 +1,323 @@
+import { createCodec, messageSize, PACKET_OVERHEAD_BYTES, type Codec } from '../codec/index.js';
+import type { NodeEvent } from '../protocol/events.js';
+import type { Message } from '../protocol/messages.js';
+import { GossipNode } from '../protocol/node.js';
+import type { ProtocolOptions } from '../protocol/options.js';
+import { seededRandom, type Random } from '../protocol/random.js';
+import { addressKey, type Address, type MemberStatus, type NodeName, type Tags } from '../protocol/types.js';
+import { EventQueue } from './event-queue.js';
+
+export interface SimulationOptions {
+  readonly seed: number;
+  readonly protocol: ProtocolOptions;
+  readonly cluster?: string;
+  /** Probability that any one datagram is lost. Default 0. */
+  readonly lossRate?: number;
+  /** One-way latency range in ms, uniform. Default [1, 5]. */
+  readonly latencyMs?: readonly [number, number];
+  /** Virtual wall clock at time 0, in seconds: where starting incarnations come from. */
+  readonly startWallSeconds?: number;
+}
+
+/** Whether a datagram from one member may reach another (partitions). */
+export type LinkFilter = (from: NodeName, to: NodeName) => boolean;
+
+export type SimEventListener = (observer: NodeName, event: NodeEvent, nowMs: number) => void;
+
+interface Delivery {
+  readonly bytes: Uint8Array;
+  readonly from: Address;
+  readonly fromName: NodeName;
+}
+
+interface SimMember {
+  readonly name: NodeName;
+  readonly addr: Address;
+  core: GossipNode;
+  crashed: boolean;
+  pausedUntilMs: number;
+  wakeToken: number;
+  wakeAtMs: number;
+  readonly inbox: Delivery[];
+  tags: Tags;
+  packetsSent: number;
+  bytesSent: number;
+}
+
+type SimEvent =
+  | { readonly kind: 'wake'; readonly member: SimMember; readonly token: number }
+  | { readonly kind: 'deliver'; readonly to: SimMember; readonly delivery: Delivery }
+  | { readonly kind: 'resume'; readonly member: SimMember }
+  | { readonly kind: 'call'; readonly fn: () => void };
+
+/** IPv4 header (20) + UDP header (8): what a datagram costs on the wire beyond its payload. */
+export const UDP_IP_OVERHEAD_BYTES = 28;
+
+/**
+ * A deterministic cluster: real protocol cores and the real codec on a virtual clock and a
+ * simulated network with loss, latency, partitions, crashes, pauses and restarts. The same
+ * seed always gives the same run.
+ */
+export class Simulation {
+  nowMs = 0;
+  /** Datagrams the codec rejected (must stay 0: every simulated sender is honest). */
+  decodeFailures = 0;
+
+  private readonly agenda = new EventQueue<SimEvent>();
+  private readonly byName = new Map<NodeName, SimMember>();
+  private readonly byAddress = new Map<string, SimMember>();
+  private readonly networkRandom: Random;
+  private readonly codec: Codec;
+  private readonly listeners: SimEventListener[] = [];
+  private linkFilter: LinkFilter | undefined;
+  private memberCounter = 0;
+
+  constructor(private readonly options: SimulationOptions) {
+    this.networkRandom = seededRandom(mix(options.seed, 0x5eed));
+    this.codec = createCodec({ cluster: options.cluster ?? 'sim' });
+  }
+
+  onEvent(listener: SimEventListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Adds a member, starts it, and joins it through `seeds` (names of existing members). */
+  addMember(name: NodeName, seeds: readonly NodeName[] = [], tags: Tags = {}): void {
+    if (this.byName.has(name)) throw new Error(`member ${name} exists`);
+    const index = ++this.memberCounter;
+    const addr: Address = { host: `10.${(index >> 16) & 255}.${(index >> 8) & 255}.${index & 255}`, port: 7946 };
+    const member: SimMember = {
+      name,
+      addr,
+      core: undefined as unknown as GossipNode,
+      crashed: false,
+      pausedUntilMs: -Infinity,
+      wakeToken: 0,
+      wakeAtMs: Infinity,
+      inbox: [],
+      tags,
+      packetsSent: 0,
+      bytesSent: 0,
+    };
+    this.byName.set(name, member);
+    this.byAddress.set(addressKey(addr), member);
+    this.boot(member, seeds);
+  }
+
+  /** Stops a member abruptly: it sends nothing more and everything sent to it is lost. */
+  crash(name: NodeName): void {
+    this.get(name).crashed = true;
+  }
+
+  /** Freezes a member: nothing sent, packets queue up, timers fire late when it resumes. */
+  pause(name: NodeName, durationMs: number): void {
+    const member = this.get(name);
+    member.pausedUntilMs = this.nowMs + durationMs;
+    this.agenda.push(member.pausedUntilMs, { kind: 'resume', member });
+  }
+
+  /** Starts a crashed member again under the same name and address, with a new incarnation. */
+  restart(name: NodeName, seeds: readonly NodeName[]): void {
+    const member = this.get(name);
+    member.crashed = false;
+    member.pausedUntilMs = -Infinity;
+    member.inbox.length = 0;
+    this.boot(member, seeds);
+  }
+
+  /** Gracefully leaves. */
+  leave(name: NodeName): void {
+    const member = this.get(name);
+    member.core.leave(this.nowMs);
+    this.reschedule(member);
+  }
+
+  setLinkFilter(filter: LinkFilter | undefined): void {
+    this.linkFilter = filter;
+  }
+
+  /** Runs `fn` at virtual time `atMs`. */
+  at(atMs: number, fn: () => void): void {
+    this.agenda.push(atMs, { kind: 'call', fn });
+  }
+
+  runFor(durationMs: number): void {
+    this.runUntilTime(this.nowMs + durationMs);
+  }
+
+  /** Runs until `done()` holds (checked every `checkEveryMs`) or `maxMs` pass; returns whether it held. */
+  runUntil(done: () => boolean, maxMs: number, checkEveryMs = 50): boolean {
+    const limit = this.nowMs + maxMs;
+    while (this.nowMs < limit) {
+      if (done()) return true;
+      this.runUntilTime(Math.min(limit, this.nowMs + checkEveryMs));
+    }
+    return done();
+  }
+
+  /** How `observer` sees `subject`, or undefined if it does not know it. */
+  statusOf(observer: NodeName, subject: NodeName): MemberStatus | undefined {
+    return this.get(observer).core.member(subject)?.status;
+  }
+
+  core(name: NodeName): GossipNode {
+    return this.get(name).core;
+  }
+
+  memberNames(): NodeName[] {
+    return [...this.byName.keys()];
+  }
+
+  isRunning(name: NodeName): boolean {
+    const member = this.get(name);
+    return !member.crashed;
+  }
+
+  traffic(name: NodeName): { readonly packetsSent: number; readonly bytesSent: number } {
+    const member = this.get(name);
+    return { packetsSent: member.packetsSent, bytesSent: member.bytesSent };
+  }
+
+  private runUntilTime(untilMs: number): void {
+    for (;;) {
+      if (this.agenda.peekTime() > untilMs) break;
+      const next = this.agenda.pop();
+      if (next === undefined) break;
+      this.nowMs = Math.max(this.nowMs, next.atMs);
+      this.handle(next.event);
+    }
+    this.nowMs = Math.max(this.nowMs, untilMs);
+  }
+
+  private handle(event: SimEvent): void {
+    switch (event.kind) {
+      case 'wake': {
+        const member = event.member;
+        if (member.crashed || event.token !== member.wakeToken || this.isPaused(member)) return;
+        member.wakeAtMs = Infinity;
+        member.core.tick(this.nowMs);
+        this.reschedule(member);
+        return;
+      }
+      case 'deliver': {
+        const member = event.to;
+        if (member.crashed) return;
+        if (this.isPaused(member)) {
+          member.inbox.push(event.delivery);
+          return;
+        }
+        this.deliver(member, event.delivery);
+        this.reschedule(member);
+        return;
+      }
+      case 'resume': {
+        const member = event.member;
+        if (member.crashed || this.nowMs < member.pausedUntilMs) return;
+        // As in Node.js: overdue timers run first, then the packets that queued up are read.
+        member.wakeAtMs = Infinity;
+        member.core.tick(this.nowMs);
+        for (const delivery of member.inbox.splice(0)) this.deliver(member, delivery);
+        this.reschedule(member);
+        return;
+      }
+      case 'call':
+        event.fn();
+        return;
+      default:
+        assertNever(event);
+    }
+  }
+
+  private deliver(member: SimMember, delivery: Delivery): void {
+    const decoded = this.codec.decode(delivery.bytes);
+    if (!decoded.ok) {
+      this.decodeFailures++;
+      return;
+    }
+    member.core.receive(decoded.messages, delivery.from, this.nowMs);
+  }
+
+  private boot(member: SimMember, seeds: readonly NodeName[]): void {
+    const wallSeconds = (this.options.startWallSeconds ?? 1_700_000_000) + Math.floor(this.nowMs / 1000);
+    const random = seededRandom(mix(this.options.seed, hashName(member.name) ^ wallSeconds));
+    const core = new GossipNode(
+      this.options.protocol,
+      { name: member.name, addr: member.addr, tags: member.tags, incarnation: wallSeconds },
+      {
+        random,
+        messageSize,
+        packetOverheadBytes: PACKET_OVERHEAD_BYTES,
+        send: (to, messages) => this.send(member, core, to, messages),
+        onEvent: (event) => {
+          for (const listener of this.listeners) listener(member.name, event, this.nowMs);
+        },
+      },
+    );
+    member.core = core;
+    core.start(this.nowMs);
+    if (seeds.length > 0) core.join(seeds.map((seed) => this.get(seed).addr), this.nowMs, true);
+    member.wakeToken++;
+    member.wakeAtMs = Infinity;
+    this.reschedule(member);
+  }
+
+  private send(from: SimMember, sender: GossipNode, to: Address, messages: readonly Message[]): void {
+    // A core replaced by a restart may still be unwinding; its packets are not sent.
+    if (from.crashed || from.core !== sender) return;
+    const bytes = this.codec.encode(messages);
+    from.packetsSent++;
+    from.bytesSent += bytes.length + UDP_IP_OVERHEAD_BYTES;
+    const target = this.byAddress.get(addressKey(to));
+    if (target === undefined) return;
+    if (this.linkFilter !== undefined && !this.linkFilter(from.name, target.name)) return;
+    const lossRate = this.options.lossRate ?? 0;
+    if (lossRate > 0 && this.networkRandom.next() < lossRate) return;
+    const [minMs, maxMs] = this.options.latencyMs ?? [1, 5];
+    const latencyMs = minMs + this.networkRandom.next() * (maxMs - minMs);
+    this.agenda.push(this.nowMs + latencyMs, {
+      kind: 'deliver',
+      to: target,
+      delivery: { bytes, from: from.addr, fromName: from.name },
+    });
+  }
+
+  private reschedule(member: SimMember): void {
+    if (member.crashed) return;
+    const deadline = member.core.nextDeadlineMs();
+    if (deadline >= member.wakeAtMs || deadline === Infinity) return;
+    member.wakeAtMs = deadline;
+    const token = ++member.wakeToken;
+    this.agenda.push(Math.max(deadline, this.nowMs), { kind: 'wake', member, token });
+  }
+
+  private isPaused(member: SimMember): boolean {
+    return this.nowMs < member.pausedUntilMs;
+  }
+
+  private get(name: NodeName): SimMember {
+    const member = this.byName.get(name);
+    if (member === undefined) throw new Error(`no simulated member named ${name}`);
+    return member;
+  }
+}
+
+/** splitmix32-style mixing, so each member's random stream is independent but seed-derived. */
+function mix(a: number, b: number): number {
+  let h = (a ^ Math.imul(b, 0x9e3779b1)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+function hashName(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) {
+    h ^= name.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unhandled simulator event: ${JSON.stringify(value)}`);
+}
