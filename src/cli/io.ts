@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import type { DestinationStream } from 'pino';
+import { createAgent, type Agent, type AgentDeps } from '../agent/agent.js';
+import type { AgentConfig } from '../config.js';
+
+export type ShutdownSignal = 'SIGTERM' | 'SIGINT';
+
+/** Where signals come from; the process in production, a fake in tests. */
+export interface SignalSource {
+  on(signal: ShutdownSignal, listener: (signal: ShutdownSignal) => void): void;
+  off(signal: ShutdownSignal, listener: (signal: ShutdownSignal) => void): void;
+}
+
+/**
+ * Everything the CLI touches outside itself. main() runs in-process in tests, so nothing
+ * here may be reached through a global.
+ */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly readFile: (path: string) => string;
+  readonly hostname: () => string;
+  readonly fetch: typeof fetch;
+  readonly createAgent: (config: AgentConfig, deps: AgentDeps) => Agent;
+  readonly signals: SignalSource;
+  /** Where the agent's pino JSON lines go; default stdout. */
+  readonly logStream?: DestinationStream;
+}
+
+export function processIo(): CliIo {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    env: process.env,
+    readFile: (path) => readFileSync(path, 'utf8'),
+    hostname,
+    fetch: (input, init) => fetch(input, init),
+    createAgent,
+    signals: {
+      on: (signal, listener) => process.on(signal, listener),
+      off: (signal, listener) => process.off(signal, listener),
+    },
+  };
+}

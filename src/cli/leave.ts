@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, printErrors, type CommandContext } from './context.js';
+import { callAgent, resolveEndpoint } from './http-client.js';
+import type { CliIo } from './io.js';
+
+// A graceful leave waits (bounded) for the news to spread before the agent answers.
+const TIMEOUT_MS = 30_000;
+
+export function registerLeave(program: Command, context: CommandContext): void {
+  program
+    .command('leave')
+    .description('ask the local agent to leave the cluster gracefully and stop')
+    .option('--http <host:port>', 'agent HTTP endpoint (default: GOSSIPD_HTTP, else 127.0.0.1:7947)')
+    .action(async (_options: unknown, command: Command) => {
+      context.finish(await runLeave(command.opts(), context.io));
+    });
+}
+
+export async function runLeave(options: Readonly<Record<string, unknown>>, io: CliIo): Promise<number> {
+  const endpoint = resolveEndpoint(options['http'], io);
+  if (!endpoint.ok) {
+    printErrors(io, [endpoint.error]);
+    return EXIT_USAGE;
+  }
+  const reply = await callAgent(io, endpoint.baseUrl, { method: 'POST', path: '/v1/leave', timeoutMs: TIMEOUT_MS });
+  if (!reply.ok) {
+    printErrors(io, [reply.message]);
+    return EXIT_FAILURE;
+  }
+  io.stdout(`the agent at ${endpoint.baseUrl} is leaving the cluster\n`);
+  return EXIT_OK;
+}

@@ -1,0 +1,28 @@
+import { LIMITS } from '../codec/limits.js';
+import type { AgentConfig, LogLevel } from '../config.js';
+import type { ProtocolOptions } from '../protocol/options.js';
+
+export const DEFAULT_BIND_HOST = '0.0.0.0';
+export const DEFAULT_HTTP_HOST = '127.0.0.1';
+
+/** Everything but the timing (from the profile) and the name (the host name). */
+export const AGENT_DEFAULTS: Omit<AgentConfig, keyof ProtocolOptions | 'name'> = {
+  bind: { host: DEFAULT_BIND_HOST, port: 7946 },
+  advertise: null,
+  join: [],
+  http: { host: DEFAULT_HTTP_HOST, port: 7947 },
+  tags: {},
+  cluster: 'default',
+  profile: 'lan',
+  logLevel: 'info',
+};
+
+export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Member names travel in every message; the codec's limit, so a name we accept is never dropped. */
+export const MAX_NAME_BYTES = LIMITS.maxNameBytes;
+/** The cluster name is in every packet header, so it is kept short. */
+export const MAX_CLUSTER_BYTES = 64;
+export const MIN_PACKET_BYTES = 576;
+/** Peers drop datagrams above the codec's limit, so we never send bigger ones. */
+export const MAX_PACKET_BYTES = LIMITS.maxDatagramBytes;
