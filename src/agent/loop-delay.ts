@@ -1,0 +1,27 @@
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+
+/**
+ * Reports the worst event-loop delay seen in each period, so the core can tell that its own
+ * process stalled (GC, CPU starvation) and not blame peers for the acks it failed to read.
+ */
+export class LoopDelayMonitor {
+  private readonly histogram: IntervalHistogram;
+  private readonly interval: NodeJS.Timeout;
+
+  constructor(periodMs: number, report: (maxDelayMs: number) => void) {
+    this.histogram = monitorEventLoopDelay({ resolution: 20 });
+    this.histogram.enable();
+    this.interval = setInterval(() => {
+      // The histogram is in nanoseconds and includes the sampling resolution itself.
+      const maxDelayMs = this.histogram.max / 1e6 - 20;
+      this.histogram.reset();
+      if (maxDelayMs > 0) report(maxDelayMs);
+    }, periodMs);
+    this.interval.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.interval);
+    this.histogram.disable();
+  }
+}

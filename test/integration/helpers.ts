@@ -1,0 +1,56 @@
+import { createAgent, type Agent } from '../../src/agent/index.js';
+import type { AgentConfig } from '../../src/config.js';
+import { PROFILES } from '../../src/protocol/options.js';
+import type { MemberStatus } from '../../src/protocol/types.js';
+
+/** The fast timing the issue asks for: local profile, 200 ms probes, 100 ms timeout, 50 ms gossip. */
+export function fastConfig(name: string, overrides: Partial<AgentConfig> = {}): AgentConfig {
+  return {
+    ...PROFILES.local,
+    probeIntervalMs: 200,
+    probeTimeoutMs: 100,
+    gossipIntervalMs: 50,
+    suspicionMult: 4,
+    name,
+    bind: { host: '127.0.0.1', port: 0 },
+    advertise: null,
+    join: [],
+    http: { host: '127.0.0.1', port: 0 },
+    tags: {},
+    cluster: 'integration',
+    profile: 'local',
+    logLevel: 'silent',
+    ...overrides,
+  };
+}
+
+/** Starts `count` agents on 127.0.0.1; each joins through the first. */
+export async function startCluster(count: number, overrides: Partial<AgentConfig> = {}): Promise<Agent[]> {
+  const first = createAgent(fastConfig('a0', overrides), { http: false });
+  await first.start();
+  const agents = [first];
+  for (let i = 1; i < count; i++) {
+    const agent = createAgent(fastConfig(`a${i}`, { ...overrides, join: [first.boundAddresses.udp] }), { http: false });
+    await agent.start();
+    agents.push(agent);
+  }
+  return agents;
+}
+
+/** Polls `condition` every 20 ms until it holds or `timeoutMs` passes. */
+export async function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return condition();
+}
+
+export function sees(observer: Agent, subject: string, status: MemberStatus): boolean {
+  return observer.member(subject)?.status === status;
+}
+
+export function allAlive(agents: readonly Agent[]): boolean {
+  return agents.every((observer) => agents.every((subject) => sees(observer, subject.name, 'alive')));
+}
