@@ -1,0 +1,25 @@
+// The public API for embedding gossipd in a Node.js program.
+export { createAgent } from './agent/index.js';
+export type { Agent, AgentApi, AgentDeps, ConfigSummary, HealthView, MemberView, SelfView } from './agent/index.js';
+export { resolveConfig, configSummary } from './config.js';
+export type { AgentConfig, ConfigResult, ConfigSources, LogLevel } from './config.js';
+export { GossipNode, PROFILES, PROFILE_NAMES, seededRandom } from './protocol/index.js';
+export type {
+  Address,
+  Incarnation,
+  MemberSnapshot,
+  MemberStatus,
+  Message,
+  NodeDeps,
+  NodeEvent,
+  NodeIdentity,
+  NodeName,
+  ProfileName,
+  ProtocolOptions,
+  Random,
+  Tags,
+} from './protocol/index.js';
+export { createCodec, messageSize, PACKET_OVERHEAD_BYTES } from './codec/index.js';
+export type { Codec, DecodeResult, DropReason } from './codec/index.js';
+export { Simulation } from './sim/simulation.js';
+export type { SimulationOptions } from './sim/simulation.js';
