@@ -27,6 +27,11 @@ export interface AgentDeps {
   readonly monitorLoopDelay?: boolean;
   /** Whether to serve the HTTP endpoint. Default true. */
   readonly http?: boolean;
+  /**
+   * Fault injection for benchmarks and tests: the fraction (0..1) of datagrams dropped, each
+   * way, as if the network lost them. Default 0.
+   */
+  readonly lossRate?: number;
 }
 
 export interface Agent extends AgentApi {
@@ -123,7 +128,9 @@ class GossipAgent implements Agent {
     this.transport = await openUdpTransport({
       bind: { host: bindHost, port: this.config.bind.port },
       nowMs,
-      onDatagram: (bytes, from, receivedAtMs) => this.onDatagram(bytes, from, receivedAtMs),
+      onDatagram: (bytes, from, receivedAtMs) => {
+        if (!this.lose()) this.onDatagram(bytes, from, receivedAtMs);
+      },
       onSendError: (error, to) => {
         this.sendErrors++;
         this.log.debug({ err: error.message, to: addressKey(to) }, 'send failed');
@@ -144,7 +151,9 @@ class GossipAgent implements Agent {
         random: seededRandom(cryptoRandomInt(2 ** 31)),
         messageSize,
         packetOverheadBytes: PACKET_OVERHEAD_BYTES,
-        send: (to, messages) => this.transport?.send(to, this.codec.encode(messages)),
+        send: (to, messages) => {
+          if (!this.lose()) this.transport?.send(to, this.codec.encode(messages));
+        },
         onEvent: (event) => this.onEvent(event),
       },
     );
@@ -277,6 +286,11 @@ class GossipAgent implements Agent {
   }
 
   // ─── Shell plumbing ────────────────────────────────────────────────────────────────────
+
+  private lose(): boolean {
+    const lossRate = this.deps.lossRate ?? 0;
+    return lossRate > 0 && Math.random() < lossRate;
+  }
 
   private onDatagram(bytes: Uint8Array, from: Address, receivedAtMs: number): void {
     if (this.node === undefined || this.state === 'stopped') return;
