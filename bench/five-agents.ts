@@ -22,6 +22,13 @@ function config(name: string, join: string[]): AgentConfig {
     cluster: 'bench-five',
     profile: 'local',
     logLevel: 'silent',
+    dataDir: null,
+    encrypt: null,
+    keyringFile: null,
+    httpToken: null,
+    onEvent: [],
+    hookTimeoutMs: 30_000,
+    webhooks: [],
   };
 }
 

@@ -1,5 +1,6 @@
 import type { ProfileName, ProtocolOptions } from './protocol/options.js';
 import type { Address, Tags } from './protocol/types.js';
+import type { EventHandler } from './config/event-handlers.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -23,6 +24,40 @@ export interface AgentConfig extends ProtocolOptions {
   readonly profile: ProfileName;
   /** Log level. Default info. */
   readonly logLevel: LogLevel;
+  /**
+   * Directory for the restart snapshot (last incarnation, known members). With it, a restarted
+   * agent outranks its old record and rejoins without --join. Default none: nothing persisted.
+   */
+  readonly dataDir: string | null;
+  /**
+   * AES-256 key (base64 of 32 bytes, from `gossipd keygen`) that encrypts and authenticates
+   * every datagram; every member needs it. Costs 29 bytes and a few µs per datagram. Default
+   * none: plaintext. Exclusive with keyringFile.
+   */
+  readonly encrypt: string | null;
+  /**
+   * JSON keyring file {"keys": [primary, …]}: the primary key encrypts, every key decrypts.
+   * `gossipd keys` changes are written back to it. Default none. Exclusive with encrypt.
+   */
+  readonly keyringFile: string | null;
+  /**
+   * Bearer token that join, leave and keys requests must carry. Required when the HTTP
+   * endpoint is not on a loopback address. Default none: no token asked on loopback.
+   */
+  readonly httpToken: string | null;
+  /**
+   * Shell commands run on membership events (--on-event member-failed=./failover.sh), one at
+   * a time per handler, the event as JSON on stdin and in GOSSIPD_* variables. Default none.
+   */
+  readonly onEvent: readonly EventHandler[];
+  /**
+   * An --on-event command still running after this long (ms) is killed, with its whole
+   * process group. Longer lets slow failovers finish; shorter frees the handler's queue
+   * sooner. Default 30 s.
+   */
+  readonly hookTimeoutMs: number;
+  /** URLs each membership event is POSTed to as JSON, with retries. Default none. */
+  readonly webhooks: readonly string[];
 }
 
 /** Everything resolveConfig reads, injected so that tests need no files or environment. */

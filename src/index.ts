@@ -1,6 +1,24 @@
 // The public API for embedding gossipd in a Node.js program.
 export { createAgent } from './agent/index.js';
-export type { Agent, AgentApi, AgentDeps, ConfigSummary, HealthView, MemberView, SelfView } from './agent/index.js';
+export type {
+  Agent,
+  AgentApi,
+  AgentDeps,
+  ConfigSummary,
+  HealthView,
+  KeyMemberResult,
+  KeyOpOutcome,
+  KeyOpReport,
+  KeyView,
+  MemberView,
+  SelfView,
+} from './agent/index.js';
+export { MEMBERSHIP_EVENT_TYPES } from './agent/membership-event.js';
+export type { MembershipEvent, MembershipEventType } from './agent/membership-event.js';
+export type { EventFeed, EventGap, FeedItem, FeedListener, Subscription } from './agent/event-log.js';
+export type { EventHandler, HookEventName } from './config/event-handlers.js';
+export { generateKey } from './crypto/keys.js';
+export type { PacketDropReason } from './crypto/keyring.js';
 export { resolveConfig, configSummary } from './config.js';
 export type { AgentConfig, ConfigResult, ConfigSources, LogLevel } from './config.js';
 export { GossipNode, PROFILES, PROFILE_NAMES, seededRandom } from './protocol/index.js';

@@ -1,3 +1,5 @@
+import type { KeyOp } from '../protocol/messages.js';
+import type { EventFeed } from './event-log.js';
 import type { MemberStatus, Tags } from '../protocol/types.js';
 
 /** One member as this agent sees it: the JSON shape of GET /v1/members (DESIGN.md §3). */
@@ -25,6 +27,8 @@ export interface ConfigSummary {
   readonly suspicionMult: number;
   readonly gossipIntervalMs: number;
   readonly maxPacketBytes: number;
+  /** Whether datagrams are encrypted (--encrypt or --keyring-file). */
+  readonly encrypted: boolean;
 }
 
 export interface SelfView extends MemberView {
@@ -43,6 +47,45 @@ export interface HealthView {
   readonly droppedPackets: number;
 }
 
+/** One member's part in a key operation. */
+export interface KeyMemberResult {
+  readonly name: string;
+  /** It applied the operation (or, for list, answered). */
+  readonly ok: boolean;
+  /** Why not: its refusal, or that it did not answer in time. Absent when ok. */
+  readonly error?: string;
+  /** Ids of its keys afterwards, primary first; empty if it did not answer. */
+  readonly keyIds: readonly string[];
+}
+
+/** One key seen anywhere in the cluster, and how many members hold it. */
+export interface KeyView {
+  /** The key itself when this agent holds it; null otherwise (members report ids, never keys). */
+  readonly key: string | null;
+  readonly id: string;
+  /** Members, among those that answered, whose primary key it is. */
+  readonly primary: number;
+  /** Members, among those that answered, that hold it. */
+  readonly installed: number;
+}
+
+/** The answer to GET /v1/keys and POST /v1/keys/{install,use,remove}. */
+export interface KeyOpReport {
+  readonly op: KeyOp;
+  /** Every member asked answered, and none refused. */
+  readonly ok: boolean;
+  /** Members asked: this agent and every alive or suspect member it knows. */
+  readonly members: number;
+  readonly responded: number;
+  readonly keys: readonly KeyView[];
+  /** Sorted by name. */
+  readonly nodes: readonly KeyMemberResult[];
+}
+
+export type KeyOpOutcome =
+  | { readonly ok: true; readonly report: KeyOpReport }
+  | { readonly ok: false; readonly status: 400 | 409; readonly error: string };
+
 /** What the HTTP endpoint needs from an agent; implemented by createAgent(). */
 export interface AgentApi {
   members(): MemberView[];
@@ -53,4 +96,22 @@ export interface AgentApi {
   join(addrs: readonly string[]): Promise<{ joined: number }>;
   /** Gossip `left`, wait (bounded) for it to spread, then stop the agent. */
   leave(): Promise<void>;
+  /**
+   * A keyring operation, here and on every live member: `key` for install, use and remove,
+   * null for list. Refusals of the request itself (bad key, no encryption, removing the
+   * primary) are values with a 4xx status; what each member did is in the report.
+   */
+  keys(op: KeyOp, key: string | null): Promise<KeyOpOutcome>;
+  /**
+   * Replace this agent's tags (already validated) and spread them: a higher incarnation and a
+   * new `alive`, unless they did not change. Returns the updated own record.
+   */
+  setTags(tags: Tags): SelfView;
+  /** This agent's metrics in the Prometheus text exposition format 0.0.4. */
+  metrics(): string;
+  /**
+   * The membership events this agent saw, for GET /v1/events and blocking queries. Absent in
+   * an api without an event log (test fakes): those then answer 501.
+   */
+  readonly events?: EventFeed;
 }

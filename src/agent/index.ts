@@ -1,3 +1,14 @@
-export type { AgentApi, ConfigSummary, HealthView, MemberView, SelfView } from './api.js';
+export type {
+  AgentApi,
+  ConfigSummary,
+  HealthView,
+  KeyMemberResult,
+  KeyOpOutcome,
+  KeyOpReport,
+  KeyView,
+  MemberView,
+  SelfView,
+} from './api.js';
 export { createAgent } from './agent.js';
-export type { Agent, AgentDeps } from './agent.js';
+export type { Agent, AgentDeps, AgentDropReason } from './agent.js';
+export type { ReceiveLimits } from './receive-limiter.js';

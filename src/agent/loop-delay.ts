@@ -7,6 +7,8 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 export class LoopDelayMonitor {
   private readonly histogram: IntervalHistogram;
   private readonly interval: NodeJS.Timeout;
+  /** Worst delay of the last full period, in ms (0 when none): what GET /metrics shows. */
+  lastMaxMs = 0;
 
   constructor(periodMs: number, report: (maxDelayMs: number) => void) {
     this.histogram = monitorEventLoopDelay({ resolution: 20 });
@@ -15,6 +17,7 @@ export class LoopDelayMonitor {
       // The histogram is in nanoseconds and includes the sampling resolution itself.
       const maxDelayMs = this.histogram.max / 1e6 - 20;
       this.histogram.reset();
+      this.lastMaxMs = Math.max(0, maxDelayMs);
       if (maxDelayMs > 0) report(maxDelayMs);
     }, periodMs);
     this.interval.unref();

@@ -6,6 +6,18 @@ import { addressKey } from '../protocol/types.js';
 import type { CliIo } from './io.js';
 
 const HTTP_ENV = 'GOSSIPD_HTTP';
+/** Shared with the agent, which reads the same variable for its own --http-token. */
+const TOKEN_ENV = 'GOSSIPD_HTTP_TOKEN';
+
+/** Help text of every client command's --http-token option. */
+export const TOKEN_OPTION_HELP = `bearer token the agent requires (its --http-token; default: ${TOKEN_ENV})`;
+
+/** The token to send: --http-token, else GOSSIPD_HTTP_TOKEN, else none. */
+export function resolveToken(flag: unknown, io: CliIo): string | null {
+  if (typeof flag === 'string' && flag !== '') return flag;
+  const fromEnv = io.env[TOKEN_ENV];
+  return fromEnv !== undefined && fromEnv !== '' ? fromEnv : null;
+}
 
 export type EndpointResult = { readonly ok: true; readonly baseUrl: string } | { readonly ok: false; readonly error: string };
 
@@ -24,10 +36,12 @@ export function resolveEndpoint(flag: unknown, io: CliIo): EndpointResult {
 }
 
 export interface AgentRequest {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT';
   readonly path: string;
   readonly body?: unknown;
   readonly timeoutMs: number;
+  /** Sent as `Authorization: Bearer <token>` when set. */
+  readonly token?: string | null;
 }
 
 /** The agent's answer (2xx), or one line saying what went wrong, ready for stderr. */
@@ -37,10 +51,13 @@ export type AgentReply =
 
 export async function callAgent(io: CliIo, baseUrl: string, request: AgentRequest): Promise<AgentReply> {
   const init: RequestInit = { method: request.method, signal: AbortSignal.timeout(request.timeoutMs) };
+  const headers: Record<string, string> = {};
+  if (request.token !== undefined && request.token !== null) headers['authorization'] = `Bearer ${request.token}`;
   if (request.body !== undefined) {
-    init.headers = { 'content-type': 'application/json' };
+    headers['content-type'] = 'application/json';
     init.body = JSON.stringify(request.body);
   }
+  if (Object.keys(headers).length > 0) init.headers = headers;
   let status: number;
   let text: string;
   try {
@@ -67,6 +84,10 @@ function fetchFailure(error: unknown, baseUrl: string, timeoutMs: number): strin
 }
 
 function httpFailure(json: unknown, status: number, baseUrl: string): string {
+  if (status === 401) {
+    const why = isRecord(json) && typeof json['error'] === 'string' ? `${json['error']}: ` : '';
+    return `${why}pass it with --http-token or ${TOKEN_ENV}`;
+  }
   if (isRecord(json) && typeof json['error'] === 'string') return json['error'];
   return `the agent at ${baseUrl} answered HTTP ${status}`;
 }

@@ -3,7 +3,7 @@ import { parseAddress } from '../config/address.js';
 import { isRecord, isStringArray } from '../config/parsed.js';
 import { addressKey } from '../protocol/types.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, printErrors, type CommandContext } from './context.js';
-import { callAgent, resolveEndpoint } from './http-client.js';
+import { callAgent, resolveEndpoint, resolveToken, TOKEN_OPTION_HELP } from './http-client.js';
 import type { CliIo } from './io.js';
 
 // The agent answers once every seed has answered or given up, which may take a few retries.
@@ -15,6 +15,7 @@ export function registerJoin(program: Command, context: CommandContext): void {
     .description('ask the local agent to join the cluster through these seeds')
     .argument('<addrs...>', 'seed addresses, host:port')
     .option('--http <host:port>', 'agent HTTP endpoint (default: GOSSIPD_HTTP, else 127.0.0.1:7947)')
+    .option('--http-token <token>', TOKEN_OPTION_HELP)
     .action(async (addrs: unknown, _options: unknown, command: Command) => {
       context.finish(await runJoin(isStringArray(addrs) ? addrs : [], command.opts(), context.io));
     });
@@ -38,6 +39,7 @@ export async function runJoin(addrs: readonly string[], options: Readonly<Record
     path: '/v1/join',
     body: { addrs: [...seeds] },
     timeoutMs: TIMEOUT_MS,
+    token: resolveToken(options['httpToken'], io),
   });
   if (!reply.ok) {
     printErrors(io, [reply.message]);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, printErrors, type CommandContext } from './context.js';
-import { callAgent, resolveEndpoint } from './http-client.js';
+import { callAgent, resolveEndpoint, resolveToken, TOKEN_OPTION_HELP } from './http-client.js';
 import type { CliIo } from './io.js';
 
 // A graceful leave waits (bounded) for the news to spread before the agent answers.
@@ -11,6 +11,7 @@ export function registerLeave(program: Command, context: CommandContext): void {
     .command('leave')
     .description('ask the local agent to leave the cluster gracefully and stop')
     .option('--http <host:port>', 'agent HTTP endpoint (default: GOSSIPD_HTTP, else 127.0.0.1:7947)')
+    .option('--http-token <token>', TOKEN_OPTION_HELP)
     .action(async (_options: unknown, command: Command) => {
       context.finish(await runLeave(command.opts(), context.io));
     });
@@ -22,7 +23,12 @@ export async function runLeave(options: Readonly<Record<string, unknown>>, io: C
     printErrors(io, [endpoint.error]);
     return EXIT_USAGE;
   }
-  const reply = await callAgent(io, endpoint.baseUrl, { method: 'POST', path: '/v1/leave', timeoutMs: TIMEOUT_MS });
+  const reply = await callAgent(io, endpoint.baseUrl, {
+    method: 'POST',
+    path: '/v1/leave',
+    timeoutMs: TIMEOUT_MS,
+    token: resolveToken(options['httpToken'], io),
+  });
   if (!reply.ok) {
     printErrors(io, [reply.message]);
     return EXIT_FAILURE;

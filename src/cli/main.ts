@@ -3,8 +3,14 @@ import { registerAgent } from './agent.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, printErrors } from './context.js';
 import { processIo, type CliIo } from './io.js';
 import { registerJoin } from './join.js';
+import { registerKeygen } from './keygen.js';
+import { registerKeys } from './keys.js';
 import { registerLeave } from './leave.js';
 import { registerMembers } from './members.js';
+import { registerPlan } from './plan.js';
+import { registerSimulate } from './simulate.js';
+import { registerWatch } from './watch.js';
+import { registerTags } from './tags.js';
 import { packageVersion } from './version.js';
 
 /**
@@ -44,7 +50,13 @@ function buildProgram(io: CliIo, finish: (code: number) => void): Command {
   const context = { io, finish };
   registerAgent(program, context);
   registerMembers(program, context);
+  registerWatch(program, context);
   registerJoin(program, context);
   registerLeave(program, context);
+  registerKeys(program, context);
+  registerTags(program, context);
+  registerKeygen(program, context);
+  registerSimulate(program, context);
+  registerPlan(program, context);
   return program;
 }

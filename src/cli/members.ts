@@ -4,7 +4,7 @@ import { isRecord, splitList } from '../config/parsed.js';
 import { parseChoice } from '../config/values.js';
 import { MEMBER_STATUSES, addressKey, isMemberStatus, type MemberStatus } from '../protocol/types.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, printErrors, type CommandContext } from './context.js';
-import { callAgent, resolveEndpoint } from './http-client.js';
+import { callAgent, resolveEndpoint, resolveToken, TOKEN_OPTION_HELP } from './http-client.js';
 import type { CliIo } from './io.js';
 import { formatTable } from './table.js';
 
@@ -16,6 +16,7 @@ export function registerMembers(program: Command, context: CommandContext): void
     .command('members')
     .description('list the members the local agent knows')
     .option('--http <host:port>', 'agent HTTP endpoint (default: GOSSIPD_HTTP, else 127.0.0.1:7947)')
+    .option('--http-token <token>', TOKEN_OPTION_HELP)
     .option('--status <list>', `only these statuses, comma-separated: ${MEMBER_STATUSES.join(',')}`)
     .option('--json', 'print the JSON array as the agent returns it')
     .action(async (_options: unknown, command: Command) => {
@@ -32,7 +33,12 @@ export async function runMembers(options: Readonly<Record<string, unknown>>, io:
     return EXIT_USAGE;
   }
   const query = statuses.value.length === 0 ? '' : `?status=${statuses.value.join(',')}`;
-  const reply = await callAgent(io, endpoint.baseUrl, { method: 'GET', path: `/v1/members${query}`, timeoutMs: TIMEOUT_MS });
+  const reply = await callAgent(io, endpoint.baseUrl, {
+    method: 'GET',
+    path: `/v1/members${query}`,
+    timeoutMs: TIMEOUT_MS,
+    token: resolveToken(options['httpToken'], io),
+  });
   if (!reply.ok) {
     printErrors(io, [reply.message]);
     return EXIT_FAILURE;

@@ -38,6 +38,40 @@ function firstNonPrintableAscii(text: string): number {
   return -1;
 }
 
+const BASE64_KEY = /^[A-Za-z0-9+/]{43}=$/;
+const KEY_ID = /^[0-9a-f]{16}$/;
+
+/** The text form of a 32-byte key: 44 base64 characters, the last one padding. */
+export function isKeyText(value: unknown): value is string {
+  return typeof value === 'string' && value.length === LIMITS.keyTextChars && BASE64_KEY.test(value);
+}
+
+export function isKeyId(value: unknown): value is string {
+  return typeof value === 'string' && value.length === LIMITS.keyIdChars && KEY_ID.test(value);
+}
+
+/** A refusal reason: short printable text, possibly empty. */
+export function isKeyError(value: unknown): value is string {
+  return typeof value === 'string' && scanText(value, LIMITS.maxKeyErrorBytes, false) >= 0;
+}
+
+/** Says what is wrong with a key without showing it: a near-miss may still be a secret. */
+export function keyTextProblem(field: string, value: unknown): string {
+  if (typeof value !== 'string') return `${field} must be a string, got ${typeName(value)}`;
+  const expected = `${LIMITS.keyTextChars} characters ending in "="`;
+  return `${field} is not a base64 key of 32 bytes (${expected}; got ${value.length} characters)`;
+}
+
+export function keyIdProblem(field: string, value: unknown): string {
+  if (typeof value !== 'string') return `${field} must be a string, got ${describe(value)}`;
+  return `${field} ${describe(value)} is not ${LIMITS.keyIdChars} lowercase hex digits`;
+}
+
+export function keyErrorProblem(field: string, value: unknown): string {
+  if (typeof value !== 'string') return `${field} must be a string, got ${describe(value)}`;
+  return textProblem(field, value, LIMITS.maxKeyErrorBytes, false);
+}
+
 /** A short, log-safe description of an untrusted value. */
 export function describe(value: unknown): string {
   switch (typeof value) {

@@ -44,4 +44,15 @@ export const LIMITS = {
    * Anything deeper cannot be a valid packet and is refused before msgpackr would recurse.
    */
   maxNestingDepth: 5,
+  /** A key in a key-request: base64 of 32 bytes (AES-256), exactly this many characters. */
+  keyTextChars: 44,
+  /** A key id in a key-response: 16 lowercase hex digits (a hash prefix of the key). */
+  keyIdChars: 16,
+  /**
+   * Keys in one keyring. Two are enough for a rotation; the bound caps the trial decryptions a
+   * junk datagram costs and keeps a key-response (at most 405 bytes) inside a 576-byte packet.
+   */
+  maxKeyringKeys: 8,
+  /** Why a member refused a key operation, in UTF-8 bytes. No control characters. */
+  maxKeyErrorBytes: 128,
 } as const;

@@ -53,7 +53,7 @@ export function tagsEncodedBytes(tags: Tags): number {
 }
 
 const BOOL_BYTES = 1;
-/** Type codes are 0..9: one positive-fixint byte. */
+/** Type codes are 0..11: one positive-fixint byte. */
 const TYPE_CODE_BYTES = 1;
 /** Every tuple has at most 6 elements: a one-byte fixarray header. */
 const TUPLE_HEADER_BYTES = 1;
@@ -107,6 +107,15 @@ export function messageSize(message: Message): number {
     case 'state': {
       let bytes = TUPLE_PREFIX_BYTES + BOOL_BYTES + arrayHeaderBytes(message.members.length);
       for (const member of message.members) bytes += memberStateBytes(member);
+      return bytes;
+    }
+    case 'key-request':
+      // The op is a code 0..3: one positive-fixint byte.
+      return TUPLE_PREFIX_BYTES + uintBytes(message.id) + 1 + strBytes(message.key) + uintBytes(message.sentAtS);
+    case 'key-response': {
+      let bytes = TUPLE_PREFIX_BYTES + uintBytes(message.id) + strBytes(message.name) + BOOL_BYTES + strBytes(message.error);
+      bytes += arrayHeaderBytes(message.keyIds.length);
+      for (const id of message.keyIds) bytes += strBytes(id);
       return bytes;
     }
     default:

@@ -1,4 +1,4 @@
-import type { MemberState, Message, MessageType } from '../protocol/messages.js';
+import type { KeyOp, MemberState, Message, MessageType } from '../protocol/messages.js';
 import type { MemberStatus, Tags } from '../protocol/types.js';
 
 /**
@@ -17,6 +17,8 @@ export const TYPE_CODES = {
   left: 7,
   sync: 8,
   state: 9,
+  'key-request': 10,
+  'key-response': 11,
 } as const satisfies Record<MessageType, number>;
 
 /** Inverse of TYPE_CODES: index = code. */
@@ -31,6 +33,8 @@ export const TYPE_BY_CODE = [
   'left',
   'sync',
   'state',
+  'key-request',
+  'key-response',
 ] as const satisfies readonly MessageType[];
 
 /** Elements per tuple, type code included. */
@@ -45,6 +49,8 @@ export const TUPLE_LENGTHS = {
   left: 3,
   sync: 4,
   state: 3,
+  'key-request': 5,
+  'key-response': 6,
 } as const satisfies Record<MessageType, number>;
 
 /** Elements of one member entry in a `state` tuple. */
@@ -59,6 +65,16 @@ export const STATUS_CODES = {
 
 /** Inverse of STATUS_CODES: index = code. */
 export const STATUS_BY_CODE = ['alive', 'suspect', 'failed', 'left'] as const satisfies readonly MemberStatus[];
+
+export const KEY_OP_CODES = {
+  list: 0,
+  install: 1,
+  use: 2,
+  remove: 3,
+} as const satisfies Record<KeyOp, number>;
+
+/** Inverse of KEY_OP_CODES: index = code. */
+export const KEY_OP_BY_CODE = ['list', 'install', 'use', 'remove'] as const satisfies readonly KeyOp[];
 
 /**
  * Tags go to msgpackr as a Map, never as the object itself: for an object msgpackr consults
@@ -119,6 +135,10 @@ export function toTuple(message: Message): unknown[] {
       return [TYPE_CODES.sync, message.digest, message.members, message.join];
     case 'state':
       return [TYPE_CODES.state, message.echo, message.members.map(memberTuple)];
+    case 'key-request':
+      return [TYPE_CODES['key-request'], message.id, KEY_OP_CODES[message.op], message.key, message.sentAtS];
+    case 'key-response':
+      return [TYPE_CODES['key-response'], message.id, message.name, message.ok, message.error, [...message.keyIds]];
     default:
       return unreachable(message);
   }

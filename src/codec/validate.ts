@@ -2,6 +2,9 @@ import type {
   Ack,
   Alive,
   Failed,
+  KeyOp,
+  KeyRequest,
+  KeyResponse,
   Left,
   MemberState,
   Message,
@@ -22,6 +25,12 @@ import {
   isName,
   isPort,
   isUint32,
+  keyErrorProblem,
+  keyIdProblem,
+  keyTextProblem,
+  isKeyError,
+  isKeyId,
+  isKeyText,
   nameProblem,
   portProblem,
   tagCountProblem,
@@ -33,7 +42,7 @@ import {
 } from './fields.js';
 import { LIMITS } from './limits.js';
 import { mapHeaderBytes } from './sizes.js';
-import { MEMBER_TUPLE_LENGTH, STATUS_BY_CODE, TUPLE_LENGTHS, TYPE_BY_CODE } from './tuples.js';
+import { KEY_OP_BY_CODE, MEMBER_TUPLE_LENGTH, STATUS_BY_CODE, TUPLE_LENGTHS, TYPE_BY_CODE } from './tuples.js';
 
 /**
  * Untrusted tuple -> typed message. Every field is checked (type, range, length) and the
@@ -74,6 +83,10 @@ function parseTuple(type: MessageType, tuple: readonly unknown[]): Message | str
       return parseSync(tuple);
     case 'state':
       return parseState(tuple);
+    case 'key-request':
+      return parseKeyRequest(tuple);
+    case 'key-response':
+      return parseKeyResponse(tuple);
   }
 }
 
@@ -174,6 +187,48 @@ function parseState(tuple: readonly unknown[]): State | string {
   return { type: 'state', echo, members };
 }
 
+function parseKeyRequest(tuple: readonly unknown[]): KeyRequest | string {
+  const id = tuple[1];
+  const opCode = tuple[2];
+  const key = tuple[3];
+  const sentAtS = tuple[4];
+  if (!isUint32(id)) return uint32Problem('id', id);
+  const op = typeof opCode === 'number' ? KEY_OP_BY_CODE[opCode] : undefined;
+  if (op === undefined) return `unknown key op code ${describe(opCode)}`;
+  const keyProblem = checkKeyField(op, key);
+  if (keyProblem !== null || typeof key !== 'string') return keyProblem ?? keyTextProblem('key', key);
+  if (!isUint32(sentAtS)) return uint32Problem('sentAtS', sentAtS);
+  return { type: 'key-request', id, op, key, sentAtS };
+}
+
+/** `list` carries no key; every other op carries exactly one well-formed key. Never echoes it: keys are secrets. */
+function checkKeyField(op: KeyOp, key: unknown): string | null {
+  if (op === 'list') return key === '' ? null : 'key must be empty for list';
+  return isKeyText(key) ? null : keyTextProblem('key', key);
+}
+
+function parseKeyResponse(tuple: readonly unknown[]): KeyResponse | string {
+  const id = tuple[1];
+  const name = tuple[2];
+  const ok = tuple[3];
+  const error = tuple[4];
+  const rawIds = tuple[5];
+  if (!isUint32(id)) return uint32Problem('id', id);
+  if (!isName(name)) return nameProblem('name', name);
+  if (typeof ok !== 'boolean') return booleanProblem('ok', ok);
+  if (!isKeyError(error)) return keyErrorProblem('error', error);
+  if (!Array.isArray(rawIds)) return `keyIds must be an array, got ${typeName(rawIds)}`;
+  const list: readonly unknown[] = rawIds;
+  if (list.length > LIMITS.maxKeyringKeys) return `keyIds has ${list.length} entries (max ${LIMITS.maxKeyringKeys})`;
+  const keyIds: string[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const keyId = list[i];
+    if (!isKeyId(keyId)) return keyIdProblem(`keyIds[${i}]`, keyId);
+    keyIds.push(keyId);
+  }
+  return { type: 'key-response', id, name, ok, error, keyIds };
+}
+
 function parseMember(raw: unknown): MemberState | string {
   if (!Array.isArray(raw)) return `must be an array, got ${typeName(raw)}`;
   const tuple: readonly unknown[] = raw;
@@ -266,6 +321,15 @@ export function validateMessage(message: Message): string | null {
       );
     case 'state':
       return checkState(message);
+    case 'key-request':
+      return (
+        checkUint32('id', message.id) ??
+        (KEY_OP_BY_CODE.includes(message.op) ? null : `unknown key op ${describe(message.op)}`) ??
+        checkKeyField(message.op, message.key) ??
+        checkUint32('sentAtS', message.sentAtS)
+      );
+    case 'key-response':
+      return checkKeyResponse(message);
     default:
       return `unknown message type ${describe((message as { readonly type: unknown }).type)}`;
   }
@@ -283,6 +347,20 @@ function checkState(message: State): string | null {
     if (memberProblem !== null) return `member ${i}: ${memberProblem}`;
   }
   return null;
+}
+
+function checkKeyResponse(message: KeyResponse): string | null {
+  const problem =
+    checkUint32('id', message.id) ??
+    checkName('name', message.name) ??
+    checkBoolean('ok', message.ok) ??
+    (isKeyError(message.error) ? null : keyErrorProblem('error', message.error));
+  if (problem !== null) return problem;
+  if (message.keyIds.length > LIMITS.maxKeyringKeys) {
+    return `keyIds has ${message.keyIds.length} entries (max ${LIMITS.maxKeyringKeys})`;
+  }
+  const bad = message.keyIds.findIndex((keyId) => !isKeyId(keyId));
+  return bad === -1 ? null : keyIdProblem(`keyIds[${bad}]`, message.keyIds[bad]);
 }
 
 function checkMember(member: MemberState): string | null {

@@ -15,6 +15,13 @@ export const AGENT_DEFAULTS: Omit<AgentConfig, keyof ProtocolOptions | 'name'> =
   cluster: 'default',
   profile: 'lan',
   logLevel: 'info',
+  dataDir: null,
+  encrypt: null,
+  keyringFile: null,
+  httpToken: null,
+  onEvent: [],
+  hookTimeoutMs: 30_000,
+  webhooks: [],
 };
 
 export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];

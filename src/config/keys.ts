@@ -12,7 +12,9 @@ import {
   MIN_PACKET_BYTES,
 } from './defaults.js';
 import { formatDuration, parseDuration } from './duration.js';
+import { parseEventHandlers, parseWebhookUrls } from './event-handlers.js';
 import { orList, type Parsed, type Syntax } from './parsed.js';
+import { parseKeyOption, parseToken } from './security.js';
 import { parseTags } from './tags.js';
 import {
   parseAddressList,
@@ -21,6 +23,7 @@ import {
   parseCount,
   parseName,
   parseOptionalAddress,
+  parseOptionalPath,
   parseText,
   type CountRules,
 } from './values.js';
@@ -157,6 +160,51 @@ export const KEY_SPECS: KeySpecs = {
   logLevel: spec('logLevel', '<level>', `${orList(LOG_LEVELS)} (default: ${AGENT_DEFAULTS.logLevel})`, (raw) =>
     parseChoice(raw, LOG_LEVELS, 'log level'),
   ),
+  dataDir: spec(
+    'dataDir',
+    '<dir>',
+    'directory for the restart snapshot (incarnation, known members); a restart then rejoins without --join (default: none)',
+    parseOptionalPath,
+  ),
+  encrypt: spec(
+    'encrypt',
+    '<key>',
+    'encrypt and authenticate every datagram with this AES-256 key (base64 of 32 bytes, from gossipd keygen); every member needs it (default: off)',
+    parseKeyOption,
+  ),
+  keyringFile: spec(
+    'keyringFile',
+    '<path>',
+    'JSON keyring {"keys": [primary, ...]}: the first key encrypts, all decrypt; gossipd keys changes are saved to it (default: none)',
+    parseOptionalPath,
+  ),
+  httpToken: spec(
+    'httpToken',
+    '<token>',
+    'bearer token that join, leave and keys requests must carry; required when --http is not loopback (default: none)',
+    parseToken,
+  ),
+  onEvent: spec(
+    'onEvent',
+    '<event=command>',
+    'run a shell command on each such event (member-join, member-alive, member-suspect, member-failed, member-leave, ' +
+      'member-update, member-reap, refute or *); the event comes as JSON on stdin and in GOSSIPD_* variables; repeatable (default: none)',
+    parseEventHandlers,
+    { repeatable: true },
+  ),
+  hookTimeoutMs: spec(
+    'hookTimeout',
+    '<duration>',
+    `kill an --on-event command still running after this long (default: ${formatDuration(AGENT_DEFAULTS.hookTimeoutMs)})`,
+    (raw, syntax) => parseDuration(raw, syntax, { minMs: 1 }),
+  ),
+  webhooks: spec(
+    'webhooks',
+    '<url>',
+    'POST each membership event as JSON to this http(s) URL, retrying with backoff; repeatable (default: none)',
+    parseWebhookUrls,
+    { flag: 'webhook', repeatable: true },
+  ),
   probeIntervalMs: durationKey('probeInterval', 'probeIntervalMs', 'protocol period: one member probed per period'),
   probeTimeoutMs: durationKey('probeTimeout', 'probeTimeoutMs', 'wait for a direct ack; below --probe-interval'),
   indirectChecks: countKey('indirectChecks', 'indirectChecks', 'members asked to probe a silent member', { min: 0 }),
@@ -192,6 +240,7 @@ export const KEY_SPECS: KeySpecs = {
   }),
   reapTimeoutMs: durationKey('reapTimeout', 'reapTimeoutMs', 'keep failed and left members this long'),
   reconnectIntervalMs: durationKey('reconnectInterval', 'reconnectIntervalMs', 'retry failed members this often'),
+  reconnectTimeoutMs: durationKey('reconnectTimeout', 'reconnectTimeoutMs', 'stop retrying a failed member after this long'),
 };
 
 /** Every key's spellings, in --help order. */

@@ -3,6 +3,7 @@ import { PROFILES } from '../protocol/options.js';
 import { AGENT_DEFAULTS } from './defaults.js';
 import { KEY_SPECS, keyNamesList } from './keys.js';
 import { checkCrossRules } from './rules.js';
+import { checkSecurity } from './security.js';
 import { envLayer, fileLayer, flagLayer, type Layer } from './sources.js';
 
 /**
@@ -51,6 +52,13 @@ export function resolveConfig(sources: ConfigSources): ConfigResult {
     cluster: pick('cluster', AGENT_DEFAULTS.cluster, 'default'),
     profile,
     logLevel: pick('logLevel', AGENT_DEFAULTS.logLevel, 'default'),
+    dataDir: pick('dataDir', AGENT_DEFAULTS.dataDir, 'default'),
+    encrypt: pick('encrypt', AGENT_DEFAULTS.encrypt, 'default'),
+    keyringFile: pick('keyringFile', AGENT_DEFAULTS.keyringFile, 'default'),
+    httpToken: pick('httpToken', AGENT_DEFAULTS.httpToken, 'default'),
+    onEvent: pick('onEvent', AGENT_DEFAULTS.onEvent, 'default'),
+    hookTimeoutMs: pick('hookTimeoutMs', AGENT_DEFAULTS.hookTimeoutMs, 'default'),
+    webhooks: pick('webhooks', AGENT_DEFAULTS.webhooks, 'default'),
     probeIntervalMs: pick('probeIntervalMs', timing.probeIntervalMs, fromProfile),
     probeTimeoutMs: pick('probeTimeoutMs', timing.probeTimeoutMs, fromProfile),
     indirectChecks: pick('indirectChecks', timing.indirectChecks, fromProfile),
@@ -65,9 +73,11 @@ export function resolveConfig(sources: ConfigSources): ConfigResult {
     maxPacketBytes: pick('maxPacketBytes', timing.maxPacketBytes, fromProfile),
     reapTimeoutMs: pick('reapTimeoutMs', timing.reapTimeoutMs, fromProfile),
     reconnectIntervalMs: pick('reconnectIntervalMs', timing.reconnectIntervalMs, fromProfile),
+    reconnectTimeoutMs: pick('reconnectTimeoutMs', timing.reconnectTimeoutMs, fromProfile),
   };
   errors.push(...checkHostName(config, origins.get('name')));
   errors.push(...checkCrossRules(config, (field) => origins.get(field) ?? 'default', invalid));
+  errors.push(...checkSecurity(config, (field) => origins.get(field) ?? 'default', invalid, sources.readFile));
   return errors.length === 0 ? { ok: true, config } : { ok: false, errors };
 }
 

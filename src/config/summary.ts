@@ -20,5 +20,6 @@ export function configSummary(config: AgentConfig, advertised?: Address): Config
     suspicionMult: config.suspicionMult,
     gossipIntervalMs: config.gossipIntervalMs,
     maxPacketBytes: config.maxPacketBytes,
+    encrypted: config.encrypt !== null || config.keyringFile !== null,
   };
 }

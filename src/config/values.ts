@@ -93,3 +93,12 @@ function listItems(raw: unknown, syntax: Syntax): readonly string[] | null {
   if (isStringArray(raw)) return syntax === 'file' ? raw : raw.flatMap(splitList);
   return null;
 }
+
+/** Longest directory path accepted: PATH_MAX on Linux. */
+const MAX_PATH_BYTES = 4096;
+
+/** A directory path (--data-dir); `null` in the file spells "not set", as for advertise. */
+export function parseOptionalPath(raw: unknown, syntax: Syntax): Parsed<string | null> {
+  if (raw === null && syntax === 'file') return ok(null);
+  return parseText(raw, { maxBytes: MAX_PATH_BYTES });
+}

@@ -3,7 +3,7 @@
  * from holding the agent's memory, sockets or shutdown.
  */
 export const HTTP_LIMITS = {
-  /** Largest request body accepted (only POST /v1/join reads one); larger bodies get 413. */
+  /** Largest request body accepted (POST /v1/join and /v1/keys/* read one); larger bodies get 413. */
   maxBodyBytes: 64 * 1024,
   /**
    * An oversized body up to this size is read and thrown away before answering 413: closing a
@@ -26,4 +26,26 @@ export const HTTP_LIMITS = {
   connectionsCheckIntervalMs: 1_000,
   /** close() waits this many milliseconds for in-flight responses before cutting them off. */
   closeGraceMs: 2_000,
+  /** Most GET /v1/events streams open at once; one more gets 503. */
+  maxEventStreams: 256,
+  /**
+   * Bytes written to an event stream and not yet taken by its client. A client that falls this
+   * far behind is disconnected rather than buffered without bound; it resumes with Last-Event-ID.
+   */
+  eventStreamBacklogBytes: 1024 * 1024,
+  /** A comment line goes down every event stream this often, so proxies and clients see it alive. */
+  eventHeartbeatMs: 15_000,
+  /** The reconnection delay an event stream suggests to EventSource clients (`retry:`). */
+  eventRetryMs: 2_000,
+  /** Longest `wait` of a blocking query (GET /v1/members?index=N&wait=…), and the default. */
+  maxBlockingWaitMs: 5 * 60_000,
 } as const;
+
+/** The timeouts a test (or an embedder) may shorten; the rest of HTTP_LIMITS is fixed. */
+export interface HttpTimeouts {
+  readonly requestTimeoutMs: number;
+  readonly headersTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+  readonly connectionsCheckIntervalMs: number;
+  readonly eventHeartbeatMs: number;
+}

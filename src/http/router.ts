@@ -1,4 +1,4 @@
-export type HttpMethod = 'GET' | 'POST';
+export type HttpMethod = 'GET' | 'POST' | 'PUT';
 
 /** What the router needs of a table entry. `path` segments starting with ':' are parameters. */
 export interface RouteSpec {

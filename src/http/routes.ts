@@ -1,9 +1,18 @@
-import type { AgentApi, MemberView } from '../agent/api.js';
+import type { AgentApi, KeyOpOutcome, MemberView } from '../agent/api.js';
+import type { KeyOp } from '../protocol/messages.js';
+import { checkBearer } from './auth.js';
 import type { BodyResult } from './body.js';
-import { errorMessage, errorReply, jsonReply, type Reply } from './json.js';
+import { EXPOSITION_CONTENT_TYPE } from '../metrics/exposition.js';
+import { errorMessage, errorReply, jsonReply, rawReply, type Reply } from './json.js';
 import { HTTP_LIMITS } from './limits.js';
 import { matchRoute, splitUrl, type RouteSpec } from './router.js';
-import { checkQueryNames, parseJoinRequest, parseStatusFilter } from './validate.js';
+import { serviceDiscoveryReply } from './sd.js';
+import { matchesTags, parseTagFilter } from './tag-query.js';
+import { parseTagsBody } from './tags-body.js';
+import { checkQueryNames, parseJoinRequest, parseKeyRequest, parseStatusFilter } from './validate.js';
+import { withIndex } from './blocking.js';
+import { BLOCKING_QUERY } from './event-params.js';
+import { streamEvents } from './events-route.js';
 
 /** One request as the routes see it: no sockets, so routes can be tested without a server. */
 export interface HttpRequest {
@@ -12,6 +21,12 @@ export interface HttpRequest {
   readonly target: string;
   /** The Origin header, which browsers send and command-line clients do not. */
   readonly origin: string | undefined;
+  /** The Authorization header, checked on routes that need the token. */
+  readonly authorization: string | undefined;
+  /** The Last-Event-ID header, with which an event stream resumes (GET /v1/events). */
+  readonly lastEventId?: string | undefined;
+  /** Aborts when the client hangs up, so a blocking query stops waiting for it. */
+  readonly signal?: AbortSignal | undefined;
   readBody(): Promise<BodyResult>;
 }
 
@@ -31,21 +46,40 @@ export interface Route extends RouteSpec {
    * grace bound cuts the response off.
    */
   readonly mayCloseServer: boolean;
+  /**
+   * Needs `Authorization: Bearer <token>` when the agent has a token (always the case off
+   * loopback): every request that changes something, and reading the keys. Each route says,
+   * so a new route has to decide.
+   */
+  readonly needsToken: boolean;
   handle(context: RouteContext): Promise<Reply> | Reply;
 }
 
+const SELF: Route['handle'] = ({ api }) => jsonReply(200, api.self());
+
 export const ROUTES: readonly Route[] = [
-  { method: 'GET', path: '/v1/members', query: ['status'], mayCloseServer: false, handle: listMembers },
-  { method: 'GET', path: '/v1/members/:name', query: [], mayCloseServer: false, handle: getMember },
-  { method: 'GET', path: '/v1/self', query: [], mayCloseServer: false, handle: ({ api }) => jsonReply(200, api.self()) },
-  { method: 'GET', path: '/v1/health', query: [], mayCloseServer: false, handle: getHealth },
-  { method: 'POST', path: '/v1/join', query: [], mayCloseServer: false, handle: join },
-  { method: 'POST', path: '/v1/leave', query: [], mayCloseServer: true, handle: leave },
+  { method: 'GET', path: '/v1/members', query: ['status', 'tag', ...BLOCKING_QUERY], mayCloseServer: false, needsToken: false, handle: withIndex(listMembers) },
+  { method: 'GET', path: '/v1/members/:name', query: [], mayCloseServer: false, needsToken: false, handle: getMember },
+  { method: 'GET', path: '/v1/self', query: [], mayCloseServer: false, needsToken: false, handle: SELF },
+  { method: 'GET', path: '/v1/health', query: [], mayCloseServer: false, needsToken: false, handle: getHealth },
+  { method: 'GET', path: '/v1/events', query: ['lastEventId'], mayCloseServer: false, needsToken: false, handle: streamEvents },
+  { method: 'POST', path: '/v1/join', query: [], mayCloseServer: false, needsToken: true, handle: join },
+  { method: 'POST', path: '/v1/leave', query: [], mayCloseServer: true, needsToken: true, handle: leave },
+  // The keys themselves are in the answer, so even reading them needs the token.
+  { method: 'GET', path: '/v1/keys', query: [], mayCloseServer: false, needsToken: true, handle: listKeys },
+  { method: 'POST', path: '/v1/keys/install', query: [], mayCloseServer: false, needsToken: true, handle: keyOp('install') },
+  { method: 'POST', path: '/v1/keys/use', query: [], mayCloseServer: false, needsToken: true, handle: keyOp('use') },
+  { method: 'POST', path: '/v1/keys/remove', query: [], mayCloseServer: false, needsToken: true, handle: keyOp('remove') },
+  { method: 'PUT', path: '/v1/self/tags', query: [], mayCloseServer: false, needsToken: true, handle: putTags },
+  { method: 'GET', path: '/v1/sd', query: ['port_tag', 'tag'], mayCloseServer: false, needsToken: false, handle: getSd },
+  { method: 'GET', path: '/metrics', query: [], mayCloseServer: false, needsToken: false, handle: getMetrics },
 ];
 
 export interface Dispatch {
   /** Set once routing picked a route that may close the server; see Route.mayCloseServer. */
   readonly onRoute?: (route: Route) => void;
+  /** The bearer token routes with `needsToken` require; null or absent: none required. */
+  readonly token?: string | null;
 }
 
 /**
@@ -71,9 +105,15 @@ export async function dispatch(api: AgentApi, request: HttpRequest, hooks: Dispa
       return assertNever(match);
   }
   const { route, params } = match;
-  if (route.method === 'POST' && request.origin !== undefined) {
+  const token = hooks.token ?? null;
+  if (route.needsToken && token !== null) {
+    const refusal = checkBearer(request.authorization, token);
+    if (refusal !== null) return unauthorized(refusal);
+  }
+  if (route.method !== 'GET' && request.origin !== undefined) {
     // A web page can send a "simple" cross-origin POST to loopback without any CORS preflight;
     // refusing anything a browser marks with Origin stops a page from making the agent leave.
+    // PUT needs a preflight, which we never grant, but refusing it here does not depend on that.
     return errorReply(403, 'requests from web pages (with an Origin header) are refused');
   }
   const queryCheck = checkQueryNames(query, route.query);
@@ -90,8 +130,35 @@ function listMembers({ api, query }: RouteContext): Reply {
     return errorReply(400, filter.error);
   }
   const statuses = filter.value;
-  const members = api.members().filter((member) => statuses === undefined || statuses.has(member.status));
+  const tagFilter = parseTagFilter(query);
+  if (!tagFilter.ok) return errorReply(400, tagFilter.error);
+  const members = api
+    .members()
+    .filter((member) => (statuses === undefined || statuses.has(member.status)) && matchesTags(member.tags, tagFilter.value));
   return jsonReply(200, members.sort(byName));
+}
+
+/** Prometheus HTTP service discovery (see sd.ts); unauthenticated, like GET /v1/members. */
+function getSd({ api, query }: RouteContext): Reply {
+  return serviceDiscoveryReply(api.members(), query);
+}
+
+function getMetrics({ api }: RouteContext): Reply {
+  return rawReply(EXPOSITION_CONTENT_TYPE, api.metrics());
+}
+
+/** The whole new tag set replaces the old one; `gossipd tags set|delete` read, change and put it. */
+async function putTags({ api, request }: RouteContext): Promise<Reply> {
+  const body = await readJsonBody(request);
+  if (!body.ok) return body.reply;
+  const tags = parseTagsBody(body.value);
+  if (!tags.ok) return errorReply(400, tags.error);
+  try {
+    return jsonReply(200, api.setTags(tags.value));
+  } catch (error) {
+    // Only a leaving or stopped agent refuses; its tags can no longer spread.
+    return errorReply(409, errorMessage(error));
+  }
 }
 
 function getMember({ api, params }: RouteContext): Reply {
@@ -107,17 +174,9 @@ function getHealth({ api }: RouteContext): Reply {
 }
 
 async function join({ api, request }: RouteContext): Promise<Reply> {
-  const body = await request.readBody();
-  if (!body.ok) {
-    return { ...errorReply(body.status, body.error), closeConnection: body.closeConnection };
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.bytes.toString('utf8'));
-  } catch {
-    return errorReply(400, 'body is not valid JSON');
-  }
-  const addrs = parseJoinRequest(parsed, HTTP_LIMITS.maxJoinAddrs);
+  const body = await readJsonBody(request);
+  if (!body.ok) return body.reply;
+  const addrs = parseJoinRequest(body.value, HTTP_LIMITS.maxJoinAddrs);
   if (!addrs.ok) {
     return errorReply(400, addrs.error);
   }
@@ -128,6 +187,50 @@ async function join({ api, request }: RouteContext): Promise<Reply> {
     // The agent rejects join for what the caller sent: a malformed or unresolvable address.
     return errorReply(400, errorMessage(error));
   }
+}
+
+async function listKeys({ api }: RouteContext): Promise<Reply> {
+  return keyReply(await api.keys('list', null));
+}
+
+function keyOp(op: Exclude<KeyOp, 'list'>): Route['handle'] {
+  return async ({ api, request }) => {
+    const body = await readJsonBody(request);
+    if (!body.ok) return body.reply;
+    const key = parseKeyRequest(body.value);
+    if (!key.ok) return errorReply(400, key.error);
+    return keyReply(await api.keys(op, key.value));
+  };
+}
+
+/**
+ * 200 with the report whenever the operation ran, even if some members refused or stayed
+ * silent (the report says which, and `ok` is false); 4xx when it was refused before it ran.
+ */
+function keyReply(outcome: KeyOpOutcome): Reply {
+  return outcome.ok ? jsonReply(200, outcome.report) : errorReply(outcome.status, outcome.error);
+}
+
+type JsonBody = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reply: Reply };
+
+async function readJsonBody(request: HttpRequest): Promise<JsonBody> {
+  const body = await request.readBody();
+  if (!body.ok) return { ok: false, reply: { ...errorReply(body.status, body.error), closeConnection: body.closeConnection } };
+  try {
+    const value: unknown = JSON.parse(body.bytes.toString('utf8'));
+    return { ok: true, value };
+  } catch {
+    return { ok: false, reply: errorReply(400, 'body is not valid JSON') };
+  }
+}
+
+function unauthorized(refusal: 'missing' | 'invalid'): Reply {
+  const message =
+    refusal === 'missing'
+      ? 'this request needs "Authorization: Bearer <token>" with the agent\'s --http-token'
+      : 'the bearer token does not match the agent\'s --http-token';
+  const challenge = refusal === 'missing' ? 'Bearer realm="gossipd"' : 'Bearer realm="gossipd", error="invalid_token"';
+  return { ...errorReply(401, message), headers: { 'WWW-Authenticate': challenge } };
 }
 
 async function leave({ api }: RouteContext): Promise<Reply> {

@@ -1,13 +1,15 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { AgentApi } from '../agent/api.js';
+import { isLoopbackHost } from '../config/loopback.js';
 import { addressKey } from '../protocol/types.js';
 import { readBody } from './body.js';
 import { encodeJson, errorMessage, errorReply, type Reply } from './json.js';
-import { HTTP_LIMITS } from './limits.js';
+import { HTTP_LIMITS, type HttpTimeouts } from './limits.js';
 import { dispatch } from './routes.js';
+import { OpenStreams } from './stream.js';
 
 export interface HttpServerOptions {
   /** Interface to listen on; the agent's default is loopback (127.0.0.1). */
@@ -16,6 +18,14 @@ export interface HttpServerOptions {
   readonly port: number;
   /** Each request is logged at debug, each 500 at error. Default: no logging. */
   readonly logger?: Logger | undefined;
+  /**
+   * Bearer token that join, leave and keys requests must carry (see Route.needsToken).
+   * Required when `host` is not a loopback address: the server refuses to start without one.
+   * Default none.
+   */
+  readonly token?: string | null | undefined;
+  /** Shorter request timeouts, for tests. Default: those of HTTP_LIMITS. */
+  readonly timeouts?: Partial<HttpTimeouts> | undefined;
 }
 
 export interface MembershipHttpServer {
@@ -33,11 +43,17 @@ export interface MembershipHttpServer {
 /** Serve `api` over HTTP (DESIGN.md §3). Rejects, naming host:port, if the port cannot be bound. */
 export async function startHttpServer(api: AgentApi, options: HttpServerOptions): Promise<MembershipHttpServer> {
   const logger = options.logger;
+  const token = options.token ?? null;
+  if (token === null && !isLoopbackHost(options.host)) {
+    // resolveConfig reports this as a config error; this guards embedders that skip it.
+    throw new Error(`refusing to serve HTTP on ${addressKey(options)} without a token: it is not a loopback address`);
+  }
+  const timeouts: HttpTimeouts = { ...HTTP_LIMITS, ...options.timeouts };
   const server = createServer({
-    requestTimeout: HTTP_LIMITS.requestTimeoutMs,
-    headersTimeout: HTTP_LIMITS.headersTimeoutMs,
-    keepAliveTimeout: HTTP_LIMITS.keepAliveTimeoutMs,
-    connectionsCheckingInterval: HTTP_LIMITS.connectionsCheckIntervalMs,
+    requestTimeout: timeouts.requestTimeoutMs,
+    headersTimeout: timeouts.headersTimeoutMs,
+    keepAliveTimeout: timeouts.keepAliveTimeoutMs,
+    connectionsCheckingInterval: timeouts.connectionsCheckIntervalMs,
   });
 
   const sockets = new Set<Socket>();
@@ -46,16 +62,54 @@ export async function startHttpServer(api: AgentApi, options: HttpServerOptions)
   const unawaited = new Set<ServerResponse>();
   let closing: Promise<void> | undefined;
   let onResponseDone: (() => void) | undefined;
+  /** GET /v1/events responses: bounded, heart-beaten, and ended first when the server closes. */
+  /** Aborted when close() starts: pending long polls answer at once. */
+  const shuttingDown = new AbortController();
+  const streams = new OpenStreams(
+    { maxStreams: HTTP_LIMITS.maxEventStreams, backlogBytes: HTTP_LIMITS.eventStreamBacklogBytes, heartbeatMs: timeouts.eventHeartbeatMs },
+    logger,
+  );
 
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
 
+  /** The response in progress on each socket: a client error there must answer through it. */
+  const responseOn = new Map<Socket, ServerResponse>();
+
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    // Node's default answer to a timeout or a malformed request is a bare status line; ours
+    // stays JSON like every other error. Then the connection is closed either way.
+    const status = clientErrorStatus(error.code);
+    logger?.debug({ err: error.message, code: error.code, status }, 'http client error');
+    const res = responseOn.get(socket);
+    if (status === null || !socket.writable || (res !== undefined && (res.headersSent || res.destroyed))) {
+      socket.destroy();
+      return;
+    }
+    // Give a slow or never-arriving request a moment to read the answer, then let it go.
+    setTimeout(() => socket.destroy(), HTTP_LIMITS.closeGraceMs).unref();
+    const body = encodeJson({ error: clientErrorMessage(status, timeouts) });
+    if (res !== undefined) {
+      // Its body is still arriving (the route waits in readBody): answer through the response,
+      // so the route's own reply, if it ever comes, finds the headers sent and is skipped.
+      send(res, { ...errorReply(status, clientErrorMessage(status, timeouts)), closeConnection: true }, body);
+      return;
+    }
+    const head =
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${body.length}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n`;
+    socket.end(Buffer.concat([Buffer.from(head, 'latin1'), body]));
+  });
+
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const startedMs = performance.now();
     inFlight.add(res);
+    const socket = req.socket;
+    responseOn.set(socket, res);
     res.once('close', () => {
+      if (responseOn.get(socket) === res) responseOn.delete(socket);
       inFlight.delete(res);
       unawaited.delete(res);
       logger?.debug(
@@ -80,6 +134,15 @@ export async function startHttpServer(api: AgentApi, options: HttpServerOptions)
   async function respond(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let reply: Reply;
     let payload: Buffer;
+    // Lets a long poll (GET /v1/members?index=…) stop waiting for a client that hung up, or
+    // answer at once when the server closes.
+    const stopWaiting = new AbortController();
+    const onShutdown = (): void => stopWaiting.abort();
+    shuttingDown.signal.addEventListener('abort', onShutdown, { once: true });
+    res.once('close', () => {
+      shuttingDown.signal.removeEventListener('abort', onShutdown);
+      stopWaiting.abort();
+    });
     try {
       reply = await dispatch(
         api,
@@ -87,9 +150,13 @@ export async function startHttpServer(api: AgentApi, options: HttpServerOptions)
           method: req.method ?? 'GET',
           target: req.url ?? '/',
           origin: req.headers.origin,
+          authorization: req.headers.authorization,
+          lastEventId: firstHeader(req.headers['last-event-id']),
+          signal: stopWaiting.signal,
           readBody: () => readBody(req, HTTP_LIMITS),
         },
         {
+          token,
           onRoute: (route) => {
             // A client that already hung up has no response left to deliver.
             if (route.mayCloseServer && inFlight.has(res)) {
@@ -98,7 +165,7 @@ export async function startHttpServer(api: AgentApi, options: HttpServerOptions)
           },
         },
       );
-      payload = encodeJson(reply.body);
+      payload = reply.raw === undefined ? encodeJson(reply.body) : Buffer.from(reply.raw.text, 'utf8');
     } catch (error) {
       logger?.error({ err: error, method: req.method, path: req.url }, 'http handler failed');
       reply = errorReply(500, `internal error: ${errorMessage(error)}`);
@@ -111,8 +178,13 @@ export async function startHttpServer(api: AgentApi, options: HttpServerOptions)
     if (res.headersSent || res.destroyed) {
       return;
     }
+    if (reply.stream !== undefined) {
+      const refusal = streams.start(res, reply, reply.stream);
+      if (refusal !== null) send(res, refusal, encodeJson(refusal.body));
+      return;
+    }
     res.statusCode = reply.status;
-    res.setHeader('Content-Type', 'application/json');
+    res.setHeader('Content-Type', reply.raw?.contentType ?? 'application/json');
     res.setHeader('Content-Length', payload.length);
     res.setHeader('Cache-Control', 'no-store');
     for (const [name, value] of Object.entries(reply.headers ?? {})) {
@@ -134,6 +206,9 @@ export async function startHttpServer(api: AgentApi, options: HttpServerOptions)
   const bound = server.address() as AddressInfo;
 
   async function shutDown(): Promise<void> {
+    // Event streams never finish by themselves: end them now, or close() would wait out its grace.
+    streams.closeAll();
+    shuttingDown.abort();
     const allClosed = new Promise<void>((resolve) => {
       server.close(() => resolve());
     });
@@ -191,6 +266,43 @@ export async function startHttpServer(api: AgentApi, options: HttpServerOptions)
       return closing;
     },
   };
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The status answered to a broken request, or null when there is no one left to answer. */
+function clientErrorStatus(code: string | undefined): 400 | 408 | 413 | 431 | null {
+  switch (code) {
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return null;
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return 408;
+    case 'HPE_HEADER_OVERFLOW':
+      return 431;
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return 413;
+    default:
+      return 400;
+  }
+}
+
+function clientErrorMessage(status: 400 | 408 | 413 | 431, timeouts: HttpTimeouts): string {
+  switch (status) {
+    case 408:
+      return (
+        `the request did not arrive in time (headers within ${timeouts.headersTimeoutMs} ms, ` +
+        `all of it within ${timeouts.requestTimeoutMs} ms)`
+      );
+    case 431:
+      return 'the request headers are too large';
+    case 413:
+      return 'the request is too large';
+    case 400:
+      return 'malformed HTTP request';
+  }
 }
 
 function listen(server: ReturnType<typeof createServer>, options: HttpServerOptions): Promise<void> {

@@ -76,6 +76,25 @@ export function parseJoinRequest(body: unknown, maxAddrs: number): Parsed<string
   return { ok: true, value: strings };
 }
 
+const KEY_EXAMPLE = '{"key":"<base64 key>"}';
+
+/** The body of POST /v1/keys/{install,use,remove}. The key itself is checked by the agent. */
+export function parseKeyRequest(body: unknown): Parsed<string> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { ok: false, error: `body must be a JSON object like ${KEY_EXAMPLE}` };
+  }
+  for (const field of Object.keys(body)) {
+    if (field !== 'key') {
+      return { ok: false, error: `unknown field ${JSON.stringify(field)} (expected key)` };
+    }
+  }
+  const key: unknown = (body as { key?: unknown }).key;
+  if (typeof key !== 'string') {
+    return { ok: false, error: key === undefined ? `key is required, as in ${KEY_EXAMPLE}` : `key must be a string, not ${describe(key)}` };
+  }
+  return { ok: true, value: key };
+}
+
 function describe(value: unknown): string {
   if (value === null) {
     return 'null';

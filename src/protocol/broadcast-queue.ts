@@ -11,6 +11,11 @@ interface Item {
 
 /** Messages never smaller than this; a packet with less room left is full. */
 const MIN_UPDATE_BYTES = 8;
+/**
+ * Updates that did not fit before the packet counts as full. Bounds the scan of a long queue
+ * (a join storm queues one update per member) to the updates actually sent plus this many.
+ */
+const MAX_MISSES = 16;
 
 /**
  * The transmit-limited piggyback queue (SWIM §4.1; memberlist TransmitLimitedQueue).
@@ -48,19 +53,24 @@ export class BroadcastQueue {
 
   /**
    * Picks updates that fit in `budgetBytes`, counts one transmission for each and drops those
-   * that reached `limit` transmissions. Updates about the `recipient` itself are skipped: they
-   * would spend a transmission on the one member that needs them least.
+   * that reached `limit` transmissions. An `alive` about the `recipient` itself is skipped: it
+   * would spend a transmission on the one member that needs it least. (Suspicions about the
+   * recipient are exactly what it needs, to refute them.)
    */
   take(budgetBytes: number, limit: number, recipient?: NodeName): UpdateMessage[] {
     if (this.byName.size === 0 || budgetBytes < MIN_UPDATE_BYTES) return [];
     const picked: Item[] = [];
     let room = budgetBytes;
+    let misses = 0;
     const consider = (tier: Set<Item>): boolean => {
       for (const item of tier) {
-        if (item.bytes <= room && item.message.name !== recipient) {
+        if (item.message.type === 'alive' && item.message.name === recipient) continue;
+        if (item.bytes <= room) {
           picked.push(item);
           room -= item.bytes;
           if (room < MIN_UPDATE_BYTES) return false;
+        } else if (++misses >= MAX_MISSES) {
+          return false;
         }
       }
       return true;

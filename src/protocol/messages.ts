@@ -96,10 +96,44 @@ export interface State {
   readonly members: readonly MemberState[];
 }
 
+/** What a key operation does to a member's keyring (see KeyRequest). */
+export type KeyOp = 'list' | 'install' | 'use' | 'remove';
+
+/**
+ * Apply a keyring change cluster-wide (`gossipd keys install|use|remove|list`). The agent, not
+ * the protocol core, handles it: the origin sends it straight to every live member and retries
+ * until each answers with a KeyResponse. It only ever travels in encrypted datagrams, so only a
+ * holder of an installed key can send one.
+ */
+export interface KeyRequest {
+  readonly type: 'key-request';
+  /** Random per operation; answers carry it back, and receivers apply each id once. */
+  readonly id: number;
+  readonly op: KeyOp;
+  /** The key (base64 of 32 bytes) for install, use and remove; empty for list. */
+  readonly key: string;
+  /** Sender's wall clock in seconds: receivers refuse stale requests, so a replay cannot undo a rotation. */
+  readonly sentAtS: number;
+}
+
+/** A member's answer to a KeyRequest: the outcome and its keyring afterwards. */
+export interface KeyResponse {
+  readonly type: 'key-response';
+  readonly id: number;
+  /** The answering member. */
+  readonly name: NodeName;
+  readonly ok: boolean;
+  /** Why the operation was refused; empty when ok. */
+  readonly error: string;
+  /** Key ids (a hash prefix, never the key itself) of its keyring, the primary first. */
+  readonly keyIds: readonly string[];
+}
+
 export type ProbeMessage = Ping | Ack | Nack | PingReq;
 export type UpdateMessage = Alive | Suspect | Failed | Left;
 export type SyncMessage = Sync | State;
-export type Message = ProbeMessage | UpdateMessage | SyncMessage;
+export type KeyMessage = KeyRequest | KeyResponse;
+export type Message = ProbeMessage | UpdateMessage | SyncMessage | KeyMessage;
 export type MessageType = Message['type'];
 
 export const MESSAGE_TYPES = [
@@ -113,4 +147,6 @@ export const MESSAGE_TYPES = [
   'left',
   'sync',
   'state',
+  'key-request',
+  'key-response',
 ] as const satisfies readonly MessageType[];

@@ -18,7 +18,7 @@ import type {
   Sync,
   UpdateMessage,
 } from './messages.js';
-import type { ProtocolOptions } from './options.js';
+import { scaledPushPullIntervalMs, type ProtocolOptions } from './options.js';
 import { ProbeOrder } from './probe-order.js';
 import { randomInt, sample, type Random } from './random.js';
 import { NodeStats } from './stats.js';
@@ -79,8 +79,8 @@ const MAX_RELAYS = 256;
 /** Join retry backoff: 1 s, 2 s, 4 s … capped at 30 s. */
 const JOIN_RETRY_BASE_MS = 1000;
 const JOIN_RETRY_MAX_MS = 30_000;
-/** Above this many members anti-entropy slows down (memberlist pushPullScale). */
-const PUSH_PULL_SCALE_THRESHOLD = 32;
+/** Incarnations are unsigned 32-bit on the wire. */
+const MAX_INCARNATION = 0xffff_ffff;
 /** Slack left in a state packet for msgpack array headers. */
 const STATE_FRAMING_BYTES = 8;
 
@@ -111,6 +111,8 @@ export class GossipNode {
   private probe: PendingProbe | undefined;
   private lastStallMs = -Infinity;
   private lastSyncMs = -Infinity;
+  /** Time of the input being handled: every entry point is given it. */
+  private nowMs = 0;
   private seeds: Address[] = [];
   private joinRetryMs = JOIN_RETRY_BASE_MS;
   private leaving = false;
@@ -142,13 +144,13 @@ export class GossipNode {
 
   /** Starts the periodic work, each ticker at a random offset so members do not synchronise. */
   start(nowMs: number): void {
+    this.nowMs = nowMs;
     if (this.started) return;
     this.started = true;
     this.self.sinceMs = nowMs;
     this.enqueueUpdate(this.selfAlive(), false);
     const o = this.options;
     this.timers.set('probe', '', nowMs + randomInt(this.deps.random, o.probeIntervalMs));
-    this.timers.set('gossip', '', nowMs + randomInt(this.deps.random, o.gossipIntervalMs));
     this.timers.set('sync', '', nowMs + o.pushPullIntervalMs / 2 + randomInt(this.deps.random, o.pushPullIntervalMs));
     this.timers.set('reconnect', '', nowMs + o.reconnectIntervalMs + randomInt(this.deps.random, o.reconnectIntervalMs));
     this.timers.set('reap', '', nowMs + this.reapCheckIntervalMs());
@@ -160,6 +162,7 @@ export class GossipNode {
    * seed answers is repeated with backoff, and the seeds are tried again whenever we are alone.
    */
   join(seeds: readonly Address[], nowMs: number, retry = false): number {
+    this.nowMs = nowMs;
     const id = ++this.joinCounter;
     const attempt: JoinAttempt = { id, seeds: new Map(), retry };
     for (const addr of seeds) {
@@ -177,8 +180,26 @@ export class GossipNode {
     return id;
   }
 
+  /**
+   * Adds members known from elsewhere (a simulation that starts converged, a snapshot) without
+   * gossiping them: the others are assumed to know them already.
+   */
+  restore(members: readonly MemberState[], nowMs: number): void {
+    this.nowMs = nowMs;
+    for (const state of members) {
+      if (state.name === this.name || this.table.get(state.name) !== undefined) continue;
+      const member: Member = { ...state, sinceMs: nowMs, statusFrom: state.name };
+      this.table.add(member);
+      if (isActive(member.status)) this.order.insert(member.name);
+      this.emitChanged(member, null);
+    }
+    // The first anti-entropy round was planned for a table of one: plan it for this size.
+    this.timers.set('sync', '', nowMs + randomInt(this.deps.random, this.pushPullIntervalMs()));
+  }
+
   /** Announces a graceful leave: `left` goes to the front of the queue and out at once. */
   leave(nowMs: number): void {
+    this.nowMs = nowMs;
     if (this.leaving) return;
     this.leaving = true;
     this.table.setState(this.self, 'left', this.self.incarnation);
@@ -195,9 +216,10 @@ export class GossipNode {
   }
 
   /** Publishes new tags with a higher incarnation. */
-  setTags(tags: Tags): void {
+  setTags(tags: Tags, nowMs: number): void {
+    this.nowMs = nowMs;
     this.self.tags = tags;
-    this.table.setState(this.self, this.self.status, this.self.incarnation + 1);
+    this.table.setState(this.self, this.self.status, Math.min(MAX_INCARNATION, this.self.incarnation + 1));
     this.enqueueUpdate(this.selfAlive(), true);
   }
 
@@ -206,6 +228,7 @@ export class GossipNode {
    * a long delay raises local health and stops this node accusing anyone for a round.
    */
   noteLoopDelay(delayMs: number, nowMs: number): void {
+    this.nowMs = nowMs;
     if (delayMs > this.stallToleranceMs) this.noteStall(nowMs);
   }
 
@@ -213,6 +236,7 @@ export class GossipNode {
 
   /** Handles one decoded datagram. Updates go first so an ack can carry our refutation. */
   receive(messages: readonly Message[], from: Address, nowMs: number): void {
+    this.nowMs = nowMs;
     this.stats.packetsReceived++;
     for (const message of messages) {
       switch (message.type) {
@@ -220,10 +244,10 @@ export class GossipNode {
           this.onAlive(message, nowMs);
           break;
         case 'suspect':
-          this.onSuspect(message, nowMs);
+          this.onSuspect(message, nowMs, from);
           break;
         case 'failed':
-          this.onFailed(message, nowMs);
+          this.onFailed(message, nowMs, from);
           break;
         case 'left':
           this.onLeft(message, nowMs);
@@ -257,6 +281,10 @@ export class GossipNode {
         case 'failed':
         case 'left':
           break;
+        case 'key-request':
+        case 'key-response':
+          // Keyring operations belong to the agent (src/agent/key-ops.ts), not to membership.
+          break;
         default:
           assertNever(message);
       }
@@ -265,6 +293,7 @@ export class GossipNode {
 
   /** Runs every timer due at `nowMs`. */
   tick(nowMs: number): void {
+    this.nowMs = nowMs;
     for (let due = this.timers.popDue(nowMs); due !== undefined; due = this.timers.popDue(nowMs)) {
       this.fire(due, nowMs);
     }
@@ -326,7 +355,7 @@ export class GossipNode {
         break;
       case 'gossip':
         this.gossip(nowMs);
-        this.timers.set('gossip', '', nowMs + this.options.gossipIntervalMs);
+        if (this.queue.size > 0) this.timers.set('gossip', '', nowMs + this.options.gossipIntervalMs);
         break;
       case 'sync':
         this.startSync(nowMs);
@@ -409,6 +438,9 @@ export class GossipNode {
       };
       this.sendWithGossip(helper.addr, [request]);
     }
+    // SWIM's temporal second chance, also on the direct path: a lost ping or ack alone no
+    // longer makes a suspicion (memberlist's TCP fallback ping plays this part).
+    this.sendWithGossip(target.addr, [{ type: 'ping', seq: probe.seq, target: target.name }], target.name);
     probe.expectedNacks = helpers.length;
     this.stats.indirectProbes++;
   }
@@ -429,7 +461,11 @@ export class GossipNode {
       this.emit({ type: 'suspicion-gated', target: target.name });
       return;
     }
-    this.onSuspect({ type: 'suspect', name: target.name, incarnation: target.incarnation, from: this.name }, nowMs);
+    const suspect: Suspect = { type: 'suspect', name: target.name, incarnation: target.incarnation, from: this.name };
+    this.onSuspect(suspect, nowMs);
+    // Tell the suspect at once (DESIGN §2): its refutation then races the gossip of the
+    // suspicion and supersedes it in every queue it reaches.
+    this.sendWithGossip(target.addr, [suspect], target.name);
   }
 
   private onPing(ping: Ping, from: Address): void {
@@ -449,6 +485,8 @@ export class GossipNode {
         probe.acked = true;
         this.awareness.apply(-1);
         this.stats.probesAcked++;
+        // The probe-timeout timer is gone once the indirect phase began: a relayed or second-chance ack.
+        if (!this.timers.isSet('probe-timeout', '')) this.stats.probesAckedIndirect++;
         this.stats.recordRtt(nowMs - probe.startedMs);
         this.timers.cancel('probe-timeout', '');
       }
@@ -489,6 +527,10 @@ export class GossipNode {
   private onAlive(alive: Alive, nowMs: number): void {
     if (alive.name === this.name) {
       const differs = !sameAddress(alive.addr, this.self.addr) || !sameTags(alive.tags, this.self.tags);
+      // Another agent has our name (a holder answering our claim, or a claimant's gossip): say so here too.
+      if (!sameAddress(alive.addr, this.self.addr)) {
+        this.emit({ type: 'address-conflict', name: alive.name, held: this.self.addr, claimed: alive.addr });
+      }
       if (alive.incarnation > this.self.incarnation || (alive.incarnation === this.self.incarnation && differs)) {
         this.refute('alive', alive.incarnation);
       }
@@ -514,8 +556,12 @@ export class GossipNode {
     }
     if (!overrides({ status: 'alive', incarnation: alive.incarnation }, member)) return;
     if (!sameAddress(alive.addr, member.addr) && isActive(member.status)) {
-      // Only a failed or departed member's name may move to a new address.
+      // Only a failed or departed member's name may move to a new address. The claimant is in
+      // nobody's table, so nothing else would reach it: tell it who holds the name, and it logs
+      // the conflict too (the self branch above).
       this.emit({ type: 'address-conflict', name: alive.name, held: member.addr, claimed: alive.addr });
+      const holder: Alive = { type: 'alive', name: member.name, incarnation: member.incarnation, addr: member.addr, tags: member.tags };
+      this.send(alive.addr, [holder]);
       return;
     }
     const previous = member.status;
@@ -533,13 +579,15 @@ export class GossipNode {
     this.enqueueUpdate(alive);
   }
 
-  private onSuspect(suspect: Suspect, nowMs: number): void {
+  private onSuspect(suspect: Suspect, nowMs: number, source?: Address): void {
     if (suspect.name === this.name) {
-      if (suspect.incarnation >= this.self.incarnation && !this.leaving) this.refute('suspect', suspect.incarnation);
+      if (suspect.incarnation >= this.self.incarnation && !this.leaving) this.refute('suspect', suspect.incarnation, source);
+      else this.correctStale(this.self, suspect.incarnation, source);
       return;
     }
     const member = this.table.get(suspect.name);
     if (member === undefined) return;
+    this.correctStale(member, suspect.incarnation, source);
     const running = this.suspicions.get(member.name);
     if (member.status === 'suspect' && running !== undefined && suspect.incarnation === member.incarnation) {
       // Lifeguard §IV-B: an independent confirmation shortens the timeout; pass it on.
@@ -572,17 +620,39 @@ export class GossipNode {
     const member = this.table.get(name);
     const suspicion = this.suspicions.get(name);
     if (member === undefined || suspicion === undefined || member.status !== 'suspect') return;
+    if (suspicion.unconfirmed && !suspicion.finalCheckSent) {
+      this.finalCheck(member, suspicion, nowMs);
+      return;
+    }
     this.stats.suspicionsConfirmed++;
     this.onFailed({ type: 'failed', name, incarnation: member.incarnation, from: this.name }, nowMs);
   }
 
-  private onFailed(failed: Failed, nowMs: number): void {
+  /**
+   * A suspicion that ran to its end without the confirmations others would send if they saw
+   * the same: maybe we are the one who missed a refutation (lost gossip). Before declaring
+   * failed, ping the suspect once more with the suspicion attached (buddy system): a live
+   * suspect refutes it, or answers a stale one with its current alive (correctStale).
+   */
+  private finalCheck(member: Member, suspicion: Suspicion, nowMs: number): void {
+    suspicion.finalCheckSent = true;
+    this.stats.finalChecks++;
+    const ping: Ping = { type: 'ping', seq: this.nextSeq(), target: member.name };
+    const suspect: Suspect = { type: 'suspect', name: member.name, incarnation: member.incarnation, from: this.name };
+    this.sendWithGossip(member.addr, [ping, suspect], member.name);
+    // A round trip, plus the refutation's own trip back.
+    this.timers.set('suspicion', member.name, nowMs + 2 * this.awareness.scale(this.options.probeTimeoutMs));
+  }
+
+  private onFailed(failed: Failed, nowMs: number, source?: Address): void {
     if (failed.name === this.name) {
-      if (failed.incarnation >= this.self.incarnation && !this.leaving) this.refute('failed', failed.incarnation);
+      if (failed.incarnation >= this.self.incarnation && !this.leaving) this.refute('failed', failed.incarnation, source);
+      else this.correctStale(this.self, failed.incarnation, source);
       return;
     }
     const member = this.table.get(failed.name);
     if (member === undefined) return;
+    this.correctStale(member, failed.incarnation, source);
     if (!overrides({ status: 'failed', incarnation: failed.incarnation }, member)) return;
     this.markDown(member, 'failed', failed.incarnation, failed.from, nowMs);
     this.enqueueUpdate(failed);
@@ -611,13 +681,29 @@ export class GossipNode {
   }
 
   /** Someone doubts us: raise our incarnation above the accusation and say so first. */
-  private refute(accusation: 'suspect' | 'failed' | 'left' | 'alive', heard: Incarnation): void {
-    const incarnation = Math.max(this.self.incarnation, heard) + 1;
+  private refute(accusation: 'suspect' | 'failed' | 'left' | 'alive', heard: Incarnation, accuser?: Address): void {
+    // u32 on the wire: a (buggy or hostile) peer claiming the maximum cannot make us overflow.
+    const incarnation = Math.min(MAX_INCARNATION, Math.max(this.self.incarnation, heard) + 1);
     this.table.setState(this.self, this.self.status, incarnation);
     if (accusation === 'suspect' || accusation === 'failed') this.awareness.apply(1);
     this.stats.refutations++;
     this.emit({ type: 'refuted', accusation, incarnation });
     this.enqueueUpdate(this.selfAlive(), true);
+    // Whoever brought the accusation hears the answer at once, even if it is on the far side
+    // of a healed partition where our gossip does not reach yet.
+    if (accuser !== undefined) this.sendWithGossip(accuser, [this.selfAlive()]);
+  }
+
+  /**
+   * Someone passed us an accusation older than a refutation we already hold: they missed the
+   * refutation. Gossip of it is over by now, and their stale suspicion would run to its full
+   * timeout and fail a live member, so send them the current `alive` directly.
+   */
+  private correctStale(member: Member, heardIncarnation: Incarnation, source: Address | undefined): void {
+    if (source === undefined || heardIncarnation >= member.incarnation || member.status !== 'alive') return;
+    this.stats.staleCorrections++;
+    const alive: Alive = { type: 'alive', name: member.name, incarnation: member.incarnation, addr: member.addr, tags: member.tags };
+    this.sendWithGossip(source, [alive]);
   }
 
   private clearSuspicion(name: NodeName): void {
@@ -628,6 +714,11 @@ export class GossipNode {
 
   private enqueueUpdate(message: UpdateMessage, priority = false): void {
     this.queue.enqueue(message, this.deps.messageSize(message), priority);
+    // The gossip ticker runs only while there is something to gossip: an idle cluster wakes
+    // for its probes alone (a thousand agents in one process notice the difference).
+    if (!this.timers.isSet('gossip', '')) {
+      this.timers.set('gossip', '', this.nowMs + randomInt(this.deps.random, this.options.gossipIntervalMs));
+    }
   }
 
   /** Sends `primary` with as many queued updates as fit in the packet. */
@@ -735,26 +826,51 @@ export class GossipNode {
     this.stats.statesSent++;
   }
 
-  /** Merges a peer's table (memberlist mergeState): failed becomes suspect here, so it can still refute. */
+  /**
+   * Merges a peer's table. Newer incarnations and departures are adopted. A disagreement at
+   * the same incarnation (they say failed, we say alive, or the reverse) is not settled by
+   * taking either side: we ask the member itself, with a direct accusation it will refute to
+   * us if it is alive. memberlist instead turns every remote `dead` into a local suspicion,
+   * which after a healed partition makes each side suspect its own live members by the
+   * hundred; this way only the members in dispute are asked, once, and healing takes one
+   * round trip plus the spread of their refutations.
+   */
   private onState(state: State, from: Address, nowMs: number): void {
     this.markSeedAnswered(from, nowMs);
-    for (const entry of state.members) {
-      switch (entry.status) {
-        case 'alive':
-          this.onAlive({ type: 'alive', name: entry.name, incarnation: entry.incarnation, addr: entry.addr, tags: entry.tags }, nowMs);
-          break;
-        case 'suspect':
-        case 'failed':
-          this.onSuspect({ type: 'suspect', name: entry.name, incarnation: entry.incarnation, from: this.name }, nowMs);
-          break;
-        case 'left':
-          this.onLeft({ type: 'left', name: entry.name, incarnation: entry.incarnation }, nowMs);
-          break;
-        default:
-          assertNever(entry.status);
-      }
-    }
+    for (const entry of state.members) this.mergeEntry(entry, nowMs);
     if (state.echo) this.sendState(from, false);
+  }
+
+  private mergeEntry(entry: MemberState, nowMs: number): void {
+    const held = this.table.get(entry.name);
+    switch (entry.status) {
+      case 'alive':
+        if (held !== undefined && held !== this.self && held.status === 'failed' && held.incarnation === entry.incarnation) {
+          this.askMember(held, { type: 'failed', name: held.name, incarnation: held.incarnation, from: this.name });
+          return;
+        }
+        this.onAlive({ type: 'alive', name: entry.name, incarnation: entry.incarnation, addr: entry.addr, tags: entry.tags }, nowMs);
+        return;
+      case 'suspect':
+      case 'failed':
+        if (held === this.self || (held !== undefined && entry.incarnation > held.incarnation)) {
+          this.onSuspect({ type: 'suspect', name: entry.name, incarnation: entry.incarnation, from: this.name }, nowMs);
+        } else if (held !== undefined && held.status === 'alive' && entry.incarnation === held.incarnation) {
+          this.askMember(held, { type: 'suspect', name: held.name, incarnation: held.incarnation, from: this.name });
+        }
+        return;
+      case 'left':
+        this.onLeft({ type: 'left', name: entry.name, incarnation: entry.incarnation }, nowMs);
+        return;
+      default:
+        assertNever(entry.status);
+    }
+  }
+
+  /** Sends a member the accusation another table makes about it; if alive, it refutes to us. */
+  private askMember(member: Member, accusation: Suspect | Failed): void {
+    this.stats.disputesAsked++;
+    this.sendWithGossip(member.addr, [accusation], member.name);
   }
 
   private sendJoinSyncs(attempt: JoinAttempt): void {
@@ -807,10 +923,14 @@ export class GossipNode {
       this.join(this.seeds, nowMs, true);
       return;
     }
-    const failed = this.table.count('failed');
+    if (this.table.count('failed') === 0) return;
+    // Only members that failed within reconnectTimeout are retried; older ones wait for the reaper.
+    const cutoffMs = nowMs - this.options.reconnectTimeoutMs;
+    const retryable = (m: Member): boolean => m.status === 'failed' && m.sinceMs >= cutoffMs;
+    const failed = this.table.all().reduce((count, m) => (retryable(m) ? count + 1 : count), 0);
     if (failed === 0) return;
     if (this.deps.random.next() >= failed / Math.max(1, this.table.activeCount)) return;
-    const [target] = sample(this.deps.random, this.table.all(), 1, (m) => m.status === 'failed');
+    const [target] = sample(this.deps.random, this.table.all(), 1, retryable);
     if (target !== undefined) this.sendWithGossip(target.addr, [this.syncMessage(true)]);
   }
 
@@ -830,12 +950,8 @@ export class GossipNode {
     return Math.max(1000, Math.min(60_000, this.options.reapTimeoutMs / 10));
   }
 
-  /** memberlist pushPullScale: one more interval per doubling above 32 members. */
   private pushPullIntervalMs(): number {
-    const n = this.table.activeCount;
-    if (n <= PUSH_PULL_SCALE_THRESHOLD) return this.options.pushPullIntervalMs;
-    const multiplier = Math.ceil(Math.log2(n) - Math.log2(PUSH_PULL_SCALE_THRESHOLD)) + 1;
-    return this.options.pushPullIntervalMs * multiplier;
+    return scaledPushPullIntervalMs(this.options.pushPullIntervalMs, this.table.activeCount);
   }
 
   // ─── Helpers ─────────────────────────────────────────────────────────────────────────────

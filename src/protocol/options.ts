@@ -31,6 +31,21 @@ export interface ProtocolOptions {
   readonly reapTimeoutMs: number;
   /** How often a failed member is retried, so healed partitions merge again. Default 30 s. */
   readonly reconnectIntervalMs: number;
+  /**
+   * How long after it failed a member is still retried (every reconnectInterval). Longer heals
+   * longer partitions; shorter stops knocking sooner on hosts that are gone for good. After it,
+   * the member stays (failed) until reapTimeout. Default 24 h.
+   */
+  readonly reconnectTimeoutMs: number;
+}
+
+/** Above this many members anti-entropy slows down (memberlist pushPullScale). */
+const PUSH_PULL_SCALE_THRESHOLD = 32;
+
+/** The anti-entropy period at n members: one more interval per doubling above 32 (memberlist pushPullScale). */
+export function scaledPushPullIntervalMs(baseMs: number, members: number): number {
+  if (members <= PUSH_PULL_SCALE_THRESHOLD) return baseMs;
+  return baseMs * (Math.ceil(Math.log2(members) - Math.log2(PUSH_PULL_SCALE_THRESHOLD)) + 1);
 }
 
 export type ProfileName = 'lan' | 'wan' | 'local';
@@ -56,6 +71,7 @@ export const PROFILES: Readonly<Record<ProfileName, ProtocolOptions>> = {
     maxPacketBytes: 1400,
     reapTimeoutMs: 24 * HOUR,
     reconnectIntervalMs: 30 * SECOND,
+    reconnectTimeoutMs: 24 * HOUR,
   },
   wan: {
     probeIntervalMs: 5 * SECOND,
@@ -72,6 +88,7 @@ export const PROFILES: Readonly<Record<ProfileName, ProtocolOptions>> = {
     maxPacketBytes: 1400,
     reapTimeoutMs: 24 * HOUR,
     reconnectIntervalMs: 60 * SECOND,
+    reconnectTimeoutMs: 24 * HOUR,
   },
   local: {
     probeIntervalMs: 1 * SECOND,
@@ -88,5 +105,6 @@ export const PROFILES: Readonly<Record<ProfileName, ProtocolOptions>> = {
     maxPacketBytes: 1400,
     reapTimeoutMs: 1 * HOUR,
     reconnectIntervalMs: 15 * SECOND,
+    reconnectTimeoutMs: 24 * HOUR,
   },
 };

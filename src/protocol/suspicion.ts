@@ -36,6 +36,8 @@ export function suspicionTimeoutMs(bounds: SuspicionBounds, confirmations: numbe
 /** A running suspicion about one member at one incarnation. */
 export class Suspicion {
   private readonly confirmers = new Set<NodeName>();
+  /** Whether the suspect has been pinged once more before being declared failed. */
+  finalCheckSent = false;
 
   constructor(
     readonly incarnation: number,
@@ -54,6 +56,11 @@ export class Suspicion {
 
   get confirmations(): number {
     return this.confirmers.size;
+  }
+
+  /** Fewer confirmations than expected: nobody else sees what we see, so maybe we are the stale one. */
+  get unconfirmed(): boolean {
+    return this.confirmers.size < this.bounds.expectedConfirmations;
   }
 
   deadlineMs(): number {

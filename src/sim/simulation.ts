@@ -32,6 +32,8 @@ interface Delivery {
 
 interface SimMember {
   readonly name: NodeName;
+  /** The name its core claims: `name`, unless this host impersonates another member. */
+  readonly claimedName: NodeName;
   readonly addr: Address;
   core: GossipNode;
   crashed: boolean;
@@ -81,13 +83,18 @@ export class Simulation {
     this.listeners.push(listener);
   }
 
-  /** Adds a member, starts it, and joins it through `seeds` (names of existing members). */
-  addMember(name: NodeName, seeds: readonly NodeName[] = [], tags: Tags = {}): void {
+  /**
+   * Adds a member, starts it, and joins it through `seeds` (names of existing members).
+   * `claimedName` makes this host's core call itself by another member's name (a name conflict:
+   * two hosts, one name); the simulator still addresses it as `name`.
+   */
+  addMember(name: NodeName, seeds: readonly NodeName[] = [], tags: Tags = {}, claimedName: NodeName = name): void {
     if (this.byName.has(name)) throw new Error(`member ${name} exists`);
     const index = ++this.memberCounter;
     const addr: Address = { host: `10.${(index >> 16) & 255}.${(index >> 8) & 255}.${index & 255}`, port: 7946 };
     const member: SimMember = {
       name,
+      claimedName,
       addr,
       core: undefined as unknown as GossipNode,
       crashed: false,
@@ -102,6 +109,20 @@ export class Simulation {
     this.byName.set(name, member);
     this.byAddress.set(addressKey(addr), member);
     this.boot(member, seeds);
+  }
+
+  /**
+   * Adds members that start as one converged cluster: every member already knows every other
+   * one as alive (as if they had joined long ago), so large clusters skip the join storm.
+   */
+  addConvergedMembers(names: readonly NodeName[]): void {
+    for (const name of names) this.addMember(name);
+    const states = names.map((name) => this.get(name).core.selfMember);
+    for (const name of names) {
+      const member = this.get(name);
+      member.core.restore(states, this.nowMs);
+      this.reschedule(member);
+    }
   }
 
   /** Stops a member abruptly: it sends nothing more and everything sent to it is lost. */
@@ -242,7 +263,7 @@ export class Simulation {
     const random = seededRandom(mix(this.options.seed, hashName(member.name) ^ wallSeconds));
     const core = new GossipNode(
       this.options.protocol,
-      { name: member.name, addr: member.addr, tags: member.tags, incarnation: wallSeconds },
+      { name: member.claimedName, addr: member.addr, tags: member.tags, incarnation: wallSeconds },
       {
         random,
         messageSize,

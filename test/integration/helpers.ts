@@ -20,6 +20,13 @@ export function fastConfig(name: string, overrides: Partial<AgentConfig> = {}): 
     cluster: 'integration',
     profile: 'local',
     logLevel: 'silent',
+    dataDir: null,
+    encrypt: null,
+    keyringFile: null,
+    httpToken: null,
+    onEvent: [],
+    hookTimeoutMs: 30_000,
+    webhooks: [],
     ...overrides,
   };
 }

@@ -28,17 +28,24 @@ describe('protocol on a virtual clock (5 members, lan profile)', () => {
   });
 
   it('a member suspected during a pause refutes and is never marked failed', () => {
-    const sim = cluster(5, { seed: 3 });
-    const transitions = recordTransitions(sim);
-    expect(sim.runUntil(() => converged(sim), 10_000)).toBe(true);
-    const incarnationBefore = sim.core('m2').selfMember.incarnation;
-    sim.pause('m2', 2_500); // shorter than the 4 s minimum suspicion timeout
-    sim.runFor(20_000);
-    const aboutM2 = transitions.filter((t) => t.subject === 'm2' && t.observer !== 'm2');
-    expect(aboutM2.some((t) => t.status === 'suspect')).toBe(true);
-    expect(aboutM2.some((t) => t.status === 'failed')).toBe(false);
-    expect(sim.core('m2').selfMember.incarnation).toBeGreaterThan(incarnationBefore);
-    expect(converged(sim)).toBe(true);
+    let suspectedRuns = 0;
+    for (const seed of [3, 30, 31, 32, 33]) {
+      const sim = cluster(5, { seed });
+      const transitions = recordTransitions(sim);
+      expect(sim.runUntil(() => converged(sim), 10_000)).toBe(true);
+      const incarnationBefore = sim.core('m2').selfMember.incarnation;
+      sim.pause('m2', 3_500); // shorter than the 4 s minimum suspicion timeout
+      sim.runFor(20_000);
+      const aboutM2 = transitions.filter((t) => t.subject === 'm2' && t.observer !== 'm2');
+      expect(aboutM2.some((t) => t.status === 'failed'), `seed ${seed}`).toBe(false);
+      if (aboutM2.some((t) => t.status === 'suspect')) {
+        suspectedRuns++;
+        expect(sim.core('m2').selfMember.incarnation, `seed ${seed}`).toBeGreaterThan(incarnationBefore);
+      }
+      expect(converged(sim), `seed ${seed}`).toBe(true);
+    }
+    // The pause must actually have been noticed, or the test proves nothing.
+    expect(suspectedRuns).toBeGreaterThanOrEqual(3);
   });
 
   it('a member resuming from a pause does not accuse the peers whose acks queued up meanwhile', () => {

@@ -42,15 +42,16 @@ describe('gossipd help, version and usage errors', () => {
     expect(await run(['--version'])).toEqual({ code: 0, stdout: '0.1.0\n', stderr: '' });
   });
 
-  it('agent --help lists every timing flag with its default and no --data-dir', async () => {
+  it('agent --help lists every timing flag with its default, and --data-dir', async () => {
     const result = await run(['agent', '--help']);
     expect(result.code).toBe(0);
     const timingFlags = Object.values(KEY_SPECS).filter((spec) => spec.group === 'timing').map((spec) => spec.flag);
-    expect(timingFlags).toHaveLength(14);
+    expect(timingFlags).toHaveLength(15);
     for (const flag of timingFlags) expect(result.stdout).toContain(flag);
     expect(result.stdout).toContain('--probe-interval <duration>');
     expect(result.stdout.replace(/\s+/g, ' ')).toContain('protocol period: one member probed per period (default: 1s; wan 5s, local 1s)');
-    expect(result.stdout).not.toContain('--data-dir');
+    expect(result.stdout).toContain('--data-dir <dir>');
+    expect(result.stdout).toContain('--reconnect-timeout <duration>');
   });
 
   it.each([

@@ -333,7 +333,7 @@ describe('invalid messages', () => {
   const big = 'a'.repeat(129);
   const cases: readonly (readonly [string, unknown, string])[] = [
     ['message not an array', 5, 'message 0 must be an array, got number'],
-    ['unknown type code', [10, 1], 'message 0: unknown type code 10'],
+    ['unknown type code', [12, 1], 'message 0: unknown type code 12'],
     ['negative type code', [-1, 1], 'message 0: unknown type code -1'],
     ['string type code', ['ping', 1, 'n'], 'message 0: unknown type code "ping"'],
     ['extra element', [0, 1, 'n', 'extra'], 'message 0 (ping): expected 3 elements, got 4'],

@@ -4,6 +4,9 @@ import { parseAddress } from '../../src/config/address.js';
 import { parseDuration } from '../../src/config/duration.js';
 import { PROFILE_NAMES, PROFILES } from '../../src/protocol/options.js';
 
+/** A valid key (base64 of 32 bytes), as `gossipd keygen` prints one. */
+const KEY_A = Buffer.alloc(32, 1).toString('base64');
+
 interface Input {
   readonly flags?: Record<string, unknown>;
   readonly env?: Record<string, string>;
@@ -51,6 +54,13 @@ describe('resolveConfig defaults', () => {
       cluster: 'default',
       profile: 'lan',
       logLevel: 'info',
+      dataDir: null,
+      encrypt: null,
+      keyringFile: null,
+      httpToken: null,
+      onEvent: [],
+      hookTimeoutMs: 30_000,
+      webhooks: [],
     });
   });
 
@@ -133,6 +143,10 @@ describe('values from each source', () => {
         maxPacketSize: '9216',
         reapTimeout: '1h',
         reconnectInterval: '10s',
+        reconnectTimeout: '2h',
+        dataDir: '/var/lib/gossipd',
+        encrypt: ` ${KEY_A}\n`,
+        httpToken: 'a-token-of-16-ch',
       },
     });
     expect(config).toEqual({
@@ -145,6 +159,13 @@ describe('values from each source', () => {
       cluster: 'prod',
       profile: 'lan',
       logLevel: 'debug',
+      dataDir: '/var/lib/gossipd',
+      encrypt: KEY_A,
+      keyringFile: null,
+      httpToken: 'a-token-of-16-ch',
+      onEvent: [],
+      hookTimeoutMs: 30_000,
+      webhooks: [],
       probeIntervalMs: 2000,
       probeTimeoutMs: 1000,
       indirectChecks: 0,
@@ -159,6 +180,7 @@ describe('values from each source', () => {
       maxPacketBytes: 9216,
       reapTimeoutMs: 3_600_000,
       reconnectIntervalMs: 10_000,
+      reconnectTimeoutMs: 7_200_000,
     });
   });
 
@@ -171,9 +193,13 @@ describe('values from each source', () => {
         GOSSIPD_GOSSIP_TO_THE_DEAD_TIME: '45s',
         GOSSIPD_SUSPICION_MAX_TIMEOUT_MULT: '4',
         GOSSIPD_LOG_LEVEL: 'warn',
+        GOSSIPD_DATA_DIR: '/var/lib/gossipd',
+        GOSSIPD_RECONNECT_TIMEOUT: '6h',
       },
     });
     expect(config).toMatchObject({
+      dataDir: '/var/lib/gossipd',
+      reconnectTimeoutMs: 6 * 3_600_000,
       join: ['a:1', 'b:2'],
       tags: { role: 'web', zone: 'a' },
       maxPacketBytes: 1200,
@@ -364,7 +390,8 @@ describe('validation: every problem at once, each named', () => {
     [{ join: '10.0.0.1:7946' }, /^gossipd\.json: join: "10\.0\.0\.1:7946" is not an array of "host:port" strings$/],
     [{ probeInterval: true }, /^gossipd\.json: probeInterval: true is not a duration string like "500ms" or a number of milliseconds$/],
     [{ maxPacketSize: '1400' }, /^gossipd\.json: maxPacketSize: "1400" is not a whole number$/],
-    [{ dataDir: '/var/lib/gossipd' }, /^gossipd\.json: unknown key "dataDir"$/],
+    [{ dataDir: '' }, /^gossipd\.json: dataDir: must not be empty$/],
+    [{ datadir: '/var/lib/gossipd' }, /^gossipd\.json: unknown key "datadir" \(did you mean "dataDir"\?\)$/],
   ])('refuses the file %j', (file, pattern) => {
     const errors = resolveErrors({ file });
     expect(errors).toHaveLength(1);
@@ -396,6 +423,7 @@ describe('configSummary', () => {
       suspicionMult: 4,
       gossipIntervalMs: 200,
       maxPacketBytes: 1400,
+      encrypted: false,
     });
     expect(configSummary(config, { host: '10.0.0.9', port: 7000 }).advertise).toBe('10.0.0.9:7000');
   });

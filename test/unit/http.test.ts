@@ -2,9 +2,10 @@ import { connect, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AgentApi, HealthView, MemberView, SelfView } from '../../src/agent/api.js';
+import type { AgentApi, HealthView, KeyOpReport, MemberView, SelfView } from '../../src/agent/api.js';
 import { HTTP_LIMITS } from '../../src/http/limits.js';
 import { startHttpServer, type MembershipHttpServer } from '../../src/http/server.js';
+import type { KeyOp } from '../../src/protocol/messages.js';
 
 const MEMBERS: readonly MemberView[] = [
   member('web-2', 'alive'),
@@ -29,11 +30,23 @@ const SELF: SelfView = {
     suspicionMult: 4,
     gossipIntervalMs: 200,
     maxPacketBytes: 1400,
+    encrypted: false,
   },
 };
 
 function member(name: string, status: MemberView['status']): MemberView {
   return { name, addr: '10.0.0.1', port: 7946, status, incarnation: 3, tags: { role: 'test' }, since: '2024-01-01T00:00:00.000Z' };
+}
+
+function keyReport(op: KeyOp): KeyOpReport {
+  return {
+    op,
+    ok: true,
+    members: 1,
+    responded: 1,
+    keys: [{ key: 'k'.repeat(43) + '=', id: '0123456789abcdef', primary: 1, installed: 1 }],
+    nodes: [{ name: 'db-1', ok: true, keyIds: ['0123456789abcdef'] }],
+  };
 }
 
 function health(status: HealthView['status']): HealthView {
@@ -50,12 +63,14 @@ function health(status: HealthView['status']): HealthView {
 interface FakeApi extends AgentApi {
   readonly joinCalls: (readonly string[])[];
   leaveCalls: number;
+  readonly keyCalls: [KeyOp, string | null][];
 }
 
 function fakeApi(overrides: Partial<AgentApi> = {}): FakeApi {
   const fake: FakeApi = {
     joinCalls: [],
     leaveCalls: 0,
+    keyCalls: [],
     members: () => [...MEMBERS],
     member: (name) => MEMBERS.find((m) => m.name === name),
     self: () => SELF,
@@ -68,6 +83,12 @@ function fakeApi(overrides: Partial<AgentApi> = {}): FakeApi {
       fake.leaveCalls += 1;
       return Promise.resolve();
     },
+    keys: (op, key) => {
+      fake.keyCalls.push([op, key]);
+      return Promise.resolve({ ok: true, report: keyReport(op) });
+    },
+    setTags: (tags) => ({ ...SELF, tags }),
+    metrics: () => '# HELP gossipd_up Test.\n# TYPE gossipd_up gauge\ngossipd_up 1\n',
     ...overrides,
   };
   return fake;
@@ -176,7 +197,7 @@ describe('GET /v1/members', () => {
     ['status=bogus', 'status: "bogus" is not one of alive, suspect, failed, left'],
     ['status=alive,', 'status: "" is not one of alive, suspect, failed, left'],
     ['status=Alive', 'status: "Alive" is not one of alive, suspect, failed, left'],
-    ['state=alive', 'unknown query parameter "state" (expected status)'],
+    ['state=alive', 'unknown query parameter "state" (expected status, tag, index, wait)'],
   ])('rejects ?%s with 400', async (query, error) => {
     const { url } = await start();
     const response = await request(`${url}/v1/members?${query}`);

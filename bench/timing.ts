@@ -1,0 +1,47 @@
+// Timing profiles the bench can run: the daemon's three, plus `fast` (the issue's quick timing,
+// which Serf cannot be configured to, so Serf is not run with it).
+import { PROFILES, type ProfileName, type ProtocolOptions } from '../src/protocol/options.js';
+
+export type BenchProfile = ProfileName | 'fast';
+export const BENCH_PROFILES: readonly BenchProfile[] = ['lan', 'wan', 'local', 'fast'];
+
+const FAST_OVERRIDES = { probeIntervalMs: 200, probeTimeoutMs: 100, gossipIntervalMs: 50, suspicionMult: 4 } as const;
+
+export function isBenchProfile(value: string): value is BenchProfile {
+  return (BENCH_PROFILES as readonly string[]).includes(value);
+}
+
+export function protocolOptions(profile: BenchProfile): ProtocolOptions {
+  return profile === 'fast' ? { ...PROFILES.local, ...FAST_OVERRIDES } : PROFILES[profile];
+}
+
+/** The profile as `gossipd agent` options, camelCase as commander stores them ({ probeInterval: '200ms' }). */
+export function timingFlags(profile: BenchProfile): Record<string, string> {
+  if (profile !== 'fast') return { profile };
+  return {
+    profile: 'local',
+    probeInterval: `${FAST_OVERRIDES.probeIntervalMs}ms`,
+    probeTimeout: `${FAST_OVERRIDES.probeTimeoutMs}ms`,
+    gossipInterval: `${FAST_OVERRIDES.gossipIntervalMs}ms`,
+    suspicionMult: String(FAST_OVERRIDES.suspicionMult),
+  };
+}
+
+/** The same as command-line arguments: ['--profile', 'local', '--probe-interval', '200ms', …]. */
+export function agentFlags(profile: BenchProfile): string[] {
+  return Object.entries(timingFlags(profile)).flatMap(([key, value]) => [
+    `--${key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`,
+    value,
+  ]);
+}
+
+/** Serf's `-profile` for the same timing (memberlist's LAN/WAN/Local configs), or null if none. */
+export function serfProfile(profile: BenchProfile): ProfileName | null {
+  return profile === 'fast' ? null : profile;
+}
+
+/** Lifeguard's longest suspicion timeout at n members (DESIGN §2), for generous waits. */
+export function maxSuspicionMs(options: ProtocolOptions, n: number): number {
+  const min = options.suspicionMult * Math.max(1, Math.log10(Math.max(n, 1))) * options.probeIntervalMs;
+  return min * options.suspicionMaxTimeoutMult;
+}

@@ -1,0 +1,30 @@
+/**
+ * Bounds on membership events and what reacts to them, in one place. Each keeps a slow
+ * consumer (a hook that hangs, a webhook that is down) from growing the agent's memory.
+ */
+export const EVENT_LIMITS = {
+  /** Events kept for Last-Event-ID resumption (GET /v1/events); older ones are reported as a gap. */
+  bufferedEvents: 1024,
+  /** Events waiting per --on-event handler; when full, the oldest waiting one is dropped (warn). */
+  hookQueueEvents: 256,
+  /** The last bytes of a hook's stderr (and stdout) kept for the log line when it fails. */
+  hookOutputTailBytes: 2048,
+  /** After a hook exits, wait this long for its output pipes to close (a background child may hold them). */
+  hookPipeGraceMs: 1000,
+  /** Most --on-event handlers. */
+  maxHandlers: 64,
+  /** Events waiting per --webhook URL; when full, the oldest waiting one is dropped (warn). */
+  webhookQueueEvents: 1024,
+  /** Most --webhook URLs. */
+  maxWebhooks: 16,
+  /** Tries per event and URL (the first and the retries). */
+  webhookAttempts: 4,
+  /** Each try is abandoned after this long. */
+  webhookTimeoutMs: 10_000,
+  /** Wait before the first retry; doubled before each further one (1 s, 2 s, 4 s). */
+  webhookBackoffMs: 1000,
+  /** Longest URL accepted for a webhook. */
+  maxUrlBytes: 2048,
+  /** Longest --on-event command. */
+  maxCommandBytes: 4096,
+} as const;

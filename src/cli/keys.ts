@@ -1,0 +1,135 @@
+import type { Command } from 'commander';
+import type { KeyMemberResult, KeyOpReport, KeyView } from '../agent/api.js';
+import { isRecord, isStringArray } from '../config/parsed.js';
+import type { KeyOp } from '../protocol/messages.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, printErrors, type CommandContext } from './context.js';
+import { callAgent, resolveEndpoint, resolveToken, TOKEN_OPTION_HELP } from './http-client.js';
+import type { CliIo } from './io.js';
+import { formatTable } from './table.js';
+
+// use and remove ask every member twice (a check, then the change), each bounded by the
+// agent's own timeout (5 probe intervals: 25 s with the wan profile).
+const TIMEOUT_MS = 120_000;
+const HEADER = ['KEY', 'ID', 'PRIMARY', 'INSTALLED'] as const;
+
+const DONE: Readonly<Record<Exclude<KeyOp, 'list'>, string>> = {
+  install: 'installed on',
+  use: 'now the primary key of',
+  remove: 'removed from',
+};
+
+export function registerKeys(program: Command, context: CommandContext): void {
+  const keys = program
+    .command('keys')
+    .description('list or change the encryption keys of the whole cluster, through the local agent')
+    .addHelpText(
+      'after',
+      `
+To rotate with no downtime: gossipd keys install NEW; gossipd keys use NEW;
+gossipd keys remove OLD. Each waits for every live member's answer; use and
+remove are refused unless every member can follow. Exit 1 if a member refused
+or did not answer.`,
+    );
+  const withEndpoint = (command: Command): Command =>
+    command
+      .option('--http <host:port>', 'agent HTTP endpoint (default: GOSSIPD_HTTP, else 127.0.0.1:7947)')
+      .option('--http-token <token>', TOKEN_OPTION_HELP)
+      .option('--json', 'print the JSON report as the agent returns it');
+  withEndpoint(keys.command('list').description('the keys each member holds, and which one it encrypts with')).action(
+    async (_options: unknown, command: Command) => {
+      context.finish(await runKeys('list', null, command.opts(), context.io));
+    },
+  );
+  for (const [op, description] of [
+    ['install', 'add a key on every member; it decrypts at once, and encrypts only after use'],
+    ['use', 'make an installed key the one every member encrypts with'],
+    ['remove', 'remove a key from every member (not the one in use)'],
+  ] as const) {
+    withEndpoint(keys.command(op).description(description).argument('<key>', 'base64 key, from gossipd keygen')).action(
+      async (key: unknown, _options: unknown, command: Command) => {
+        context.finish(await runKeys(op, typeof key === 'string' ? key : '', command.opts(), context.io));
+      },
+    );
+  }
+}
+
+export async function runKeys(op: KeyOp, key: string | null, options: Readonly<Record<string, unknown>>, io: CliIo): Promise<number> {
+  const endpoint = resolveEndpoint(options['http'], io);
+  if (!endpoint.ok) {
+    printErrors(io, [endpoint.error]);
+    return EXIT_USAGE;
+  }
+  const token = resolveToken(options['httpToken'], io);
+  const reply =
+    op === 'list'
+      ? await callAgent(io, endpoint.baseUrl, { method: 'GET', path: '/v1/keys', timeoutMs: TIMEOUT_MS, token })
+      : await callAgent(io, endpoint.baseUrl, { method: 'POST', path: `/v1/keys/${op}`, body: { key }, timeoutMs: TIMEOUT_MS, token });
+  if (!reply.ok) {
+    printErrors(io, [reply.message]);
+    return EXIT_FAILURE;
+  }
+  const report = readReport(reply.json);
+  if (report === null) {
+    printErrors(io, [`unexpected answer from the agent at ${endpoint.baseUrl}: not a key report`]);
+    return EXIT_FAILURE;
+  }
+  if (options['json'] === true) io.stdout(reply.text.endsWith('\n') ? reply.text : `${reply.text}\n`);
+  else io.stdout(formatReport(report));
+  printErrors(
+    io,
+    report.nodes.filter((node) => !node.ok).map((node) => `${node.name}: ${node.error ?? 'refused'}`),
+  );
+  return report.ok ? EXIT_OK : EXIT_FAILURE;
+}
+
+/** The keys table, then one line on how many members answered or applied the change. */
+export function formatReport(report: KeyOpReport): string {
+  const rows = report.keys.map((key) => [
+    key.key ?? '(not held by this agent)',
+    key.id,
+    `${key.primary}/${report.responded}`,
+    `${key.installed}/${report.responded}`,
+  ]);
+  const applied = report.nodes.filter((node) => node.ok).length;
+  const summary =
+    report.op === 'list'
+      ? `${report.responded} of ${report.members} members answered\n`
+      : `${DONE[report.op]} ${applied} of ${report.members} members\n`;
+  return `${formatTable(HEADER, rows)}${summary}`;
+}
+
+/** The agent is trusted but may be another version: check the shape before printing. */
+function readReport(json: unknown): KeyOpReport | null {
+  if (!isRecord(json)) return null;
+  const { op, ok, members, responded, keys, nodes } = json;
+  if (op !== 'list' && op !== 'install' && op !== 'use' && op !== 'remove') return null;
+  if (typeof ok !== 'boolean' || typeof members !== 'number' || typeof responded !== 'number') return null;
+  if (!Array.isArray(keys) || !Array.isArray(nodes)) return null;
+  const keyViews = (keys as readonly unknown[]).map(readKey);
+  const nodeResults = (nodes as readonly unknown[]).map(readNode);
+  if (keyViews.includes(null) || nodeResults.includes(null)) return null;
+  return {
+    op,
+    ok,
+    members,
+    responded,
+    keys: keyViews.filter((key): key is KeyView => key !== null),
+    nodes: nodeResults.filter((node): node is KeyMemberResult => node !== null),
+  };
+}
+
+function readKey(item: unknown): KeyView | null {
+  if (!isRecord(item)) return null;
+  const { key, id, primary, installed } = item;
+  if ((key !== null && typeof key !== 'string') || typeof id !== 'string') return null;
+  if (typeof primary !== 'number' || typeof installed !== 'number') return null;
+  return { key, id, primary, installed };
+}
+
+function readNode(item: unknown): KeyMemberResult | null {
+  if (!isRecord(item)) return null;
+  const { name, ok, error, keyIds } = item;
+  if (typeof name !== 'string' || typeof ok !== 'boolean' || !isStringArray(keyIds)) return null;
+  if (error !== undefined && typeof error !== 'string') return null;
+  return { name, ok, ...(typeof error === 'string' ? { error } : {}), keyIds };
+}

@@ -1,0 +1,207 @@
+import { randomInt } from 'node:crypto';
+import { Option, type Command } from 'commander';
+import { resolveConfig } from '../config.js';
+import { parseDurationText } from '../config/duration.js';
+import { keyNamesList } from '../config/keys.js';
+import type { ProtocolOptions } from '../protocol/options.js';
+import type { SimulationReport } from '../sim/report.js';
+import { runScenario, type PartitionFault, type PauseFault, type ScenarioOptions } from '../sim/scenario.js';
+import { EXIT_OK, EXIT_USAGE, printErrors, type CommandContext } from './context.js';
+import type { CliIo } from './io.js';
+import { formatTable } from './table.js';
+
+/** Above this many members a run starts converged unless --start says otherwise: a join storm of 10,000 takes long. */
+const JOIN_START_MAX_NODES = 1000;
+const MAX_NODES = 20_000;
+
+export function registerSimulate(program: Command, context: CommandContext): void {
+  const command = program
+    .command('simulate')
+    .description('run a deterministic simulated cluster (the real protocol and codec on a virtual clock) and report')
+    .option('--nodes <n>', 'members in the cluster', '100')
+    .option('--duration <duration>', 'simulated time', '300s')
+    .option('--seed <n>', 'random seed; the same seed gives the same run (default: random, printed in the report)')
+    .option('--loss <fraction>', 'probability that a datagram is lost, 0..1', '0')
+    .option('--latency <range>', 'one-way latency, uniform in MIN-MAX', '1ms-5ms')
+    .option('--crash <k>', 'members that crash at --fault-at', '1')
+    .option('--pause <k:duration>', 'K members frozen at --fault-at for DURATION (e.g. 3:8s)')
+    .option('--partition <fraction:duration>', 'that fraction of members cut off at --fault-at for DURATION (e.g. 0.3:60s); add :oneway for one-way')
+    .option('--fault-at <duration>', 'when the faults happen (default: a third of --duration)')
+    .addOption(new Option('--start <mode>', `join: members start within 1 s and join through earlier ones; converged: they start knowing each other (default: join up to ${JOIN_START_MAX_NODES} members, converged above)`).choices(['join', 'converged']))
+    .option('--json', 'print the report as one JSON object');
+  command.optionsGroup('Timing options (as for gossipd agent):');
+  command.option('--profile <profile>', 'timing defaults: lan, wan or local (default: lan)');
+  for (const names of keyNamesList().filter((key) => key.group === 'timing')) {
+    command.option(`${names.flag} ${names.argName}`, names.help);
+  }
+  command.action(async (_options: unknown, self: Command) => {
+    context.finish(await runSimulate(self.opts(), context.io));
+  });
+}
+
+export async function runSimulate(flags: Readonly<Record<string, unknown>>, io: CliIo): Promise<number> {
+  const parsed = parseScenario(flags, io);
+  if (!parsed.ok) {
+    printErrors(io, parsed.errors);
+    return EXIT_USAGE;
+  }
+  const started = performance.now();
+  let lastProgress = 0;
+  const report = await runScenario({
+    ...parsed.scenario,
+    onProgress: (simulatedMs, durationMs) => {
+      const wallMs = performance.now() - started;
+      if (wallMs - lastProgress < 1000) return;
+      lastProgress = wallMs;
+      const speed = simulatedMs / Math.max(1, wallMs);
+      io.stderr(`\rsimulated ${formatSeconds(simulatedMs)} of ${formatSeconds(durationMs)} (${speed.toFixed(1)}× real time)   `);
+    },
+  });
+  if (lastProgress > 0) io.stderr('\n');
+  io.stdout(flags['json'] === true ? `${JSON.stringify(report)}\n` : summary(report));
+  return EXIT_OK;
+}
+
+type ParsedScenario =
+  | { readonly ok: true; readonly scenario: Omit<ScenarioOptions, 'onProgress'> }
+  | { readonly ok: false; readonly errors: string[] };
+
+function parseScenario(flags: Readonly<Record<string, unknown>>, io: CliIo): ParsedScenario {
+  const errors: string[] = [];
+  const nodes = integer(flags['nodes'], '--nodes', 2, MAX_NODES, errors);
+  const durationMs = duration(flags['duration'], '--duration', errors);
+  const seed = flags['seed'] === undefined ? randomInt(2 ** 31) : integer(flags['seed'], '--seed', 0, 2 ** 32 - 1, errors);
+  const lossRate = fraction(flags['loss'], '--loss', errors);
+  const latencyMs = latency(flags['latency'], errors);
+  const crash = integer(flags['crash'], '--crash', 0, nodes - 1, errors);
+  const pause = flags['pause'] === undefined ? null : pauseFault(flags['pause'], errors);
+  const partition = flags['partition'] === undefined ? null : partitionFault(flags['partition'], errors);
+  const faultAtMs = flags['faultAt'] === undefined ? Math.round(durationMs / 3) : duration(flags['faultAt'], '--fault-at', errors);
+  if (faultAtMs > durationMs) errors.push(`--fault-at: ${faultAtMs} ms is after the end of the run (--duration ${durationMs} ms)`);
+  if (crash + (pause?.count ?? 0) >= nodes) errors.push(`--crash and --pause: ${crash} + ${pause?.count ?? 0} members leave none running out of ${nodes}`);
+  const protocol = timing(flags, io, errors);
+  if (errors.length > 0 || protocol === null) return { ok: false, errors };
+  const start = flags['start'] === 'join' || flags['start'] === 'converged' ? flags['start'] : nodes > JOIN_START_MAX_NODES ? 'converged' : 'join';
+  return {
+    ok: true,
+    scenario: {
+      nodes,
+      durationMs,
+      seed,
+      profile: protocol.profile,
+      protocol: protocol.options,
+      lossRate,
+      latencyMs,
+      crash,
+      pause,
+      partition,
+      faultAtMs,
+      start,
+    },
+  };
+}
+
+/** Timing comes through the agent's own config rules, so every override means the same thing. */
+function timing(
+  flags: Readonly<Record<string, unknown>>,
+  io: CliIo,
+  errors: string[],
+): { readonly profile: ScenarioOptions['profile']; readonly options: ProtocolOptions } | null {
+  const timingFlags: Record<string, unknown> = {};
+  for (const names of keyNamesList().filter((key) => key.group === 'timing')) {
+    if (flags[names.flagKey] !== undefined) timingFlags[names.flagKey] = flags[names.flagKey];
+  }
+  if (flags['profile'] !== undefined) timingFlags['profile'] = flags['profile'];
+  const resolved = resolveConfig({ flags: timingFlags, env: {}, readFile: io.readFile, hostname: 'sim' });
+  if (!resolved.ok) {
+    errors.push(...resolved.errors);
+    return null;
+  }
+  return { profile: resolved.config.profile, options: resolved.config };
+}
+
+function integer(raw: unknown, flag: string, min: number, max: number, errors: string[]): number {
+  const value = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    errors.push(`${flag}: ${JSON.stringify(raw)} is not a whole number in ${min}..${max}`);
+    return min;
+  }
+  return value;
+}
+
+function duration(raw: unknown, flag: string, errors: string[]): number {
+  const value = typeof raw === 'string' ? parseDurationText(raw) : null;
+  if (value === null || value <= 0) {
+    errors.push(`${flag}: ${JSON.stringify(raw)} is not a duration (use e.g. 500ms, 60s, 5m)`);
+    return 1;
+  }
+  return value;
+}
+
+function fraction(raw: unknown, flag: string, errors: string[]): number {
+  const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+  if (!(value >= 0 && value <= 1)) {
+    errors.push(`${flag}: ${JSON.stringify(raw)} is not a fraction in 0..1 (e.g. 0.05)`);
+    return 0;
+  }
+  return value;
+}
+
+function latency(raw: unknown, errors: string[]): readonly [number, number] {
+  const parts = typeof raw === 'string' ? raw.split('-') : [];
+  const [min, max] = parts.map((part) => parseDurationText(part.trim()));
+  if (parts.length !== 2 || min === null || max === null || min === undefined || max === undefined || min > max) {
+    errors.push(`--latency: ${JSON.stringify(raw)} is not a range MIN-MAX (e.g. 1ms-5ms)`);
+    return [1, 5];
+  }
+  return [min, max];
+}
+
+function pauseFault(raw: unknown, errors: string[]): PauseFault | null {
+  const [count, length, ...rest] = typeof raw === 'string' ? raw.split(':') : [];
+  const before = errors.length;
+  const parsed = { count: integer(count, '--pause count', 1, MAX_NODES, errors), durationMs: duration(length, '--pause duration', errors) };
+  if (rest.length > 0) errors.push(`--pause: ${JSON.stringify(raw)} is not K:DURATION (e.g. 3:8s)`);
+  return errors.length > before ? null : parsed;
+}
+
+function partitionFault(raw: unknown, errors: string[]): PartitionFault | null {
+  const [share, length, mode, ...rest] = typeof raw === 'string' ? raw.split(':') : [];
+  const before = errors.length;
+  const parsed = {
+    fraction: fraction(share, '--partition fraction', errors),
+    durationMs: duration(length, '--partition duration', errors),
+    oneWay: mode === 'oneway',
+  };
+  if (rest.length > 0 || (mode !== undefined && mode !== 'oneway')) {
+    errors.push(`--partition: ${JSON.stringify(raw)} is not FRACTION:DURATION[:oneway] (e.g. 0.3:60s)`);
+  }
+  return errors.length > before ? null : parsed;
+}
+
+function summary(report: SimulationReport): string {
+  const ms = (value: number | null): string => (value === null ? 'never' : formatSeconds(value));
+  const e = report.expected;
+  const rows: string[][] = [
+    ['members', String(report.nodes), ''],
+    ['seed', String(report.seed), 'same seed, same run'],
+    ['profile / loss', `${report.profile} / ${(report.lossRate * 100).toFixed(1)} %`, ''],
+    ['simulated / wall', `${formatSeconds(report.simulatedMs)} / ${formatSeconds(report.wallMs)}`, `${(report.simulatedMs / Math.max(1, report.wallMs)).toFixed(1)}× real time`],
+    ['converged after', ms(report.convergenceMs), 'every member sees every member alive'],
+    ['crashes', String(report.crashes.length), ''],
+    ['first detection p50 / max', `${ms(report.detection.firstP50Ms)} / ${ms(report.detection.firstMaxMs)}`, `expected ≈ ${ms(e.firstDetectEstimateMs)}`],
+    ['all detected p50 / max', `${ms(report.detection.allP50Ms)} / ${ms(report.detection.allMaxMs)}`, `expected ≈ ${ms(e.allDetectEstimateMs)}, bound ${ms(e.allDetectBoundMs)}`],
+    ['false failures', String(report.falseFailures), '(observer, member) pairs'],
+    ['false suspicions', `${report.falseSuspicions} (${report.falseSuspicionsOriginated} started)`, `started: SWIM ≈ ${e.falseSuspicionsExpected.toFixed(1)}, with the second ping ≈ ${e.falseSuspicionsExpectedWithRetry.toFixed(1)}`],
+    ['paused members failed', String(report.pausedFailures), '(observer, member) pairs'],
+    ['healed after partition', report.healedMs === null ? '-' : ms(report.healedMs), ''],
+    ['datagrams / member / s', `${report.perNode.msgsSentPerSec.mean} (max ${report.perNode.msgsSentPerSec.max})`, 'after convergence'],
+    ['bytes / member / s', `${report.perNode.bytesSentPerSec.mean} (max ${report.perNode.bytesSentPerSec.max})`, 'incl. 28 B IPv4+UDP headers'],
+    ['suspicion timeout', `${ms(e.suspicionTimeoutMinMs)} … ${ms(e.suspicionTimeoutMaxMs)}`, `retransmit limit ${e.retransmitLimit}`],
+  ];
+  return formatTable(['', 'RESULT', 'NOTE'], rows);
+}
+
+function formatSeconds(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(2)}s` : `${(ms / 1000).toFixed(1)}s`;
+}

@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { LIMITS } from '../codec/limits.js';
+import { parseKey } from './keys.js';
+
+/**
+ * A keyring file is JSON: {"keys": ["<primary>", "<other>", ...]}, keys in base64, the first
+ * one primary. `gossipd keys install|use|remove` rewrite it, so a restarted agent comes back
+ * with the keyring the cluster has moved to.
+ */
+export type KeyringFileParse =
+  | { readonly ok: true; readonly keys: readonly string[] }
+  | { readonly ok: false; readonly errors: readonly string[] };
+
+const EXAMPLE = '{"keys": ["<base64 key from gossipd keygen>"]}';
+
+/** Every problem with a keyring file's text, each on its own line. Never shows a key. */
+export function parseKeyringText(text: string): KeyringFileParse {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, errors: [`not valid JSON: ${error instanceof Error ? error.message : String(error)}`] };
+  }
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+    return { ok: false, errors: [`must hold a JSON object like ${EXAMPLE}`] };
+  }
+  const errors = Object.keys(document)
+    .filter((key) => key !== 'keys')
+    .map((key) => `unknown key ${JSON.stringify(key)} (expected only "keys")`);
+  const raw: unknown = (document as { readonly keys?: unknown }).keys;
+  if (!Array.isArray(raw)) return { ok: false, errors: [...errors, `"keys" must be an array of base64 keys, as in ${EXAMPLE}`] };
+  const items: readonly unknown[] = raw;
+  if (items.length === 0) errors.push('"keys" is empty: the first key is the one that encrypts');
+  if (items.length > LIMITS.maxKeyringKeys) errors.push(`"keys" has ${items.length} keys (at most ${LIMITS.maxKeyringKeys})`);
+  const keys: string[] = [];
+  for (const [index, item] of items.entries()) {
+    const parsed = parseKey(item);
+    if (!parsed.ok) errors.push(`keys[${index}]: ${parsed.error}`);
+    else if (keys.includes(parsed.text)) errors.push(`keys[${index}] repeats an earlier key`);
+    else keys.push(parsed.text);
+  }
+  return errors.length === 0 ? { ok: true, keys } : { ok: false, errors };
+}
+
+/** The text written for `keys`, primary first. */
+export function keyringText(keys: readonly string[]): string {
+  return `${JSON.stringify({ keys }, null, 2)}\n`;
+}
+
+/**
+ * Replaces the keyring file atomically: a temporary file in the same directory, fsync,
+ * rename over the old one, fsync of the directory. A crash leaves either the old keyring or
+ * the new one, never half of one — a torn keyring would lock the agent out of its cluster.
+ * Readable by the owner only. Synchronous: it runs once per operator command, and a keyring
+ * must be on disk before the agent reports the change as done. Throws on failure.
+ */
+export function writeKeyringFile(path: string, keys: readonly string[]): void {
+  const directory = dirname(path);
+  const temporary = join(directory, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const fd = openSync(temporary, 'wx', 0o600);
+  try {
+    writeSync(fd, keyringText(keys));
+    fsyncSync(fd);
+  } catch (error) {
+    closeSync(fd);
+    unlinkSync(temporary);
+    throw error;
+  }
+  closeSync(fd);
+  try {
+    renameSync(temporary, path);
+  } catch (error) {
+    unlinkSync(temporary);
+    throw error;
+  }
+  syncDirectory(directory);
+}
+
+function syncDirectory(directory: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(directory, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Some file systems cannot fsync a directory; the rename itself is still atomic.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}

@@ -1,0 +1,45 @@
+import type { EventFeed } from '../agent/event-log.js';
+import { parseLastEventId } from './event-params.js';
+import { errorReply, type Reply } from './json.js';
+import { HTTP_LIMITS } from './limits.js';
+import type { Route } from './routes.js';
+import { feedItemFrame, SSE_CONTENT_TYPE, SSE_HEARTBEAT, sseOpening } from './sse.js';
+
+/** The index header of /v1/events and /v1/members: the id of the latest event. */
+export const INDEX_HEADER = 'X-Gossipd-Index';
+
+/**
+ * GET /v1/events: membership events as Server-Sent Events, live, after replaying what the
+ * reader missed since its Last-Event-ID (or `?lastEventId=`), as far as the agent still has it.
+ */
+export const streamEvents: Route['handle'] = ({ api, query, request }) => {
+  const feed = api.events;
+  if (feed === undefined) return errorReply(501, 'this agent keeps no event log');
+  const after = parseLastEventId(request.lastEventId, query);
+  if (!after.ok) return errorReply(400, after.error);
+  return eventStreamReply(feed, after.value);
+};
+
+function eventStreamReply(feed: EventFeed, after: number | null): Reply {
+  return {
+    status: 200,
+    body: null,
+    headers: { [INDEX_HEADER]: String(feed.index()) },
+    stream: {
+      contentType: SSE_CONTENT_TYPE,
+      heartbeat: SSE_HEARTBEAT,
+      start: (sink) => {
+        sink.write(sseOpening(HTTP_LIMITS.eventRetryMs));
+        // The replay is written synchronously inside subscribe(); a client cut off for falling
+        // behind during it closes the sink, and the subscription with it.
+        const subscription = feed.subscribe(after, {
+          onItem: (item) => {
+            sink.write(feedItemFrame(item));
+          },
+          onEnd: () => sink.end(),
+        });
+        sink.onClose(() => subscription.close());
+      },
+    },
+  };
+}

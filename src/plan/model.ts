@@ -1,0 +1,93 @@
+import { messageSize, packetOverheadBytes } from '../codec/index.js';
+import { retransmitLimit } from '../protocol/broadcast-queue.js';
+import { scaledPushPullIntervalMs, type ProtocolOptions } from '../protocol/options.js';
+import { expectedFigures, type ExpectedFigures } from '../sim/expected.js';
+
+/** What `gossipd plan` is asked about. */
+export interface PlanInput {
+  readonly nodes: number;
+  /** Probability that one datagram is lost. */
+  readonly lossRate: number;
+  readonly protocol: ProtocolOptions;
+  /** Failures per member per hour (λ). */
+  readonly failureRatePerHour: number;
+  /** Repairs per failed member per hour (μ): 1 / mean time to repair. */
+  readonly repairRatePerHour: number;
+  /** Typical member name length, for byte counts. */
+  readonly nameLength: number;
+}
+
+/** The analytical model of the protocol as gossipd runs it (SWIM §5, Lifeguard §IV, and our additions). */
+export interface Plan extends ExpectedFigures {
+  readonly nodes: number;
+  readonly lossRate: number;
+  /** Gossip rounds for an update to reach every member (infection with fan-out f: log_{f+1} n + ln n / f). */
+  readonly spreadRounds: number;
+  /** Probability that a false suspicion is not refuted in time somewhere: at least one observer misses every copy of the refutation and its final check fails too. */
+  readonly falseFailurePerSuspicion: number;
+  readonly falseFailuresPerMemberYear: number;
+  readonly messagesPerMemberPerSec: number;
+  readonly bytesPerMemberPerSec: number;
+  /** Probability that a healthy member is shown failed at a random moment. */
+  readonly falsePositiveProbability: number;
+  /** Probability that a failed member is still shown alive at a random moment of its downtime. */
+  readonly falseNegativeProbability: number;
+  /** A = μ/(μ+λ) · (1 − P(false positive)) · (1 − P(false negative)). */
+  readonly availability: number;
+}
+
+const SECONDS_PER_YEAR = 365 * 24 * 3600;
+const UDP_IP_BYTES = 28;
+
+export function plan(input: PlanInput): Plan {
+  const o = input.protocol;
+  const n = input.nodes;
+  const q = 1 - input.lossRate;
+  const periodS = o.probeIntervalMs / 1000;
+  const expected = expectedFigures(o, n, input.lossRate, o.probeIntervalMs);
+  const limit = retransmitLimit(o.retransmitMult, n);
+
+  // Every member sends each update `limit` times to random members; a given member receives
+  // about limit·q copies (Poisson), so misses all with probability e^(−limit·q). It then
+  // still gets the final check (ping + suspicion, and the answer): both must be lost too.
+  const missesRefutation = Math.exp(-limit * q) * (1 - q * q);
+  const falseFailurePerSuspicion = 1 - Math.pow(1 - missesRefutation, Math.max(0, n - 1));
+  // Each member is probed about once per period by someone.
+  const suspicionsPerMemberYear = (SECONDS_PER_YEAR / periodS) * expected.falseSuspicionPerProbeWithRetry;
+  const falseFailuresPerMemberYear = suspicionsPerMemberYear * falseFailurePerSuspicion;
+
+  const directMiss = 1 - q * q;
+  const probePackets = 2 + directMiss * (1 + 2 * o.indirectChecks);
+  const pushPullS = scaledPushPullIntervalMs(o.pushPullIntervalMs, n) / 1000;
+  const messagesPerMemberPerSec = probePackets / periodS + 1 / pushPullS;
+  const name = 'x'.repeat(input.nameLength);
+  const pingBytes = packetOverheadBytes(1) + messageSize({ type: 'ping', seq: 100_000, target: name }) + UDP_IP_BYTES;
+  const ackBytes = packetOverheadBytes(1) + messageSize({ type: 'ack', seq: 100_000 }) + UDP_IP_BYTES;
+  const syncBytes = packetOverheadBytes(1) + messageSize({ type: 'sync', digest: 2 ** 31, members: n, join: false }) + UDP_IP_BYTES;
+  const bytesPerMemberPerSec = (pingBytes + ackBytes) / periodS + syncBytes / pushPullS;
+
+  // A false failure lasts until the member hears of it and its refutation spreads back.
+  const falseFailureDurationS = (2 * expected.spreadMs) / 1000;
+  const falsePositiveProbability = Math.min(1, (falseFailuresPerMemberYear / SECONDS_PER_YEAR) * falseFailureDurationS);
+  const lambda = input.failureRatePerHour;
+  const mu = input.repairRatePerHour;
+  const falseNegativeProbability = mu > 0 ? Math.min(1, (expected.allDetectEstimateMs / 3_600_000) * mu) : 0;
+  const availability = (lambda + mu === 0 ? 1 : mu / (mu + lambda)) * (1 - falsePositiveProbability) * (1 - falseNegativeProbability);
+  return {
+    ...expected,
+    nodes: n,
+    lossRate: input.lossRate,
+    spreadRounds: round2(Math.log(n) / Math.log(o.gossipFanout + 1) + Math.log(n) / o.gossipFanout),
+    falseFailurePerSuspicion,
+    falseFailuresPerMemberYear,
+    messagesPerMemberPerSec: round2(messagesPerMemberPerSec),
+    bytesPerMemberPerSec: round2(bytesPerMemberPerSec),
+    falsePositiveProbability,
+    falseNegativeProbability,
+    availability,
+  };
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}

@@ -1,0 +1,270 @@
+import { createSocket } from 'node:dgram';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAgent, type Agent, type KeyOpReport } from '../../src/agent/index.js';
+import { createCodec, messageSize, PACKET_OVERHEAD_BYTES } from '../../src/codec/index.js';
+import type { AgentConfig } from '../../src/config.js';
+import { Keyring } from '../../src/crypto/keyring.js';
+import { keyId } from '../../src/crypto/keys.js';
+import type { MemberState, Message } from '../../src/protocol/messages.js';
+import { allAlive, fastConfig, startCluster, waitFor } from './helpers.js';
+
+// Encrypted clusters over real UDP on 127.0.0.1: convergence, outsiders kept out, and a key
+// rotation through the HTTP endpoint while the cluster stays converged.
+
+const K1 = Buffer.alloc(32, 0x11).toString('base64');
+const K2 = Buffer.alloc(32, 0x22).toString('base64');
+const K3 = Buffer.alloc(32, 0x33).toString('base64');
+const CLUSTER = 'integration';
+const id = (key: string): string => keyId(Buffer.from(key, 'base64'));
+
+let agents: Agent[] = [];
+const dirs: string[] = [];
+
+afterEach(async () => {
+  await Promise.all(agents.map((agent) => agent.stop()));
+  agents = [];
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+async function start(name: string, overrides: Partial<AgentConfig>, http = false): Promise<Agent> {
+  const agent = createAgent(fastConfig(name, overrides), { http, monitorLoopDelay: false });
+  await agent.start();
+  agents.push(agent);
+  return agent;
+}
+
+/** Sends one datagram to `agent` from a throwaway socket. */
+async function sendRaw(agent: Agent, bytes: Uint8Array): Promise<void> {
+  const [host, port] = splitHostPort(agent.boundAddresses.udp);
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve, reject) => socket.send(bytes, port, host, (error) => (error ? reject(error) : resolve())));
+  socket.close();
+}
+
+function splitHostPort(text: string): [string, number] {
+  const colon = text.lastIndexOf(':');
+  return [text.slice(0, colon), Number(text.slice(colon + 1))];
+}
+
+function sealWith(key: string, messages: readonly Message[], cluster = CLUSTER): Uint8Array {
+  const created = Keyring.create([key], cluster);
+  if (!created.ok) throw new Error(created.error);
+  return created.keyring.seal(createCodec({ cluster }).encode(messages));
+}
+
+/** Messages that would make `observer` mark `victim` failed, if it believed them. */
+function accusation(observer: Agent, victim: string): Message[] {
+  const incarnation = (observer.member(victim)?.incarnation ?? 0) + 1;
+  return [{ type: 'failed', name: victim, incarnation, from: 'mallory' }];
+}
+
+describe('an encrypted cluster', () => {
+  it('converges with every datagram encrypted, and drops nothing', async () => {
+    agents = await startCluster(3, { encrypt: K1 });
+    expect(await waitFor(() => allAlive(agents), 10_000)).toBe(true);
+    for (const agent of agents) {
+      expect(agent.drops['decrypt-failed']).toBe(0);
+      expect(agent.drops['not-encrypted']).toBe(0);
+      expect(agent.self().config.encrypted).toBe(true);
+    }
+  });
+
+  it('keeps out an agent with no key or a wrong key, which change nobody’s view', async () => {
+    agents = await startCluster(3, { encrypt: K1 });
+    expect(await waitFor(() => allAlive(agents), 10_000)).toBe(true);
+    const [a0, a1, a2] = agents as [Agent, Agent, Agent];
+    const seed = [a0.boundAddresses.udp];
+    const plain = await start('plain', { join: seed });
+    const wrong = await start('wrong', { join: seed, encrypt: K2 });
+    const insiders = [a0, a1, a2];
+    // Both keep trying to join; give them well over a second of retries and probes.
+    expect(await waitFor(() => a0.drops['not-encrypted'] > 0 && a0.drops['decrypt-failed'] > 0, 5_000)).toBe(true);
+    // Forged accusations, in plaintext and under the wrong key, straight at a member.
+    await sendRaw(a1, createCodec({ cluster: CLUSTER }).encode(accusation(a1, 'a2')));
+    await sendRaw(a1, sealWith(K2, accusation(a1, 'a2')));
+    // ...and under the right key but for another cluster: the cluster name is authenticated.
+    await sendRaw(a1, sealWith(K1, accusation(a1, 'a2'), 'other'));
+    expect(await waitFor(() => a1.drops['not-encrypted'] >= 1 && a1.drops['decrypt-failed'] >= 2, 5_000)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    for (const insider of insiders) {
+      expect(insider.member('plain')).toBeUndefined();
+      expect(insider.member('wrong')).toBeUndefined();
+      expect(insider.member('mallory')).toBeUndefined();
+    }
+    expect(allAlive(insiders)).toBe(true);
+    expect(plain.members().map((m) => m.name)).toEqual(['plain']);
+    expect(wrong.members().map((m) => m.name)).toEqual(['wrong']);
+    // The other way round: an encrypted datagram reaching the plaintext agent is named as such.
+    await sendRaw(plain, sealWith(K1, accusation(plain, 'a2')));
+    expect(await waitFor(() => plain.drops['unexpected-encryption'] === 1, 2_000)).toBe(true);
+  });
+
+  it('accepts a forged accusation only when sealed with the cluster key (the control for the test above)', async () => {
+    agents = await startCluster(3, { encrypt: K1 });
+    expect(await waitFor(() => allAlive(agents), 10_000)).toBe(true);
+    const a1 = agents[1] as Agent;
+    const before = a1.member('a2')?.incarnation ?? 0;
+    await sendRaw(a1, sealWith(K1, accusation(a1, 'a2')));
+    // a1 believes it (and a2 refutes at once with a higher incarnation): so in the test above,
+    // the drops were the key's doing.
+    expect(await waitFor(() => (a1.member('a2')?.incarnation ?? 0) > before, 2_000)).toBe(true);
+    expect(a1.drops['decrypt-failed']).toBe(0);
+  });
+});
+
+describe('packet size with encryption', () => {
+  it('fills packets up to maxPacketBytes with the 29-byte envelope reserved', async () => {
+    // Tags sized so that both members' entries fit one 576-byte state packet without the
+    // envelope, but not with it: an agent that forgot to reserve it would send 595 bytes.
+    const tagBytes = twoEntriesStateTagBytes();
+    agents = await startCluster(2, { encrypt: K1, maxPacketBytes: 576, tags: { blob: 'x'.repeat(tagBytes) } });
+    expect(await waitFor(() => allAlive(agents), 10_000)).toBe(true);
+    const sizes: number[] = [];
+    const socket = createSocket('udp4');
+    socket.on('message', (bytes) => sizes.push(bytes.length));
+    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+    try {
+      const [host, port] = splitHostPort((agents[0] as Agent).boundAddresses.udp);
+      socket.send(sealWith(K1, [{ type: 'sync', digest: 0, members: 0, join: true }]), port, host);
+      expect(await waitFor(() => sizes.length >= 2, 5_000)).toBe(true);
+    } finally {
+      socket.close();
+    }
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(576);
+    expect(Math.max(...sizes)).toBeGreaterThan(576 / 2);
+  });
+});
+
+/** The tag size that puts a two-member `state` between the budgets with and without the envelope. */
+function twoEntriesStateTagBytes(): number {
+  const member = (name: string, blob: string): MemberState => ({
+    name,
+    addr: { host: '127.0.0.1', port: 40_000 },
+    incarnation: 1_764_000_000,
+    status: 'alive',
+    tags: { blob },
+  });
+  for (let bytes = 100; bytes < 400; bytes++) {
+    const blob = 'x'.repeat(bytes);
+    const size = messageSize({ type: 'state', echo: true, members: [member('a0', blob), member('a1', blob)] });
+    // The core's state budget is maxPacketBytes - packet overhead - 8 bytes of framing.
+    if (size > 576 - (PACKET_OVERHEAD_BYTES + 29) - 8 && size <= 576 - PACKET_OVERHEAD_BYTES - 8) return bytes;
+  }
+  throw new Error('no tag size fits');
+}
+
+describe('key rotation through the HTTP endpoint', () => {
+  it('install → use → remove with the cluster converged throughout; the old key is then refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gossipd-rotation-'));
+    dirs.push(dir);
+    const keyringFile = join(dir, 'keyring.json');
+    writeFileSync(keyringFile, JSON.stringify({ keys: [K1] }));
+    const a0 = await start('a0', { keyringFile }, true);
+    const seed = [a0.boundAddresses.udp];
+    const others = [await start('a1', { encrypt: K1, join: seed }), await start('a2', { encrypt: K1, join: seed })];
+    const cluster = [a0, ...others];
+    expect(await waitFor(() => allAlive(cluster), 10_000)).toBe(true);
+
+    const views: string[] = [];
+    const watch = setInterval(() => {
+      for (const observer of cluster) {
+        for (const subject of cluster) {
+          const status = observer.member(subject.name)?.status;
+          if (status !== 'alive') views.push(`${observer.name} saw ${subject.name} ${status}`);
+        }
+      }
+    }, 10);
+    const url = `http://${a0.boundAddresses.http}`;
+    try {
+      const listed = await keysCall(url, 'GET', '/v1/keys');
+      expect(listed.status).toBe(200);
+      expect(listed.report).toMatchObject({ op: 'list', ok: true, members: 3, responded: 3 });
+      expect(listed.report?.keys).toEqual([{ key: K1, id: id(K1), primary: 3, installed: 3 }]);
+
+      // use before install, and remove of the primary key, are refused before anything is sent.
+      expect((await keysCall(url, 'POST', '/v1/keys/use', K2)).status).toBe(409);
+      expect((await keysCall(url, 'POST', '/v1/keys/remove', K1)).status).toBe(409);
+      expect((await keysCall(url, 'POST', '/v1/keys/install', 'not-a-key')).status).toBe(400);
+
+      const installed = await keysCall(url, 'POST', '/v1/keys/install', K2);
+      expect(installed.report).toMatchObject({ op: 'install', ok: true, members: 3, responded: 3 });
+      expect(installed.report?.keys).toEqual([
+        { key: K1, id: id(K1), primary: 3, installed: 3 },
+        { key: K2, id: id(K2), primary: 0, installed: 3 },
+      ]);
+      expect(JSON.parse(readFileSync(keyringFile, 'utf8'))).toEqual({ keys: [K1, K2] });
+
+      const used = await keysCall(url, 'POST', '/v1/keys/use', K2);
+      expect(used.report).toMatchObject({ op: 'use', ok: true, responded: 3 });
+      expect(used.report?.keys).toEqual([
+        { key: K2, id: id(K2), primary: 3, installed: 3 },
+        { key: K1, id: id(K1), primary: 0, installed: 3 },
+      ]);
+
+      const removed = await keysCall(url, 'POST', '/v1/keys/remove', K1);
+      expect(removed.report).toMatchObject({ op: 'remove', ok: true, responded: 3 });
+      expect(removed.report?.keys).toEqual([{ key: K2, id: id(K2), primary: 3, installed: 3 }]);
+      expect(JSON.parse(readFileSync(keyringFile, 'utf8'))).toEqual({ keys: [K2] });
+
+      // Still converged a while after the rotation, with every datagram under the new key.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    } finally {
+      clearInterval(watch);
+    }
+    expect(views).toEqual([]);
+    expect(allAlive(cluster)).toBe(true);
+
+    // The old key no longer opens anything: an accusation under it is dropped and ignored,
+    // and an agent that only has it cannot join.
+    const a1 = others[0] as Agent;
+    const before = a1.drops['decrypt-failed'];
+    await sendRaw(a1, sealWith(K1, accusation(a1, 'a2')));
+    expect(await waitFor(() => a1.drops['decrypt-failed'] > before, 2_000)).toBe(true);
+    const stale = await start('stale', { encrypt: K1, join: [a0.boundAddresses.udp] });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(cluster.every((agent) => agent.member('stale') === undefined)).toBe(true);
+    expect(stale.members().map((m) => m.name)).toEqual(['stale']);
+    expect(allAlive(cluster)).toBe(true);
+  });
+
+  it('refuses to use a key some member lacks, naming it', async () => {
+    const a0 = await start('a0', { encrypt: K1 }, true);
+    // Installed while a0 was alone, so a1 lacks it (as after a partial install): using it
+    // would cut a1 off.
+    expect(await a0.keys('install', K3)).toMatchObject({ ok: true, report: { members: 1 } });
+    const a1 = await start('a1', { encrypt: K1, join: [a0.boundAddresses.udp] });
+    expect(await waitFor(() => allAlive([a0, a1]), 10_000)).toBe(true);
+    const url = `http://${a0.boundAddresses.http}`;
+    const refused = await keysCall(url, 'POST', '/v1/keys/use', K3);
+    expect(refused.status).toBe(409);
+    expect(refused.error).toContain('not installed on a1');
+    expect(allAlive([a0, a1])).toBe(true);
+  });
+
+  it('answers 409 on an agent without encryption', async () => {
+    const a0 = await start('a0', {}, true);
+    const listed = await keysCall(`http://${a0.boundAddresses.http}`, 'GET', '/v1/keys');
+    expect(listed.status).toBe(409);
+    expect(listed.error).toContain('encryption is off');
+  });
+});
+
+interface KeysReply {
+  readonly status: number;
+  readonly report: KeyOpReport | undefined;
+  readonly error: string | undefined;
+}
+
+async function keysCall(url: string, method: 'GET' | 'POST', path: string, key?: string): Promise<KeysReply> {
+  const init: RequestInit = { method };
+  if (key !== undefined) {
+    init.body = JSON.stringify({ key });
+    init.headers = { 'content-type': 'application/json' };
+  }
+  const response = await fetch(`${url}${path}`, init);
+  const json = (await response.json()) as KeyOpReport & { readonly error?: string };
+  return { status: response.status, report: response.status === 200 ? json : undefined, error: json.error };
+}

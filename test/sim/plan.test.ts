@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { plan } from '../../src/plan/model.js';
+import { PROFILES } from '../../src/protocol/options.js';
+import { runScenario, type ScenarioOptions } from '../../src/sim/scenario.js';
+
+// `gossipd plan` against the simulator: the model must predict what the real core does.
+const scenario: ScenarioOptions = {
+  nodes: 100,
+  durationMs: 300_000,
+  seed: 71,
+  profile: 'lan',
+  protocol: PROFILES.lan,
+  lossRate: 0,
+  latencyMs: [1, 5],
+  crash: 4,
+  pause: null,
+  partition: null,
+  faultAtMs: 100_000,
+  start: 'converged',
+};
+const model = (lossRate: number) =>
+  plan({ nodes: 100, lossRate, protocol: PROFILES.lan, failureRatePerHour: 0, repairRatePerHour: 2, nameLength: 10 });
+
+function within(actual: number, predicted: number, tolerance: number): boolean {
+  return Math.abs(actual - predicted) <= tolerance * predicted;
+}
+
+describe('gossipd plan predicts the simulator', () => {
+  it('detection times within 35 %, datagrams within 25 %, bytes within 40 % (no loss)', async () => {
+    const report = await runScenario(scenario);
+    const predicted = model(0);
+    const { firstP50Ms, allP50Ms } = report.detection;
+    expect(within(firstP50Ms!, predicted.firstDetectEstimateMs, 0.35), `first ${firstP50Ms} vs ${predicted.firstDetectEstimateMs}`).toBe(true);
+    expect(within(allP50Ms!, predicted.allDetectEstimateMs, 0.35), `all ${allP50Ms} vs ${predicted.allDetectEstimateMs}`).toBe(true);
+    expect(within(report.perNode.msgsSentPerSec.mean, predicted.messagesPerMemberPerSec, 0.25)).toBe(true);
+    expect(within(report.perNode.bytesSentPerSec.mean, predicted.bytesPerMemberPerSec, 0.4)).toBe(true);
+  });
+
+  it('false suspicions at 10 % loss within a factor of 2; false failures no more than predicted', async () => {
+    const report = await runScenario({ ...scenario, lossRate: 0.1, crash: 0 });
+    const predicted = model(0.1);
+    const probes = scenario.nodes * (scenario.durationMs / PROFILES.lan.probeIntervalMs);
+    const predictedSuspicions = predicted.falseSuspicionPerProbeWithRetry * probes;
+    expect(report.falseSuspicionsOriginated).toBeGreaterThan(predictedSuspicions / 2);
+    expect(report.falseSuspicionsOriginated).toBeLessThan(predictedSuspicions * 2);
+    const memberYears = (scenario.nodes * scenario.durationMs) / (365 * 24 * 3600 * 1000);
+    expect(report.falseFailures).toBeLessThanOrEqual(Math.ceil(predicted.falseFailuresPerMemberYear * memberYears));
+  });
+});

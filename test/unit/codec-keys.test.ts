@@ -1,0 +1,114 @@
+import { Packr } from 'msgpackr';
+import { describe, expect, it } from 'vitest';
+import {
+  HEADER_BYTES,
+  LIMITS,
+  PROTOCOL_VERSION,
+  clusterTag,
+  createCodec,
+  messageSize,
+  packetOverheadBytes,
+  validateMessage,
+} from '../../src/codec/index.js';
+import type { KeyRequest, KeyResponse, Message } from '../../src/protocol/messages.js';
+
+// The key-operation messages of src/agent/key-ops.ts: codes 10 and 11, validated like the rest.
+
+const CLUSTER = 'keys';
+const codec = createCodec({ cluster: CLUSTER });
+const rawPackr = new Packr({ useRecords: false, variableMapSize: true });
+const KEY = Buffer.alloc(32, 7).toString('base64');
+const KEY_ID = '0123456789abcdef';
+
+function rawPacket(value: unknown): Uint8Array {
+  const body = rawPackr.pack(value);
+  const packet = new Uint8Array(HEADER_BYTES + body.length);
+  packet[0] = PROTOCOL_VERSION;
+  new DataView(packet.buffer).setUint32(1, clusterTag(CLUSTER));
+  packet.set(body, HEADER_BYTES);
+  return packet;
+}
+
+function request(overrides: Partial<KeyRequest> = {}): KeyRequest {
+  return { type: 'key-request', id: 0xffff_fffe, op: 'install', key: KEY, sentAtS: 1_764_094_381, ...overrides };
+}
+
+function response(overrides: Partial<KeyResponse> = {}): KeyResponse {
+  return { type: 'key-response', id: 7, name: 'node-1', ok: true, error: '', keyIds: [KEY_ID], ...overrides };
+}
+
+const ROUND_TRIP: [string, Message][] = [
+  ['install', request()],
+  ['use', request({ op: 'use', id: 0 })],
+  ['remove', request({ op: 'remove' })],
+  ['list carries no key', request({ op: 'list', key: '' })],
+  ['response', response()],
+  ['refusal', response({ ok: false, error: 'the key is the primary key: use another key first' })],
+  [
+    'longest response',
+    response({
+      id: 0xffff_ffff,
+      name: 'n'.repeat(LIMITS.maxNameBytes),
+      error: 'é'.repeat(64),
+      keyIds: Array.from({ length: LIMITS.maxKeyringKeys }, () => KEY_ID),
+    }),
+  ],
+  ['empty keyring', response({ keyIds: [] })],
+];
+
+describe('key messages', () => {
+  it.each(ROUND_TRIP)('round-trips %s, sized exactly', (_label, message) => {
+    const bytes = codec.encode([message]);
+    expect(codec.decode(bytes)).toEqual({ ok: true, messages: [message] });
+    expect(bytes.length).toBe(packetOverheadBytes(1) + messageSize(message));
+  });
+
+  it('keeps the largest key-response inside the smallest packet with encryption', () => {
+    const largest = ROUND_TRIP[6]?.[1];
+    if (largest === undefined) throw new Error('missing case');
+    // 576 is MIN_PACKET_BYTES; 29 bytes are the encrypted envelope.
+    expect(codec.encode([largest]).length + 29).toBeLessThanOrEqual(576);
+    expect(messageSize(largest)).toBe(405);
+  });
+
+  it.each([
+    ['unknown op code', [10, 1, 4, KEY, 1], 'unknown key op code 4'],
+    ['string op', [10, 1, 'install', KEY, 1], 'unknown key op code "install"'],
+    ['short key', [10, 1, 1, KEY.slice(1), 1], 'key is not a base64 key of 32 bytes'],
+    ['key without padding', [10, 1, 1, `${KEY.slice(0, 43)}A`, 1], 'key is not a base64 key'],
+    ['key of the wrong type', [10, 1, 1, 5, 1], 'key must be a string, got number'],
+    ['list with a key', [10, 1, 0, KEY, 1], 'key must be empty for list'],
+    ['negative id', [10, -1, 1, KEY, 1], 'id -1 out of range'],
+    ['float sentAtS', [10, 1, 1, KEY, 1.5], 'sentAtS 1.5 is not an integer'],
+    ['too few elements', [10, 1, 1, KEY], 'expected 5 elements, got 4'],
+    ['response without name', [11, 1, '', true, '', []], 'name is empty'],
+    ['response ok not boolean', [11, 1, 'n', 1, '', []], 'ok must be a boolean'],
+    ['response error with a newline', [11, 1, 'n', false, 'a\nb', []], 'error contains control character U+000A'],
+    ['response error too long', [11, 1, 'n', false, 'x'.repeat(129), []], 'error is 129 UTF-8 bytes (max 128)'],
+    ['response keyIds not an array', [11, 1, 'n', true, '', 'abc'], 'keyIds must be an array, got string'],
+    ['response key id not hex', [11, 1, 'n', true, '', ['0123456789ABCDEF']], 'keyIds[0] "0123456789ABCDEF" is not 16 lowercase hex digits'],
+    ['response too many key ids', [11, 1, 'n', true, '', Array.from({ length: 9 }, () => KEY_ID)], 'keyIds has 9 entries (max 8)'],
+  ])('drops %s', (_label, tuple, detail) => {
+    const result = codec.decode(rawPacket([tuple]));
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.reason).toBe('invalid-message');
+      expect(result.detail).toContain(detail);
+    }
+  });
+
+  it('never echoes a malformed key in a drop detail', () => {
+    const secretish = `${KEY.slice(0, 40)}!!!=`;
+    const result = codec.decode(rawPacket([[10, 1, 1, secretish, 1]]));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.detail).not.toContain(secretish);
+  });
+
+  it('refuses to encode what a peer would drop', () => {
+    expect(validateMessage(request({ op: 'list' }))).toBe('key must be empty for list');
+    expect(validateMessage(request({ key: 'abc' }))).toContain('not a base64 key');
+    expect(validateMessage(response({ keyIds: ['nothex'] }))).toContain('keyIds[0]');
+    expect(validateMessage(response({ error: 'x'.repeat(200) }))).toContain('max 128');
+    expect(() => codec.encode([request({ op: 'use', key: '' })])).toThrow(TypeError);
+  });
+});
