@@ -19,7 +19,8 @@ const base: ScenarioOptions = {
   start: 'converged',
 };
 
-describe('simulated cluster properties', () => {
+// Large simulated runs: generous limits, the CI machine is shared.
+describe('simulated cluster properties', { timeout: 300_000 }, () => {
   it('(a) completeness: every crash is marked failed by every live member within the analytical bound', async () => {
     for (const seed of [11, 12]) {
       const report = await runScenario({ ...base, seed, nodes: 200, crash: 5, lossRate: 0.05, start: 'join' });
