@@ -211,8 +211,15 @@ export class GossipNode {
       this.emit({ type: 'leave-finished', spread: true });
       return;
     }
-    this.enqueueUpdate({ type: 'left', name: this.name, incarnation: this.self.incarnation }, true);
+    const left: Left = { type: 'left', name: this.name, incarnation: this.self.incarnation };
+    this.enqueueUpdate(left, true);
     this.gossip(nowMs);
+    // With a small retransmit limit (2 in the local profile) gossip alone can miss a member,
+    // which then sees us go silent and marks us failed. A leave happens once: tell every live
+    // member directly as well (one small datagram each).
+    for (const member of this.table.all()) {
+      if (member !== this.self && isActive(member.status)) this.send(member.addr, [left]);
+    }
   }
 
   /** Publishes new tags with a higher incarnation. */
