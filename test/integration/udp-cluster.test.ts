@@ -71,7 +71,7 @@ describe('five agents over real UDP', () => {
     );
     await reborn.start();
     agents = [...rest, reborn];
-    expect(await waitFor(() => allAlive(agents), 10_000)).toBe(true);
+    expect(await waitFor(() => allAlive(agents), 20_000)).toBe(true);
   });
 
   it('drops garbage and foreign-cluster datagrams, counts them, and keeps working', async () => {
