@@ -1,35 +1,20 @@
 // Convergence and crash-detection times of five in-process agents over real UDP on 127.0.0.1,
 // with the fast timing. Median of several trials. Run: npm run bench:five [-- trials]
 import { createAgent, type Agent } from '../src/agent/index.js';
-import type { AgentConfig } from '../src/config.js';
-import { PROFILES } from '../src/protocol/options.js';
+import { defaultConfig, EXPERIMENT_TIMING, type AgentConfig } from '../src/config.js';
 
 const TRIALS = Number(process.argv[2] ?? 7);
 
 function config(name: string, join: string[]): AgentConfig {
-  return {
-    ...PROFILES.local,
-    probeIntervalMs: 200,
-    probeTimeoutMs: 100,
-    gossipIntervalMs: 50,
-    suspicionMult: 4,
-    name,
-    bind: { host: '127.0.0.1', port: 0 },
-    advertise: null,
-    join,
-    http: { host: '127.0.0.1', port: 0 },
-    tags: {},
-    cluster: 'bench-five',
+  return defaultConfig(name, {
+    ...EXPERIMENT_TIMING,
     profile: 'local',
+    bind: { host: '127.0.0.1', port: 0 },
+    http: { host: '127.0.0.1', port: 0 },
+    join,
+    cluster: 'bench-five',
     logLevel: 'silent',
-    dataDir: null,
-    encrypt: null,
-    keyringFile: null,
-    httpToken: null,
-    onEvent: [],
-    hookTimeoutMs: 30_000,
-    webhooks: [],
-  };
+  });
 }
 
 async function until(condition: () => boolean, timeoutMs: number): Promise<number | null> {

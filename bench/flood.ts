@@ -16,9 +16,8 @@ import { fileURLToPath } from 'node:url';
 import { createAgent, type Agent } from '../src/agent/index.js';
 import { DEFAULT_RECEIVE_LIMITS } from '../src/agent/receive-limiter.js';
 import { createCodec } from '../src/codec/index.js';
-import type { AgentConfig } from '../src/config.js';
+import { defaultConfig, EXPERIMENT_TIMING, type AgentConfig } from '../src/config.js';
 import type { Message } from '../src/protocol/messages.js';
-import { PROFILES } from '../src/protocol/options.js';
 import { openUdpTransport } from '../src/transport/udp.js';
 
 const CLUSTER = 'bench-flood';
@@ -140,29 +139,14 @@ function parseOptions(argv: readonly string[]): Options {
 }
 
 function targetConfig(): AgentConfig {
-  return {
-    ...PROFILES.local,
-    probeIntervalMs: 200,
-    probeTimeoutMs: 100,
-    gossipIntervalMs: 50,
-    suspicionMult: 4,
-    name: 'target',
-    bind: { host: '127.0.0.1', port: 0 },
-    advertise: null,
-    join: [],
-    http: { host: '127.0.0.1', port: 0 },
-    tags: {},
-    cluster: CLUSTER,
+  return defaultConfig('target', {
+    ...EXPERIMENT_TIMING,
     profile: 'local',
+    bind: { host: '127.0.0.1', port: 0 },
+    http: { host: '127.0.0.1', port: 0 },
+    cluster: CLUSTER,
     logLevel: 'silent',
-    dataDir: null,
-    encrypt: null,
-    keyringFile: null,
-    httpToken: null,
-    onEvent: [],
-    hookTimeoutMs: 30_000,
-    webhooks: [],
-  };
+  });
 }
 
 interface FloodOutcome {

@@ -1,18 +1,18 @@
 // Timing profiles the bench can run: the daemon's three, plus `fast` (the issue's quick timing,
 // which Serf cannot be configured to, so Serf is not run with it).
+import { EXPERIMENT_TIMING } from '../src/config.js';
 import { PROFILES, type ProfileName, type ProtocolOptions } from '../src/protocol/options.js';
+import { suspicionBounds } from '../src/protocol/suspicion.js';
 
 export type BenchProfile = ProfileName | 'fast';
 export const BENCH_PROFILES: readonly BenchProfile[] = ['lan', 'wan', 'local', 'fast'];
-
-const FAST_OVERRIDES = { probeIntervalMs: 200, probeTimeoutMs: 100, gossipIntervalMs: 50, suspicionMult: 4 } as const;
 
 export function isBenchProfile(value: string): value is BenchProfile {
   return (BENCH_PROFILES as readonly string[]).includes(value);
 }
 
 export function protocolOptions(profile: BenchProfile): ProtocolOptions {
-  return profile === 'fast' ? { ...PROFILES.local, ...FAST_OVERRIDES } : PROFILES[profile];
+  return profile === 'fast' ? EXPERIMENT_TIMING : PROFILES[profile];
 }
 
 /** The profile as `gossipd agent` options, camelCase as commander stores them ({ probeInterval: '200ms' }). */
@@ -20,10 +20,10 @@ export function timingFlags(profile: BenchProfile): Record<string, string> {
   if (profile !== 'fast') return { profile };
   return {
     profile: 'local',
-    probeInterval: `${FAST_OVERRIDES.probeIntervalMs}ms`,
-    probeTimeout: `${FAST_OVERRIDES.probeTimeoutMs}ms`,
-    gossipInterval: `${FAST_OVERRIDES.gossipIntervalMs}ms`,
-    suspicionMult: String(FAST_OVERRIDES.suspicionMult),
+    probeInterval: `${EXPERIMENT_TIMING.probeIntervalMs}ms`,
+    probeTimeout: `${EXPERIMENT_TIMING.probeTimeoutMs}ms`,
+    gossipInterval: `${EXPERIMENT_TIMING.gossipIntervalMs}ms`,
+    suspicionMult: String(EXPERIMENT_TIMING.suspicionMult),
   };
 }
 
@@ -42,6 +42,5 @@ export function serfProfile(profile: BenchProfile): ProfileName | null {
 
 /** Lifeguard's longest suspicion timeout at n members (DESIGN §2), for generous waits. */
 export function maxSuspicionMs(options: ProtocolOptions, n: number): number {
-  const min = options.suspicionMult * Math.max(1, Math.log10(Math.max(n, 1))) * options.probeIntervalMs;
-  return min * options.suspicionMaxTimeoutMult;
+  return suspicionBounds(n, options.probeIntervalMs, options.suspicionMult, options.suspicionMaxTimeoutMult).maxMs;
 }

@@ -1,4 +1,5 @@
-import type { ProfileName, ProtocolOptions } from './protocol/options.js';
+import { AGENT_DEFAULTS } from './config/defaults.js';
+import { PROFILES, type ProfileName, type ProtocolOptions } from './protocol/options.js';
 import type { Address, Tags } from './protocol/types.js';
 import type { EventHandler } from './config/event-handlers.js';
 
@@ -79,5 +80,13 @@ export type ConfigResult =
 
 export { resolveConfig } from './config/resolve.js';
 export { configSummary } from './config/summary.js';
-export { AGENT_DEFAULTS, LOG_LEVELS } from './config/defaults.js';
+export { AGENT_DEFAULTS, EXPERIMENT_TIMING, LOG_LEVELS } from './config/defaults.js';
 export { formatDuration, parseDurationText } from './config/duration.js';
+
+/**
+ * A complete config from the defaults (lan profile timing unless `overrides` say otherwise),
+ * for programs that embed agents without going through flags, env and files.
+ */
+export function defaultConfig(name: string, overrides: Partial<AgentConfig> = {}): AgentConfig {
+  return { ...PROFILES.lan, ...AGENT_DEFAULTS, name, ...overrides };
+}

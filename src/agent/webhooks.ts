@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { EVENT_LIMITS } from './event-limits.js';
 import type { MembershipEvent } from './membership-event.js';
@@ -92,7 +93,7 @@ export class Webhooks {
       if (attempt < attempts) {
         const waitMs = backoffMs * 2 ** (attempt - 1);
         this.options.logger.warn({ ...fields, reason, attempt, retryInMs: waitMs }, 'webhook delivery failed: will retry');
-        await sleep(waitMs, this.closing.signal);
+        await delay(waitMs, undefined, { signal: this.closing.signal }).catch(() => undefined); // an abort ends the wait early
       }
     }
     if (this.closing.signal.aborted) return;
@@ -152,20 +153,4 @@ function causeText(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause: unknown = error.cause;
   return cause instanceof Error ? `${error.message}: ${cause.message}` : error.message;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) {
-      resolve();
-      return;
-    }
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
-import { resolveConfig } from '../config.js';
-import { keyNamesList } from '../config/keys.js';
 import { plan, type Plan } from '../plan/model.js';
 import { EXIT_OK, EXIT_USAGE, printErrors, type CommandContext } from './context.js';
 import type { CliIo } from './io.js';
 import { formatTable } from './table.js';
+import { addTimingOptions, resolveTiming } from './timing-options.js';
 
 const HOURS_PER_YEAR = 365 * 24;
 
@@ -18,9 +17,7 @@ export function registerPlan(program: Command, context: CommandContext): void {
     .option('--repair-rate <per-hour>', 'μ: repairs per failed member per hour (default: 2, i.e. 30 min to repair)', '2')
     .option('--name-length <bytes>', 'typical member name length, for byte counts', '12')
     .option('--json', 'print the plan as one JSON object');
-  command.optionsGroup('Timing options (as for gossipd agent):');
-  command.option('--profile <profile>', 'timing defaults: lan, wan or local (default: lan)');
-  for (const names of keyNamesList().filter((key) => key.group === 'timing')) command.option(`${names.flag} ${names.argName}`, names.help);
+  addTimingOptions(command);
   command.action((_options: unknown, self: Command) => context.finish(runPlan(self.opts(), context.io)));
 }
 
@@ -31,19 +28,14 @@ export function runPlan(flags: Readonly<Record<string, unknown>>, io: CliIo): nu
   const failureRatePerHour = flags['failureRate'] === undefined ? 1 / HOURS_PER_YEAR : number(flags['failureRate'], '--failure-rate', 0, 1e6, errors);
   const repairRatePerHour = number(flags['repairRate'], '--repair-rate', 0, 1e6, errors);
   const nameLength = number(flags['nameLength'], '--name-length', 1, 128, errors, true);
-  const timingFlags: Record<string, unknown> = {};
-  for (const names of keyNamesList().filter((key) => key.group === 'timing')) {
-    if (flags[names.flagKey] !== undefined) timingFlags[names.flagKey] = flags[names.flagKey];
-  }
-  if (flags['profile'] !== undefined) timingFlags['profile'] = flags['profile'];
-  const resolved = resolveConfig({ flags: timingFlags, env: {}, readFile: io.readFile, hostname: 'plan' });
-  if (!resolved.ok) errors.push(...resolved.errors);
-  if (errors.length > 0 || !resolved.ok) {
+  const timing = resolveTiming(flags, io);
+  if (!timing.ok) errors.push(...timing.errors);
+  if (errors.length > 0 || !timing.ok) {
     printErrors(io, errors);
     return EXIT_USAGE;
   }
-  const result = plan({ nodes, lossRate, protocol: resolved.config, failureRatePerHour, repairRatePerHour, nameLength });
-  io.stdout(flags['json'] === true ? `${JSON.stringify({ profile: resolved.config.profile, ...result })}\n` : table(result));
+  const result = plan({ nodes, lossRate, protocol: timing.options, failureRatePerHour, repairRatePerHour, nameLength });
+  io.stdout(flags['json'] === true ? `${JSON.stringify({ profile: timing.profile, ...result })}\n` : table(result));
   return EXIT_OK;
 }
 

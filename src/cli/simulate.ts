@@ -1,14 +1,12 @@
 import { randomInt } from 'node:crypto';
 import { Option, type Command } from 'commander';
-import { resolveConfig } from '../config.js';
 import { parseDurationText } from '../config/duration.js';
-import { keyNamesList } from '../config/keys.js';
-import type { ProtocolOptions } from '../protocol/options.js';
 import type { SimulationReport } from '../sim/report.js';
 import { runScenario, type PartitionFault, type PauseFault, type ScenarioOptions } from '../sim/scenario.js';
 import { EXIT_OK, EXIT_USAGE, printErrors, type CommandContext } from './context.js';
 import type { CliIo } from './io.js';
 import { formatTable } from './table.js';
+import { addTimingOptions, resolveTiming } from './timing-options.js';
 
 /** Above this many members a run starts converged unless --start says otherwise: a join storm of 10,000 takes long. */
 const JOIN_START_MAX_NODES = 1000;
@@ -29,11 +27,7 @@ export function registerSimulate(program: Command, context: CommandContext): voi
     .option('--fault-at <duration>', 'when the faults happen (default: a third of --duration)')
     .addOption(new Option('--start <mode>', `join: members start within 1 s and join through earlier ones; converged: they start knowing each other (default: join up to ${JOIN_START_MAX_NODES} members, converged above)`).choices(['join', 'converged']))
     .option('--json', 'print the report as one JSON object');
-  command.optionsGroup('Timing options (as for gossipd agent):');
-  command.option('--profile <profile>', 'timing defaults: lan, wan or local (default: lan)');
-  for (const names of keyNamesList().filter((key) => key.group === 'timing')) {
-    command.option(`${names.flag} ${names.argName}`, names.help);
-  }
+  addTimingOptions(command);
   command.action(async (_options: unknown, self: Command) => {
     context.finish(await runSimulate(self.opts(), context.io));
   });
@@ -79,8 +73,9 @@ function parseScenario(flags: Readonly<Record<string, unknown>>, io: CliIo): Par
   const faultAtMs = flags['faultAt'] === undefined ? Math.round(durationMs / 3) : duration(flags['faultAt'], '--fault-at', errors);
   if (faultAtMs > durationMs) errors.push(`--fault-at: ${faultAtMs} ms is after the end of the run (--duration ${durationMs} ms)`);
   if (crash + (pause?.count ?? 0) >= nodes) errors.push(`--crash and --pause: ${crash} + ${pause?.count ?? 0} members leave none running out of ${nodes}`);
-  const protocol = timing(flags, io, errors);
-  if (errors.length > 0 || protocol === null) return { ok: false, errors };
+  const timing = resolveTiming(flags, io);
+  if (!timing.ok) errors.push(...timing.errors);
+  if (errors.length > 0 || !timing.ok) return { ok: false, errors };
   const start = flags['start'] === 'join' || flags['start'] === 'converged' ? flags['start'] : nodes > JOIN_START_MAX_NODES ? 'converged' : 'join';
   return {
     ok: true,
@@ -88,8 +83,8 @@ function parseScenario(flags: Readonly<Record<string, unknown>>, io: CliIo): Par
       nodes,
       durationMs,
       seed,
-      profile: protocol.profile,
-      protocol: protocol.options,
+      profile: timing.profile,
+      protocol: timing.options,
       lossRate,
       latencyMs,
       crash,
@@ -99,25 +94,6 @@ function parseScenario(flags: Readonly<Record<string, unknown>>, io: CliIo): Par
       start,
     },
   };
-}
-
-/** Timing comes through the agent's own config rules, so every override means the same thing. */
-function timing(
-  flags: Readonly<Record<string, unknown>>,
-  io: CliIo,
-  errors: string[],
-): { readonly profile: ScenarioOptions['profile']; readonly options: ProtocolOptions } | null {
-  const timingFlags: Record<string, unknown> = {};
-  for (const names of keyNamesList().filter((key) => key.group === 'timing')) {
-    if (flags[names.flagKey] !== undefined) timingFlags[names.flagKey] = flags[names.flagKey];
-  }
-  if (flags['profile'] !== undefined) timingFlags['profile'] = flags['profile'];
-  const resolved = resolveConfig({ flags: timingFlags, env: {}, readFile: io.readFile, hostname: 'sim' });
-  if (!resolved.ok) {
-    errors.push(...resolved.errors);
-    return null;
-  }
-  return { profile: resolved.config.profile, options: resolved.config };
 }
 
 function integer(raw: unknown, flag: string, min: number, max: number, errors: string[]): number {

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { HTTP_LIMITS } from '../http/limits.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, printErrors, type CommandContext } from './context.js';
@@ -98,7 +99,7 @@ async function follow(io: CliIo, url: string, token: string | null, json: boolea
     }
     if (!outage && end.kind === 'lost') io.stderr(`gossipd: ${end.message}; reconnecting…\n`);
     outage = true;
-    await sleep(retryMs, stop);
+    await delay(retryMs, undefined, { signal: stop }).catch(() => undefined); // an abort ends the wait early
     retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
     if (stop.aborted) return EXIT_OK;
   }
@@ -117,20 +118,4 @@ function print(io: CliIo, message: SseMessage, json: boolean): void {
   }
   const line = formatWatchLine(message.event, data);
   if (line !== null) io.stdout(line);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) {
-      resolve();
-      return;
-    }
-    const done = (): void => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

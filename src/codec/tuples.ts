@@ -22,20 +22,9 @@ export const TYPE_CODES = {
 } as const satisfies Record<MessageType, number>;
 
 /** Inverse of TYPE_CODES: index = code. */
-export const TYPE_BY_CODE = [
-  'ping',
-  'ack',
-  'nack',
-  'ping-req',
-  'alive',
-  'suspect',
-  'failed',
-  'left',
-  'sync',
-  'state',
-  'key-request',
-  'key-response',
-] as const satisfies readonly MessageType[];
+export const TYPE_BY_CODE: readonly MessageType[] = (Object.keys(TYPE_CODES) as MessageType[]).sort(
+  (a, b) => TYPE_CODES[a] - TYPE_CODES[b],
+);
 
 /** Elements per tuple, type code included. */
 export const TUPLE_LENGTHS = {

@@ -1,6 +1,6 @@
 import { LIMITS } from '../codec/limits.js';
 import type { AgentConfig, LogLevel } from '../config.js';
-import type { ProtocolOptions } from '../protocol/options.js';
+import { PROFILES, type ProtocolOptions } from '../protocol/options.js';
 
 export const DEFAULT_BIND_HOST = '0.0.0.0';
 export const DEFAULT_HTTP_HOST = '127.0.0.1';
@@ -33,3 +33,16 @@ export const MAX_CLUSTER_BYTES = 64;
 export const MIN_PACKET_BYTES = 576;
 /** Peers drop datagrams above the codec's limit, so we never send bigger ones. */
 export const MAX_PACKET_BYTES = LIMITS.maxDatagramBytes;
+
+/**
+ * The fast timing README suggests for experiments on one machine (and the tests use): the
+ * local profile with 200 ms probes, 100 ms timeout, 50 ms gossip and suspicionMult 4. A crash
+ * is detected in about a second; too eager for real networks.
+ */
+export const EXPERIMENT_TIMING = {
+  ...PROFILES.local,
+  probeIntervalMs: 200,
+  probeTimeoutMs: 100,
+  gossipIntervalMs: 50,
+  suspicionMult: 4,
+} as const satisfies ProtocolOptions;

@@ -1,34 +1,18 @@
 import { createAgent, type Agent } from '../../src/agent/index.js';
-import type { AgentConfig } from '../../src/config.js';
-import { PROFILES } from '../../src/protocol/options.js';
+import { defaultConfig, EXPERIMENT_TIMING, type AgentConfig } from '../../src/config.js';
 import type { MemberStatus } from '../../src/protocol/types.js';
 
-/** The fast timing the issue asks for: local profile, 200 ms probes, 100 ms timeout, 50 ms gossip. */
+/** An agent on 127.0.0.1 with free ports and the fast experiment timing of the issue. */
 export function fastConfig(name: string, overrides: Partial<AgentConfig> = {}): AgentConfig {
-  return {
-    ...PROFILES.local,
-    probeIntervalMs: 200,
-    probeTimeoutMs: 100,
-    gossipIntervalMs: 50,
-    suspicionMult: 4,
-    name,
-    bind: { host: '127.0.0.1', port: 0 },
-    advertise: null,
-    join: [],
-    http: { host: '127.0.0.1', port: 0 },
-    tags: {},
-    cluster: 'integration',
+  return defaultConfig(name, {
+    ...EXPERIMENT_TIMING,
     profile: 'local',
+    bind: { host: '127.0.0.1', port: 0 },
+    http: { host: '127.0.0.1', port: 0 },
+    cluster: 'integration',
     logLevel: 'silent',
-    dataDir: null,
-    encrypt: null,
-    keyringFile: null,
-    httpToken: null,
-    onEvent: [],
-    hookTimeoutMs: 30_000,
-    webhooks: [],
     ...overrides,
-  };
+  });
 }
 
 /** Starts `count` agents on 127.0.0.1; each joins through the first. */

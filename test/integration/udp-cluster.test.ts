@@ -27,7 +27,10 @@ describe('five agents over real UDP', () => {
     expect(await waitFor(() => rest.every((a) => sees(a, victim.name, 'failed')), 20_000)).toBe(true);
   });
 
-  it('a stall of the whole process makes nobody suspect anybody (the late-timer gate)', async () => {
+  // A whole-process stall rarely catches a probe in flight (acks take ~1 ms of a 200 ms
+  // period), so this checks survival over real sockets; the late-timer gate itself is proven
+  // in test/sim/protocol.test.ts, where the test fails without it.
+  it('a stall of the whole process longer than the suspicion timeout makes nobody suspect anybody', async () => {
     agents = await startCluster(5);
     expect(await waitFor(() => allAlive(agents), 10_000)).toBe(true);
     const seen = new Set<MemberStatus>();
