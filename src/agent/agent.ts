@@ -85,6 +85,11 @@ export type AgentDropReason = PacketDropReason | 'rate-limited';
 
 /** How long a graceful leave waits for `left` to be sent the full number of times. */
 const LEAVE_TIMEOUT_MS = 5000;
+/**
+ * Loop-delay sampling: a quarter of the probe timeout (125 ms at lan), never finer than this.
+ * The core ignores stalls under half the probe timeout, so a stall it must notice always spans a sample.
+ */
+const MIN_LOOP_SAMPLE_MS = 20;
 
 /** Creates one daemon: protocol core + codec + UDP + HTTP + logs. No module-level state. */
 export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
@@ -235,7 +240,8 @@ class GossipAgent implements Agent {
     this.armTimer();
     this.startSnapshots();
     if (this.deps.monitorLoopDelay !== false) {
-      this.loopMonitor = new LoopDelayMonitor(this.config.probeIntervalMs, (delayMs) => {
+      const resolutionMs = Math.max(MIN_LOOP_SAMPLE_MS, this.config.probeTimeoutMs / 4);
+      this.loopMonitor = new LoopDelayMonitor(this.config.probeIntervalMs, resolutionMs, (delayMs) => {
         this.node?.noteLoopDelay(delayMs, nowMs());
         this.armTimer();
       });

@@ -10,12 +10,17 @@ export class LoopDelayMonitor {
   /** Worst delay of the last full period, in ms (0 when none): what GET /metrics shows. */
   lastMaxMs = 0;
 
-  constructor(periodMs: number, report: (maxDelayMs: number) => void) {
-    this.histogram = monitorEventLoopDelay({ resolution: 20 });
+  /**
+   * Every sample wakes the process, so `resolutionMs` is a cost (at 20 ms, 50 wake-ups a second
+   * were a third of an idle agent's CPU). A stall is seen once it outlasts the resolution, so
+   * choose it well below the stall the core must notice.
+   */
+  constructor(periodMs: number, resolutionMs: number, report: (maxDelayMs: number) => void) {
+    this.histogram = monitorEventLoopDelay({ resolution: resolutionMs });
     this.histogram.enable();
     this.interval = setInterval(() => {
       // The histogram is in nanoseconds and includes the sampling resolution itself.
-      const maxDelayMs = this.histogram.max / 1e6 - 20;
+      const maxDelayMs = this.histogram.max / 1e6 - resolutionMs;
       this.histogram.reset();
       this.lastMaxMs = Math.max(0, maxDelayMs);
       if (maxDelayMs > 0) report(maxDelayMs);
