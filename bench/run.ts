@@ -71,10 +71,10 @@ async function main(settings: Settings): Promise<void> {
 
   for (const n of settings.nodes) {
     const runs: Array<{ label: string; make: () => Cluster; estimateMB: number | null; skip: string | null }> = [];
-    if (settings.modes.includes('in-process')) {
+    if (settings.gossipd && settings.modes.includes('in-process')) {
       runs.push({ label: 'gossipd in-process', make: () => new InProcessCluster(settings.profile, random), estimateMB: null, skip: null });
     }
-    if (settings.modes.includes('multi-process')) {
+    if (settings.gossipd && settings.modes.includes('multi-process')) {
       runs.push({ label: 'gossipd processes', make: () => new OurProcessCluster(settings.profile, random), estimateMB: RSS_ESTIMATE_MB.gossipd, skip: null });
     }
     if (serf.profile !== null) {
@@ -100,7 +100,7 @@ async function main(settings: Settings): Promise<void> {
     }
   }
 
-  if (settings.capacity > 0 && settings.modes.includes('in-process')) {
+  if (settings.capacity > 0 && settings.gossipd && settings.modes.includes('in-process')) {
     report.capacity = await capacity(settings, progress('capacity: '), random);
   }
   report.targets = targets(report);
@@ -113,7 +113,7 @@ async function main(settings: Settings): Promise<void> {
 
 function serfSetup(settings: Settings): { version: string | null; profile: ReturnType<typeof serfProfile>; note: string } {
   if (!settings.modes.includes('multi-process')) return { version: null, profile: null, note: 'only run in multi-process mode' };
-  if (!settings.serf) return { version: null, profile: null, note: 'not run (--no-serf)' };
+  if (!settings.serf) return { version: null, profile: null, note: 'not run (--systems gossipd or --no-serf)' };
   const version = serfVersion();
   if (version === null) return { version: null, profile: null, note: 'not installed (apt-get install serf); gossipd figures only' };
   const profile = serfProfile(settings.profile);

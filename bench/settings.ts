@@ -8,6 +8,8 @@ export interface Settings {
   readonly nodes: readonly number[];
   readonly profile: BenchProfile;
   readonly modes: readonly Mode[];
+  /** Run gossipd's own clusters (off with `--systems serf`, to measure Serf alone on a quiet machine). */
+  readonly gossipd: boolean;
   readonly serf: boolean;
   readonly trials: number;
   readonly steadySeconds: number;
@@ -32,7 +34,8 @@ export const USAGE = `npm run bench -- [options]
   --nodes 10,50,200       cluster sizes (none: only the capacity run)
   --profile lan           timing: ${BENCH_PROFILES.join(', ')} (fast = local with 200 ms probes; Serf cannot run it)
   --modes in-process,multi-process
-  --no-serf               do not run Serf even if it is installed
+  --systems gossipd,serf  which systems to run (Serf only when installed, in multi-process mode)
+  --no-serf               same as --systems gossipd
   --trials 5              crash trials per size
   --steady-seconds 60     quiet window for CPU, memory and traffic
   --query-seconds 5       HTTP load per concurrency level
@@ -60,6 +63,7 @@ export function parseSettings(argv: readonly string[], defaultOutDir: string): S
         nodes: { type: 'string' },
         profile: { type: 'string' },
         modes: { type: 'string' },
+        systems: { type: 'string' },
         'no-serf': { type: 'boolean', default: false },
         trials: { type: 'string' },
         'steady-seconds': { type: 'string' },
@@ -99,13 +103,18 @@ export function parseSettings(argv: readonly string[], defaultOutDir: string): S
   const modes = (values.modes ?? 'in-process,multi-process').split(',');
   const validModes = modes.filter((m): m is Mode => m === 'in-process' || m === 'multi-process');
   if (validModes.length !== modes.length) errors.push(`--modes: in-process and/or multi-process, got "${values.modes}"`);
+  const systems = (values.systems ?? 'gossipd,serf').split(',');
+  if (systems.length === 0 || systems.some((system) => system !== 'gossipd' && system !== 'serf')) {
+    errors.push(`--systems: gossipd and/or serf, got "${values.systems}"`);
+  }
   const probeS = protocolOptions(profile).probeIntervalMs / 1000;
   const settings: Settings = {
     quick,
     nodes,
     profile,
     modes: validModes,
-    serf: !values['no-serf'],
+    gossipd: systems.includes('gossipd'),
+    serf: systems.includes('serf') && !values['no-serf'],
     trials: number('trials', values.trials, 5, 2, 1),
     steadySeconds: number('steady-seconds', values['steady-seconds'], 60, 2, 1),
     querySeconds: number('query-seconds', values['query-seconds'], 5, 0.5, 0.1),
