@@ -313,6 +313,10 @@ class GossipAgent implements Agent {
     return this.node.members().map((m) => this.view(m));
   }
 
+  membershipVersion(): number {
+    return this.node?.membershipVersion ?? -1;
+  }
+
   member(name: string): MemberView | undefined {
     const member = this.node?.member(name);
     return member === undefined ? undefined : this.view(member);

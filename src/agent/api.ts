@@ -89,6 +89,11 @@ export type KeyOpOutcome =
 /** What the HTTP endpoint needs from an agent; implemented by createAgent(). */
 export interface AgentApi {
   members(): MemberView[];
+  /**
+   * Changes whenever anything members() returns does, so a listing may be cached while it
+   * holds. Absent (test fakes): listings are never cached.
+   */
+  membershipVersion?(): number;
   member(name: string): MemberView | undefined;
   self(): SelfView;
   health(): HealthView;

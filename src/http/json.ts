@@ -9,6 +9,8 @@ export interface Reply {
   readonly headers?: Readonly<Record<string, string>>;
   /** Ask for the connection to be closed after this response (its input was not all read). */
   readonly closeConnection?: boolean;
+  /** Sent instead of `body` when set: JSON already encoded (a cached listing). */
+  readonly encoded?: Buffer;
   /** Sent instead of `body` when set: a body written over time (GET /v1/events); see stream.ts. */
   readonly stream?: StreamBody;
 }

@@ -3,7 +3,8 @@ import type { KeyOp } from '../protocol/messages.js';
 import { checkBearer } from './auth.js';
 import type { BodyResult } from './body.js';
 import { EXPOSITION_CONTENT_TYPE } from '../metrics/exposition.js';
-import { errorMessage, errorReply, jsonReply, rawReply, type Reply } from './json.js';
+import { encodeJson, errorMessage, errorReply, jsonReply, rawReply, type Reply } from './json.js';
+import type { ListingCache } from './listing-cache.js';
 import { HTTP_LIMITS } from './limits.js';
 import { matchRoute, splitUrl, type RouteSpec } from './router.js';
 import { serviceDiscoveryReply } from './sd.js';
@@ -35,6 +36,7 @@ interface RouteContext {
   readonly params: Readonly<Record<string, string>>;
   readonly query: URLSearchParams;
   readonly request: HttpRequest;
+  readonly listings: ListingCache | undefined;
 }
 
 export interface Route extends RouteSpec {
@@ -80,6 +82,8 @@ export interface Dispatch {
   readonly onRoute?: (route: Route) => void;
   /** The bearer token routes with `needsToken` require; null or absent: none required. */
   readonly token?: string | null;
+  /** Where encoded member listings are kept between requests; absent: built every time. */
+  readonly listings?: ListingCache;
 }
 
 /**
@@ -121,10 +125,10 @@ export async function dispatch(api: AgentApi, request: HttpRequest, hooks: Dispa
     return errorReply(400, queryCheck.error);
   }
   hooks.onRoute?.(route);
-  return route.handle({ api, params, query, request });
+  return route.handle({ api, params, query, request, listings: hooks.listings });
 }
 
-function listMembers({ api, query }: RouteContext): Reply {
+function listMembers({ api, query, listings }: RouteContext): Reply {
   const filter = parseStatusFilter(query);
   if (!filter.ok) {
     return errorReply(400, filter.error);
@@ -132,10 +136,15 @@ function listMembers({ api, query }: RouteContext): Reply {
   const statuses = filter.value;
   const tagFilter = parseTagFilter(query);
   if (!tagFilter.ok) return errorReply(400, tagFilter.error);
-  const members = api
-    .members()
-    .filter((member) => (statuses === undefined || statuses.has(member.status)) && matchesTags(member.tags, tagFilter.value));
-  return jsonReply(200, members.sort(byName));
+  const list = (): MemberView[] =>
+    api
+      .members()
+      .filter((member) => (statuses === undefined || statuses.has(member.status)) && matchesTags(member.tags, tagFilter.value))
+      .sort(byName);
+  if (listings === undefined || api.membershipVersion === undefined) return jsonReply(200, list());
+  // The filters as given are the key: two spellings of one filter merely take two entries.
+  const key = `${query.getAll('status').join('\0')}\n${query.getAll('tag').join('\0')}`;
+  return { status: 200, body: null, encoded: listings.get(api.membershipVersion(), key, () => encodeJson(list())) };
 }
 
 /** Prometheus HTTP service discovery (see sd.ts); unauthenticated, like GET /v1/members. */

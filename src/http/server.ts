@@ -7,6 +7,7 @@ import { isLoopbackHost } from '../config/loopback.js';
 import { addressKey } from '../protocol/types.js';
 import { readBody } from './body.js';
 import { encodeJson, errorMessage, errorReply, type Reply } from './json.js';
+import { ListingCache } from './listing-cache.js';
 import { HTTP_LIMITS, type HttpTimeouts } from './limits.js';
 import { dispatch } from './routes.js';
 import { OpenStreams } from './stream.js';
@@ -49,6 +50,7 @@ export async function startHttpServer(api: AgentApi, options: HttpServerOptions)
     throw new Error(`refusing to serve HTTP on ${addressKey(options)} without a token: it is not a loopback address`);
   }
   const timeouts: HttpTimeouts = { ...HTTP_LIMITS, ...options.timeouts };
+  const listings = new ListingCache();
   const server = createServer({
     requestTimeout: timeouts.requestTimeoutMs,
     headersTimeout: timeouts.headersTimeoutMs,
@@ -157,6 +159,7 @@ export async function startHttpServer(api: AgentApi, options: HttpServerOptions)
         },
         {
           token,
+          listings,
           onRoute: (route) => {
             // A client that already hung up has no response left to deliver.
             if (route.mayCloseServer && inFlight.has(res)) {
@@ -165,7 +168,7 @@ export async function startHttpServer(api: AgentApi, options: HttpServerOptions)
           },
         },
       );
-      payload = reply.raw === undefined ? encodeJson(reply.body) : Buffer.from(reply.raw.text, 'utf8');
+      payload = reply.encoded ?? (reply.raw === undefined ? encodeJson(reply.body) : Buffer.from(reply.raw.text, 'utf8'));
     } catch (error) {
       logger?.error({ err: error, method: req.method, path: req.url }, 'http handler failed');
       reply = errorReply(500, `internal error: ${errorMessage(error)}`);

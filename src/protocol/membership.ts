@@ -30,6 +30,7 @@ export class Membership {
   private readonly position = new Map<NodeName, number>();
   private readonly counts: Record<MemberStatus, number> = { alive: 0, suspect: 0, failed: 0, left: 0 };
   private digestSum = 0;
+  private changes = 0;
 
   get(name: NodeName): Member | undefined {
     return this.byName.get(name);
@@ -53,6 +54,14 @@ export class Membership {
     return this.counts[status];
   }
 
+  /**
+   * Counts changes to the table. An address, tags or `since` only change together with a
+   * status or incarnation, so a view cached under this number stays right while it holds.
+   */
+  get version(): number {
+    return this.changes;
+  }
+
   get digest(): number {
     return this.digestSum >>> 0;
   }
@@ -64,6 +73,7 @@ export class Membership {
     this.list.push(member);
     this.counts[member.status]++;
     this.digestSum = (this.digestSum + entryHash(member.name, member.incarnation, member.status)) >>> 0;
+    this.changes++;
   }
 
   /** Changes status and incarnation through here so counts and digest stay right. */
@@ -74,6 +84,7 @@ export class Membership {
     member.incarnation = incarnation;
     this.counts[status]++;
     this.digestSum = (this.digestSum + entryHash(member.name, incarnation, status)) >>> 0;
+    this.changes++;
   }
 
   remove(name: NodeName): void {
@@ -89,6 +100,7 @@ export class Membership {
     this.position.delete(name);
     this.counts[member.status]--;
     this.digestSum = (this.digestSum - entryHash(member.name, member.incarnation, member.status)) >>> 0;
+    this.changes++;
   }
 
   isActive(name: NodeName): boolean {

@@ -312,6 +312,11 @@ export class GossipNode {
 
   // ─── Queries ─────────────────────────────────────────────────────────────────────────────
 
+  /** Changes whenever any member's record does (see Membership.version). */
+  get membershipVersion(): number {
+    return this.table.version;
+  }
+
   members(): MemberSnapshot[] {
     return this.table.all().map(snapshot);
   }

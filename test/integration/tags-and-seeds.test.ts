@@ -37,16 +37,25 @@ async function cli(args: readonly string[]): Promise<{ code: number; stdout: str
 
 describe('tags at run time', () => {
   it('gossipd tags set|delete change the tags, and the other members see them', async () => {
-    const a0 = await start('a0');
+    const a0 = await start('a0', {}, { http: true });
     const a1 = await start('a1', { join: [a0.boundAddresses.udp], tags: { zone: 'a' } }, { http: true });
     const http = a1.boundAddresses.http;
     expect(await waitFor(() => a0.member('a1')?.status === 'alive', 10_000)).toBe(true);
     const before = a1.core.selfMember.incarnation;
+    // Listings are cached between changes: each agent's must still show every new tag set.
+    const listed = async (agent: Agent): Promise<Record<string, string> | undefined> => {
+      const members = (await (await fetch(`http://${agent.boundAddresses.http}/v1/members`)).json()) as { name: string; tags: Record<string, string> }[];
+      return members.find((member) => member.name === 'a1')?.tags;
+    };
+    expect(await listed(a0)).toEqual({ zone: 'a' });
+    expect(await listed(a1)).toEqual({ zone: 'a' });
 
     const set = await cli(['tags', 'set', 'role=web', 'metrics_port=9100', '--http', http]);
     expect(set).toEqual({ code: 0, stdout: 'metrics_port=9100\nrole=web\nzone=a\n', stderr: '' });
     expect(a1.core.selfMember.incarnation).toBe(before + 1);
     expect(await waitFor(() => a0.member('a1')?.tags['role'] === 'web', 10_000)).toBe(true);
+    expect(await listed(a0)).toEqual({ metrics_port: '9100', role: 'web', zone: 'a' });
+    expect(await listed(a1)).toEqual({ metrics_port: '9100', role: 'web', zone: 'a' });
 
     const deleted = await cli(['tags', 'delete', 'zone', 'nope', '--http', http]);
     expect(deleted.code).toBe(0);
@@ -54,6 +63,7 @@ describe('tags at run time', () => {
     expect(deleted.stderr).toBe('gossipd: tag "nope" was not set\n');
     expect(await waitFor(() => a0.member('a1')?.tags['zone'] === undefined, 10_000)).toBe(true);
     expect(a0.member('a1')?.tags).toEqual({ metrics_port: '9100', role: 'web' });
+    expect(await listed(a0)).toEqual({ metrics_port: '9100', role: 'web' });
 
     expect(await cli(['tags', '--http', http, '--json'])).toEqual({ code: 0, stdout: '{"metrics_port":"9100","role":"web"}\n', stderr: '' });
     const bad = await cli(['tags', 'set', 'novalue', '--http', http]);

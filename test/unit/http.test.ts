@@ -204,6 +204,38 @@ describe('GET /v1/members', () => {
     expectJson(response, 400);
     expect(response.json).toEqual({ error });
   });
+
+  it('builds each listing once per membership version, and anew once the version moves', async () => {
+    let version = 1;
+    let current: MemberView[] = [...MEMBERS];
+    let builds = 0;
+    const api = fakeApi({
+      members: () => {
+        builds++;
+        return [...current];
+      },
+      membershipVersion: () => version,
+    });
+    const { url } = await start(api);
+    const names = async (query = ''): Promise<string[]> => {
+      const response = await request(`${url}/v1/members${query}`);
+      expectJson(response, 200);
+      return (response.json as MemberView[]).map((m) => m.name);
+    };
+    expect(await names()).toEqual(['batch-9', 'cache-1', 'db-1', 'web 1/α', 'web-2']);
+    expect(await names()).toEqual(['batch-9', 'cache-1', 'db-1', 'web 1/α', 'web-2']);
+    expect(builds).toBe(1);
+    // A filtered listing is its own entry, not the unfiltered one.
+    expect(await names('?status=alive')).toEqual(['web 1/α', 'web-2']);
+    expect(await names('?status=alive')).toEqual(['web 1/α', 'web-2']);
+    expect(builds).toBe(2);
+    current = [...MEMBERS, member('new-1', 'alive')];
+    expect(await names()).toEqual(['batch-9', 'cache-1', 'db-1', 'web 1/α', 'web-2']);
+    version = 2;
+    expect(await names()).toEqual(['batch-9', 'cache-1', 'db-1', 'new-1', 'web 1/α', 'web-2']);
+    expect(await names('?status=alive')).toEqual(['new-1', 'web 1/α', 'web-2']);
+    expect(builds).toBe(4);
+  });
 });
 
 describe('GET /v1/members/{name}', () => {

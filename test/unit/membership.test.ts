@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import type { Member } from '../../src/protocol/member.js';
+import { Membership } from '../../src/protocol/membership.js';
+
+function member(name: string): Member {
+  return { name, addr: { host: '127.0.0.1', port: 7946 }, incarnation: 1, status: 'alive', tags: {}, sinceMs: 0, statusFrom: name };
+}
+
+describe('Membership.version', () => {
+  it('moves on every add, state change (an incarnation alone included) and removal', () => {
+    const table = new Membership();
+    const seen = [table.version];
+    const a = member('a');
+    table.add(a);
+    seen.push(table.version);
+    table.setState(a, 'alive', 2);
+    seen.push(table.version);
+    table.setState(a, 'suspect', 2);
+    seen.push(table.version);
+    table.remove('a');
+    seen.push(table.version);
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+
+  it('stays put while nothing changes', () => {
+    const table = new Membership();
+    table.add(member('a'));
+    const version = table.version;
+    table.get('a');
+    table.all();
+    table.remove('nobody');
+    expect(table.version).toBe(version);
+  });
+});
