@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { Agent } from '../agent/agent.js';
 import { resolveConfig, type AgentConfig } from '../config.js';
 import { keyNamesList, type KeyNames } from '../config/keys.js';
@@ -54,10 +54,10 @@ export async function runAgent(flags: Readonly<Record<string, unknown>>, io: Cli
     return EXIT_USAGE;
   }
   const config = resolved.config;
-  const logger = createLogger(config, io);
+  const logger = await createLogger(config, io);
   let agent: Agent | undefined;
   try {
-    agent = io.createAgent(config, { logger });
+    agent = await io.createAgent(config, { logger });
     await agent.start();
   } catch (error) {
     const message = describeStartError(error, config);
@@ -71,7 +71,8 @@ export async function runAgent(flags: Readonly<Record<string, unknown>>, io: Cli
   return runUntilStopped(agent, logger, io);
 }
 
-function createLogger(config: AgentConfig, io: CliIo): Logger {
+async function createLogger(config: AgentConfig, io: CliIo): Promise<Logger> {
+  const { pino } = await import('pino');
   const options = { level: config.logLevel, base: { name: config.name } };
   return io.logStream === undefined ? pino(options) : pino(options, io.logStream);
 }

@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { Option, type Command } from 'commander';
 import { parseDurationText } from '../config/duration.js';
 import type { SimulationReport } from '../sim/report.js';
-import { runScenario, type PartitionFault, type PauseFault, type ScenarioOptions } from '../sim/scenario.js';
+import type { PartitionFault, PauseFault, ScenarioOptions } from '../sim/scenario.js';
 import { EXIT_OK, EXIT_USAGE, printErrors, type CommandContext } from './context.js';
 import type { CliIo } from './io.js';
 import { formatTable } from './table.js';
@@ -41,6 +41,8 @@ export async function runSimulate(flags: Readonly<Record<string, unknown>>, io: 
   }
   const started = performance.now();
   let lastProgress = 0;
+  // Loaded on use, like the agent: other commands start faster without the simulator.
+  const { runScenario } = await import('../sim/scenario.js');
   const report = await runScenario({
     ...parsed.scenario,
     onProgress: (simulatedMs, durationMs) => {
