@@ -8,6 +8,7 @@ import type { LossResult } from './scenarios/loss.js';
 import type { PauseResult } from './scenarios/pause.js';
 import type { QueryResult } from './scenarios/query.js';
 import type { SteadyResult } from './scenarios/steady.js';
+import type { Quiet } from './quiet.js';
 import type { Settings } from './settings.js';
 
 export interface ClusterResult {
@@ -15,6 +16,8 @@ export interface ClusterResult {
   readonly mode: Mode;
   readonly members: number;
   readonly loadAtStart: LoadSnapshot;
+  /** The wait for a quiet machine before the cluster started (absent: skipped clusters). */
+  quietStart?: Quiet;
   loadAtEnd?: LoadSnapshot;
   durationS?: number;
   /** Why this cluster was not run (not installed, machine too small…). */
@@ -33,6 +36,7 @@ export interface ClusterResult {
 export interface CapacityAttempt {
   readonly agents: number;
   readonly loadAtStart: LoadSnapshot;
+  readonly quietStart: Quiet;
   loadAtEnd?: LoadSnapshot;
   converge?: ConvergeResult;
   /** The stability window before the last --steady-seconds: zero false failures over both is "stable". */

@@ -5,6 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Cluster } from './cluster.js';
 import type { Progress } from './progress.js';
+import { waitForQuiet } from './quiet.js';
 import { loadNow } from './report/machine.js';
 import type { ClusterResult } from './results.js';
 import { converge } from './scenarios/converge.js';
@@ -24,8 +25,10 @@ export function scenarioContext(cluster: Cluster, settings: Settings, say: Progr
 
 export async function runSuite(context: ScenarioContext, n: number): Promise<ClusterResult> {
   const { cluster, settings, say } = context;
+  const quietStart = await waitForQuiet();
+  say(`machine quiet after ${(quietStart.waitedMs / 1000).toFixed(0)} s (CPU ${quietStart.idle === null ? '?' : (quietStart.idle * 100).toFixed(0)} % idle)`);
   const startMs = performance.now();
-  const result: ClusterResult = { system: cluster.system, mode: cluster.mode, members: n, loadAtStart: loadNow() };
+  const result: ClusterResult = { system: cluster.system, mode: cluster.mode, members: n, loadAtStart: loadNow(), quietStart };
   try {
     say(`converge: starting ${n} agents`);
     result.converge = await converge(context, n);

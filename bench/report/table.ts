@@ -47,6 +47,10 @@ function rows(report: BenchReport): Row[] {
     { figure: 'crash: first detect (failed) p50 / p99 / max (s)', cell: (r) => spreadCell(r.crash?.firstDetectMs) },
     { figure: 'crash: all detect p50 / p99 / max (s)', cell: (r) => spreadCell(r.crash?.allDetectMs) },
     {
+      figure: 'crash: trials where some member never marked it failed',
+      cell: (r) => (r.crash ? { text: `${r.crash.undetected} of ${r.crash.trials.length}`, value: r.crash.undetected } : null),
+    },
+    {
       figure: 'crash: false failures / false suspicions during the trials',
       cell: (r) => (r.crash ? { text: `${r.crash.falseFailures} / ${r.crash.falseSuspicions}`, value: r.crash.falseFailures } : null),
     },
@@ -54,7 +58,11 @@ function rows(report: BenchReport): Row[] {
       figure: `pause ${s.pauseSeconds} s: false failures / false suspicions`,
       cell: (r) => (r.pause ? { text: `${r.pause.falseFailures} / ${r.pause.falseSuspicions}`, value: r.pause.falseFailures } : null),
     },
-    { figure: 'leave: all see it left p50 / p99 / max (s)', cell: (r) => spreadCell(r.leave?.allLeftMs) },
+    { figure: 'leave: all see it left p50 / p99 / max (s), trials where all did', cell: (r) => spreadCell(r.leave?.allLeftMs) },
+    {
+      figure: 'leave: trials where some member never saw it left / members that showed it failed',
+      cell: (r) => (r.leave ? { text: `${r.leave.unseen} of ${r.leave.trials.length} / ${r.leave.sawFailed}`, value: r.leave.unseen } : null),
+    },
     {
       figure: `loss ${s.lossPercent} %: false suspicions / member-hour`,
       cell: (r) => (r.loss === undefined ? null : r.loss.measured ? cell(r.loss.falseSuspicionsPerMemberHour, 1) : { text: 'not measured', value: null }),
@@ -88,6 +96,10 @@ function rows(report: BenchReport): Row[] {
       figure: 'list members via the CLI (a process spawn): p50 / p99 (ms)',
       cell: (r) =>
         r.query?.spawn.p50Ms == null ? null : { text: `${num(r.query.spawn.p50Ms, 1)} / ${num(r.query.spawn.p99Ms, 1)}`, value: r.query.spawn.p50Ms },
+    },
+    {
+      figure: 'CPU idle before the start (waited for ≥ 90 %, at most 3 min)',
+      cell: (r) => (r.quietStart?.idle == null ? null : { text: `${(r.quietStart.idle * 100).toFixed(0)} % after ${(r.quietStart.waitedMs / 1000).toFixed(0)} s`, value: null }),
     },
     { figure: 'machine load (1 min) at start → end', cell: (r) => ({ text: `${r.loadAtStart.loadavg1m} → ${r.loadAtEnd?.loadavg1m ?? '—'}`, value: null }) },
   ];

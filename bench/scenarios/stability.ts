@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { InProcessCluster } from '../cluster-inprocess.js';
 import { OurProcessCluster } from '../cluster-ours.js';
 import type { Progress } from '../progress.js';
+import { waitForQuiet } from '../quiet.js';
 import { loadNow } from '../report/machine.js';
 import type { CapacityAttempt, CapacityResult } from '../results.js';
 import type { Settings } from '../settings.js';
@@ -37,7 +38,8 @@ export async function capacity(settings: Settings, say: Progress, random: () => 
 async function attemptCapacity(settings: Settings, say: Progress, random: () => number, agents: number): Promise<CapacityAttempt> {
   const cluster = new InProcessCluster(settings.profile, random);
   const context = scenarioContext(cluster, settings, say, random);
-  const record: CapacityAttempt = { agents, loadAtStart: loadNow(), stable: false };
+  const quietStart = await waitForQuiet();
+  const record: CapacityAttempt = { agents, loadAtStart: loadNow(), quietStart, stable: false };
   try {
     say(`starting ${agents} agents in one process`);
     record.converge = await converge(context, agents);
