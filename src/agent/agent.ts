@@ -240,7 +240,7 @@ class GossipAgent implements Agent {
     this.armTimer();
     this.startSnapshots();
     if (this.deps.monitorLoopDelay !== false) {
-      const resolutionMs = Math.max(MIN_LOOP_SAMPLE_MS, this.config.probeTimeoutMs / 4);
+      const resolutionMs = Math.max(MIN_LOOP_SAMPLE_MS, Math.round(this.config.probeTimeoutMs / 4));
       this.loopMonitor = new LoopDelayMonitor(this.config.probeIntervalMs, resolutionMs, (delayMs) => {
         this.node?.noteLoopDelay(delayMs, nowMs());
         this.armTimer();
