@@ -17,6 +17,7 @@ export interface Settings {
   readonly queryConcurrency: number;
   readonly spawnRuns: number;
   readonly pauseSeconds: number;
+  readonly pauseTrials: number;
   readonly lossPercent: number;
   readonly lossSeconds: number;
   /** In-process agents to hold for `stabilitySeconds` (halved on failure); 0 skips it. */
@@ -42,6 +43,7 @@ export const USAGE = `npm run bench -- [options]
   --concurrency 16        HTTP load concurrency (also measured at 1)
   --spawn-runs 20         CLI member listings (process spawns) timed
   --pause-seconds S       how long a member is frozen (default 5 probe intervals)
+  --pause-trials 3        members frozen, one after the other
   --loss 10               injected packet loss, percent
   --loss-seconds 60       loss window
   --capacity 1000         in-process agents held for --stability-seconds (0: skip); halved on failure
@@ -71,6 +73,7 @@ export function parseSettings(argv: readonly string[], defaultOutDir: string): S
         concurrency: { type: 'string' },
         'spawn-runs': { type: 'string' },
         'pause-seconds': { type: 'string' },
+        'pause-trials': { type: 'string' },
         loss: { type: 'string' },
         'loss-seconds': { type: 'string' },
         capacity: { type: 'string' },
@@ -121,6 +124,7 @@ export function parseSettings(argv: readonly string[], defaultOutDir: string): S
     queryConcurrency: number('concurrency', values.concurrency, 16, 8, 1),
     spawnRuns: number('spawn-runs', values['spawn-runs'], 20, 1, 1),
     pauseSeconds: number('pause-seconds', values['pause-seconds'], 5 * probeS, 5 * probeS, 0),
+    pauseTrials: number('pause-trials', values['pause-trials'], 3, 1, 1),
     lossPercent: number('loss', values.loss, 10, 10, 0),
     lossSeconds: number('loss-seconds', values['loss-seconds'], 60, 3, 1),
     capacity: number('capacity', values.capacity, 1000, 20, 0),

@@ -43,8 +43,8 @@ export async function runSuite(context: ScenarioContext, n: number): Promise<Clu
     say(`crash: ${settings.trials} trials`);
     result.crash = await crash(context, settings.trials);
     if (result.crash.stoppedEarly !== null) throw new Error(result.crash.stoppedEarly);
-    say(`pause: ${settings.pauseSeconds} s`);
-    result.pause = await pause(context, settings.pauseSeconds * 1000);
+    say(`pause: ${settings.pauseSeconds} s, ${settings.pauseTrials} trials`);
+    result.pause = await pause(context, settings.pauseSeconds * 1000, settings.pauseTrials);
     if (result.pause.recoveredMs === null) throw new Error('did not agree again within the bound after the pause');
     say(`leave: ${settings.trials} trials`);
     result.leave = await leave(context, settings.trials);

@@ -55,8 +55,11 @@ function rows(report: BenchReport): Row[] {
       cell: (r) => (r.crash ? { text: `${r.crash.falseFailures} / ${r.crash.falseSuspicions}`, value: r.crash.falseFailures } : null),
     },
     {
-      figure: `pause ${s.pauseSeconds} s: false failures / false suspicions`,
-      cell: (r) => (r.pause ? { text: `${r.pause.falseFailures} / ${r.pause.falseSuspicions}`, value: r.pause.falseFailures } : null),
+      figure: `pause ${s.pauseSeconds} s: trials where it was marked failed / false failures / false suspicions`,
+      cell: (r) =>
+        r.pause
+          ? { text: `${r.pause.trialsWithFalseFailure} of ${r.pause.trials.length} / ${r.pause.falseFailures} / ${r.pause.falseSuspicions}`, value: r.pause.falseFailures }
+          : null,
     },
     { figure: 'leave: all see it left p50 / p99 / max (s), trials where all did', cell: (r) => spreadCell(r.leave?.allLeftMs) },
     {
