@@ -20,7 +20,7 @@ import { encryptedEnvelope, keyringSaver, loadKeyring, PLAINTEXT_ENVELOPE, type 
 import { KeyOperations, keyOpTimings } from './key-ops.js';
 import { LoopDelayMonitor } from './loop-delay.js';
 import { countByStatus, renderAgentMetrics } from './metrics.js';
-import { MemberAddresses, probeReplies, ReceiveLimiter, type ReceiveLimits } from './receive-limiter.js';
+import { probeReplies, ReceiveLimiter, type ReceiveLimits } from './receive-limiter.js';
 import { SeedWatch } from './seed-watch.js';
 import { resolveSeeds, systemLookupAll, type LookupAll, type ResolvedSeeds } from './seeds.js';
 import { TrafficCounters } from './traffic.js';
@@ -138,7 +138,6 @@ class GossipAgent implements Agent {
   private seedWatch: SeedWatch | undefined;
   private readonly limiter: ReceiveLimiter;
   /** Members' addresses: their datagrams are exempt from the strangers' budget. */
-  private readonly memberAddresses = new MemberAddresses();
   private snapshots: SnapshotWriter | undefined;
   /** Remembered members to rejoin through when no --join is given (from --data-dir). */
   private rememberedSeeds: readonly string[] = [];
@@ -486,7 +485,7 @@ class GossipAgent implements Agent {
     }
     this.traffic.countReceived(decoded.messages, bytes.length);
     const source = addressKey(from);
-    if (!this.limiter.admit(source, receivedAtMs, this.memberAddresses.has(source))) {
+    if (!this.limiter.admit(source, receivedAtMs, this.node.isMemberAddress(from))) {
       // Over its source's budget: only answers to our own probes are still worth the work.
       this.drops['rate-limited']++;
       const replies = probeReplies(decoded.messages);
@@ -551,8 +550,6 @@ class GossipAgent implements Agent {
     const membershipEvent = membershipEventOf(event, this.name);
     if (membershipEvent !== null) this.events.append(membershipEvent);
     if (event.type === 'member-changed' || event.type === 'member-reaped' || event.type === 'refuted') this.snapshots?.changed();
-    if (event.type === 'member-changed') this.memberAddresses.set(event.member.name, addressKey(event.member.addr));
-    if (event.type === 'member-reaped') this.memberAddresses.delete(event.name);
     switch (event.type) {
       case 'member-changed':
         this.transitions.note(event.previous, event.member.status);

@@ -119,7 +119,7 @@ function traffic(registry: MetricRegistry, { traffic: t, stats, drops, sendError
     .counter('gossipd_messages_sent_total', 'Messages sent, by type (several may share a datagram).', byLabel('type', stats.messagesSent))
     .counter('gossipd_packets_dropped_total', 'Datagrams dropped on receipt, by reason.', byLabel('reason', drops))
     .counter('gossipd_send_errors_total', 'Datagrams the operating system refused to send.', sendErrors)
-    .counter('gossipd_anti_entropy_digests_total', 'Anti-entropy rounds started: digests sent to a random member.', stats.syncsStarted)
+    .counter('gossipd_anti_entropy_digests_total', 'Anti-entropy rounds started: digests sent to a random member, or to a member that pinged us unknown.', stats.syncsStarted)
     .counter('gossipd_anti_entropy_states_sent_total', 'Full member tables sent (on a digest mismatch, or to a joiner).', stats.statesSent)
     .counter('gossipd_anti_entropy_bytes_total', 'Bytes of full-table (state) datagrams, by direction.', [
       { labels: { direction: 'sent' }, value: t.sent.bytes.state },

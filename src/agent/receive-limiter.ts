@@ -100,43 +100,6 @@ function take(bucket: Bucket, ratePerSec: number, burst: number, nowMs: number):
   return true;
 }
 
-/**
- * Addresses of the members in our table (any status: a failed member must still get through
- * to refute), kept up to date from membership events, so the limiter can tell members from
- * strangers in O(1) per datagram.
- */
-export class MemberAddresses {
-  private readonly byName = new Map<string, string>();
-  private readonly members = new Map<string, number>();
-
-  /** A member was added or changed (its address may have moved). */
-  set(name: string, address: string): void {
-    const previous = this.byName.get(name);
-    if (previous === address) return;
-    if (previous !== undefined) this.release(previous);
-    this.byName.set(name, address);
-    this.members.set(address, (this.members.get(address) ?? 0) + 1);
-  }
-
-  /** A member was forgotten (reaped). */
-  delete(name: string): void {
-    const previous = this.byName.get(name);
-    if (previous === undefined) return;
-    this.byName.delete(name);
-    this.release(previous);
-  }
-
-  has(address: string): boolean {
-    return this.members.has(address);
-  }
-
-  private release(address: string): void {
-    const count = (this.members.get(address) ?? 1) - 1;
-    if (count <= 0) this.members.delete(address);
-    else this.members.set(address, count);
-  }
-}
-
 /** What is still handled from a datagram over its source's budget: answers to our own probes. */
 export function probeReplies(messages: readonly Message[]): Message[] {
   return messages.filter((m) => m.type === 'ack' || m.type === 'nack');

@@ -1,5 +1,5 @@
 import { isActive, type Member } from './member.js';
-import type { Incarnation, MemberStatus, NodeName } from './types.js';
+import { addressKey, type Address, type Incarnation, type MemberStatus, type NodeName } from './types.js';
 
 const STATUS_CODE: Readonly<Record<MemberStatus, number>> = { alive: 0, suspect: 1, failed: 2, left: 3 };
 
@@ -31,6 +31,8 @@ export class Membership {
   private readonly counts: Record<MemberStatus, number> = { alive: 0, suspect: 0, failed: 0, left: 0 };
   private digestSum = 0;
   private changes = 0;
+  /** Members per address (two names can share one: a restart under a new name, a conflict). */
+  private readonly atAddress = new Map<string, number>();
 
   get(name: NodeName): Member | undefined {
     return this.byName.get(name);
@@ -71,6 +73,7 @@ export class Membership {
     this.byName.set(member.name, member);
     this.position.set(member.name, this.list.length);
     this.list.push(member);
+    this.holdAddress(member.addr);
     this.counts[member.status]++;
     this.digestSum = (this.digestSum + entryHash(member.name, member.incarnation, member.status)) >>> 0;
     this.changes++;
@@ -98,9 +101,35 @@ export class Membership {
     }
     this.byName.delete(name);
     this.position.delete(name);
+    this.releaseAddress(member.addr);
     this.counts[member.status]--;
     this.digestSum = (this.digestSum - entryHash(member.name, member.incarnation, member.status)) >>> 0;
     this.changes++;
+  }
+
+  /** Moves a member to a new address; change addresses only through here, so hasAddress stays right. */
+  setAddress(member: Member, addr: Address): void {
+    this.releaseAddress(member.addr);
+    member.addr = addr;
+    this.holdAddress(addr);
+    this.changes++;
+  }
+
+  /** Whether some member in the table (any status) is at this address: O(1) per datagram. */
+  hasAddress(addr: Address): boolean {
+    return this.atAddress.has(addressKey(addr));
+  }
+
+  private holdAddress(addr: Address): void {
+    const key = addressKey(addr);
+    this.atAddress.set(key, (this.atAddress.get(key) ?? 0) + 1);
+  }
+
+  private releaseAddress(addr: Address): void {
+    const key = addressKey(addr);
+    const count = (this.atAddress.get(key) ?? 1) - 1;
+    if (count <= 0) this.atAddress.delete(key);
+    else this.atAddress.set(key, count);
   }
 
   isActive(name: NodeName): boolean {

@@ -111,6 +111,8 @@ export class GossipNode {
   private probe: PendingProbe | undefined;
   private lastStallMs = -Infinity;
   private lastSyncMs = -Infinity;
+  /** When a ping from an unknown address last got our digest (see onPing). */
+  private lastStrangerSyncMs = -Infinity;
   /** Time of the input being handled: every entry point is given it. */
   private nowMs = 0;
   private seeds: Address[] = [];
@@ -487,7 +489,24 @@ export class GossipNode {
       return;
     }
     const ack: Ack = { type: 'ack', seq: ping.seq };
-    this.sendWithGossip(from, [ack]);
+    if (this.table.hasAddress(from) || this.nowMs < this.lastStrangerSyncMs + this.syncGapMs()) {
+      this.sendWithGossip(from, [ack]);
+      return;
+    }
+    // Pinged by a member we do not know: we missed the gossip of its join (it is sent only
+    // retransmitMult × log10(n+1) times). Our digest beside the ack makes it send us its table,
+    // so the gap closes within one probe round instead of a push-pull interval. Paced like
+    // syncSoon, so that in a join storm (every newcomer unknown to most for a moment) it
+    // cannot become a storm of full-state transfers. The ack goes to this address anyway, so
+    // a spoofed ping gains an attacker nothing.
+    this.lastStrangerSyncMs = this.nowMs;
+    this.stats.syncsStarted++;
+    this.sendWithGossip(from, [ack, this.syncMessage(false)]);
+  }
+
+  /** Whether some member in our table (any status) uses this address. */
+  isMemberAddress(addr: Address): boolean {
+    return this.table.hasAddress(addr);
   }
 
   private onAck(ack: Ack, nowMs: number): void {
@@ -580,7 +599,7 @@ export class GossipNode {
     const changed = previous !== 'alive' || !sameAddress(alive.addr, member.addr) || !sameTags(alive.tags, member.tags);
     this.clearSuspicion(member.name);
     this.table.setState(member, 'alive', alive.incarnation);
-    member.addr = alive.addr;
+    if (!sameAddress(alive.addr, member.addr)) this.table.setAddress(member, alive.addr);
     member.tags = alive.tags;
     if (previous !== 'alive') {
       member.sinceMs = nowMs;
@@ -793,9 +812,13 @@ export class GossipNode {
    * cluster cannot turn into a storm of full-state transfers; a stable cluster sends nothing extra.
    */
   private syncSoon(nowMs: number): void {
-    const gapMs = this.options.probeIntervalMs * Math.max(1, Math.ceil(Math.log2(this.table.activeCount)));
-    const atMs = Math.max(nowMs + this.options.probeIntervalMs, this.lastSyncMs + gapMs);
+    const atMs = Math.max(nowMs + this.options.probeIntervalMs, this.lastSyncMs + this.syncGapMs());
     if (atMs < this.timers.deadlineOf('sync', '')) this.timers.set('sync', '', atMs);
+  }
+
+  /** The least time between two extra anti-entropy rounds: probeInterval × log2(n). */
+  private syncGapMs(): number {
+    return this.options.probeIntervalMs * Math.max(1, Math.ceil(Math.log2(this.table.activeCount)));
   }
 
   private syncMessage(join: boolean): Sync {

@@ -32,3 +32,26 @@ describe('Membership.version', () => {
     expect(table.version).toBe(version);
   });
 });
+
+describe('Membership.hasAddress', () => {
+  it('follows members as they appear, move and are removed, with two names at one address', () => {
+    const table = new Membership();
+    const one = { host: '10.0.0.1', port: 1 };
+    const two = { host: '10.0.0.2', port: 1 };
+    const a = member('a');
+    a.addr = one;
+    const b = member('b');
+    b.addr = one; // a restart under a new name, or a conflict
+    table.add(a);
+    table.add(b);
+    expect(table.hasAddress(one)).toBe(true);
+    table.setAddress(a, two);
+    expect(table.hasAddress(one)).toBe(true);
+    expect(table.hasAddress(two)).toBe(true);
+    table.remove('b');
+    expect(table.hasAddress(one)).toBe(false);
+    table.remove('a');
+    table.remove('a');
+    expect(table.hasAddress(two)).toBe(false);
+  });
+});

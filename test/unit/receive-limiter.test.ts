@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RECEIVE_LIMITS, MemberAddresses, probeReplies, ReceiveLimiter } from '../../src/agent/receive-limiter.js';
+import { DEFAULT_RECEIVE_LIMITS, probeReplies, ReceiveLimiter } from '../../src/agent/receive-limiter.js';
 import type { Message } from '../../src/protocol/messages.js';
 
 function admitted(limiter: ReceiveLimiter, source: string, count: number, nowMs: number, member = false): number {
@@ -60,22 +60,5 @@ describe('probeReplies', () => {
       { type: 'sync', digest: 1, members: 1, join: true },
     ];
     expect(probeReplies(messages).map((m) => m.type)).toEqual(['ack', 'nack']);
-  });
-});
-
-describe('MemberAddresses', () => {
-  it('follows members as they appear, move and are reaped', () => {
-    const addresses = new MemberAddresses();
-    addresses.set('a', '10.0.0.1:1');
-    addresses.set('b', '10.0.0.1:1'); // two names at one address (a conflict, or a restart)
-    expect(addresses.has('10.0.0.1:1')).toBe(true);
-    addresses.set('a', '10.0.0.2:1');
-    expect(addresses.has('10.0.0.1:1')).toBe(true);
-    addresses.delete('b');
-    expect(addresses.has('10.0.0.1:1')).toBe(false);
-    expect(addresses.has('10.0.0.2:1')).toBe(true);
-    addresses.delete('a');
-    addresses.delete('a');
-    expect(addresses.has('10.0.0.2:1')).toBe(false);
   });
 });
