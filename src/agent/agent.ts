@@ -137,7 +137,6 @@ class GossipAgent implements Agent {
   /** Re-resolves the start-up seeds while the agent is alone (see SeedWatch). */
   private seedWatch: SeedWatch | undefined;
   private readonly limiter: ReceiveLimiter;
-  /** Members' addresses: their datagrams are exempt from the strangers' budget. */
   private snapshots: SnapshotWriter | undefined;
   /** Remembered members to rejoin through when no --join is given (from --data-dir). */
   private rememberedSeeds: readonly string[] = [];
@@ -485,7 +484,7 @@ class GossipAgent implements Agent {
     }
     this.traffic.countReceived(decoded.messages, bytes.length);
     const source = addressKey(from);
-    if (!this.limiter.admit(source, receivedAtMs, this.node.isMemberAddress(from))) {
+    if (!this.limiter.admit(source, receivedAtMs, this.node.isMemberAddress(source))) {
       // Over its source's budget: only answers to our own probes are still worth the work.
       this.drops['rate-limited']++;
       const replies = probeReplies(decoded.messages);

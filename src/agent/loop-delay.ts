@@ -11,9 +11,9 @@ export class LoopDelayMonitor {
   lastMaxMs = 0;
 
   /**
-   * Every sample wakes the process, so `resolutionMs` (whole ms, as Node requires) is a cost (at 20 ms, 50 wake-ups a second
-   * were a third of an idle agent's CPU). A stall is seen once it outlasts the resolution, so
-   * choose it well below the stall the core must notice.
+   * Every sample wakes the process, so `resolutionMs` (whole ms, as Node requires) is a cost:
+   * at 20 ms, 50 wake-ups a second were a third of an idle agent's CPU. A stall is seen once it
+   * outlasts the resolution, so choose it well below the stall the core must notice.
    */
   constructor(periodMs: number, resolutionMs: number, report: (maxDelayMs: number) => void) {
     this.histogram = monitorEventLoopDelay({ resolution: resolutionMs });

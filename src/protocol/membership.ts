@@ -57,8 +57,8 @@ export class Membership {
   }
 
   /**
-   * Counts changes to the table. An address, tags or `since` only change together with a
-   * status or incarnation, so a view cached under this number stays right while it holds.
+   * Counts changes to the table. Tags and `since` only change together with a status or
+   * incarnation (an address through setAddress), so a view cached under this number stays right.
    */
   get version(): number {
     return this.changes;
@@ -115,9 +115,9 @@ export class Membership {
     this.changes++;
   }
 
-  /** Whether some member in the table (any status) is at this address: O(1) per datagram. */
-  hasAddress(addr: Address): boolean {
-    return this.atAddress.has(addressKey(addr));
+  /** Whether some member in the table (any status) is at this address (its addressKey): O(1) per datagram. */
+  hasAddress(key: string): boolean {
+    return this.atAddress.has(key);
   }
 
   private holdAddress(addr: Address): void {

@@ -489,7 +489,7 @@ export class GossipNode {
       return;
     }
     const ack: Ack = { type: 'ack', seq: ping.seq };
-    if (this.table.hasAddress(from) || this.nowMs < this.lastStrangerSyncMs + this.syncGapMs()) {
+    if (this.table.hasAddress(addressKey(from)) || this.nowMs < this.lastStrangerSyncMs + this.syncGapMs()) {
       this.sendWithGossip(from, [ack]);
       return;
     }
@@ -504,9 +504,9 @@ export class GossipNode {
     this.sendWithGossip(from, [ack, this.syncMessage(false)]);
   }
 
-  /** Whether some member in our table (any status) uses this address. */
-  isMemberAddress(addr: Address): boolean {
-    return this.table.hasAddress(addr);
+  /** Whether some member in our table (any status) uses this address, given as its addressKey. */
+  isMemberAddress(key: string): boolean {
+    return this.table.hasAddress(key);
   }
 
   private onAck(ack: Ack, nowMs: number): void {
