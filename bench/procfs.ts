@@ -77,3 +77,10 @@ export function diffNet(after: NetCounters, before: NetCounters): NetCounters {
     loTxPackets: after.loTxPackets - before.loTxPackets,
   };
 }
+
+/** The machine's CPU time so far (all cores, clock ticks): idle (with iowait) and total. */
+export function machineCpuTicks(): { idle: number; total: number } | null {
+  const fields = (read('/proc/stat')?.split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+  if (fields.length < 5 || fields.some((f) => !Number.isFinite(f))) return null;
+  return { idle: (fields[3] ?? 0) + (fields[4] ?? 0), total: fields.reduce((a, b) => a + b, 0) };
+}

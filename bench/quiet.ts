@@ -2,29 +2,22 @@
 // processes leaving at once) is not the next one's start-up load. In the first full run, Serf at
 // N=200 started right after gossipd's 200 processes had closed (load 37) and never converged;
 // started on a quiet machine, it did.
-import { readFileSync } from 'node:fs';
+import { machineCpuTicks } from './procfs.js';
 import { sleep } from './wait.js';
 
-/** CPU idle share (0–1) over the window, from /proc/stat; null where /proc/stat is missing. */
+/** The CPUs must be this idle over one window before a cluster starts… */
+export const QUIET_MIN_IDLE = 0.9;
+/** …waiting at most this long. */
+export const QUIET_MAX_WAIT_MS = 180_000;
+const QUIET_WINDOW_MS = 5_000;
+
+/** CPU idle share (0–1) over the window; null where /proc/stat is missing. */
 async function idleShare(windowMs: number): Promise<number | null> {
-  const before = cpuTimes();
+  const before = machineCpuTicks();
   await sleep(windowMs);
-  const after = cpuTimes();
+  const after = machineCpuTicks();
   if (before === null || after === null || after.total === before.total) return null;
   return (after.idle - before.idle) / (after.total - before.total);
-}
-
-function cpuTimes(): { idle: number; total: number } | null {
-  let line: string | undefined;
-  try {
-    line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
-  } catch {
-    return null;
-  }
-  const fields = (line ?? '').trim().split(/\s+/).slice(1).map(Number);
-  if (fields.length < 5 || fields.some((f) => !Number.isFinite(f))) return null;
-  // idle + iowait count as idle.
-  return { idle: (fields[3] ?? 0) + (fields[4] ?? 0), total: fields.reduce((a, b) => a + b, 0) };
 }
 
 export interface Quiet {
@@ -34,13 +27,13 @@ export interface Quiet {
   readonly idle: number | null;
 }
 
-/** Until the CPUs are at least `minIdle` idle over a 5 s window, for at most `maxWaitMs`. */
-export async function waitForQuiet(minIdle = 0.9, maxWaitMs = 180_000): Promise<Quiet> {
+/** Until the CPUs are at least QUIET_MIN_IDLE idle over a 5 s window, for at most QUIET_MAX_WAIT_MS. */
+export async function waitForQuiet(): Promise<Quiet> {
   const startMs = performance.now();
   let idle: number | null = null;
   do {
-    idle = await idleShare(5_000);
-    if (idle === null || idle >= minIdle) break;
-  } while (performance.now() - startMs < maxWaitMs);
+    idle = await idleShare(QUIET_WINDOW_MS);
+    if (idle === null || idle >= QUIET_MIN_IDLE) break;
+  } while (performance.now() - startMs < QUIET_MAX_WAIT_MS);
   return { waitedMs: performance.now() - startMs, idle };
 }

@@ -1,5 +1,6 @@
 // The markdown report on stdout: one comparison table (gossipd multi-process, Serf, their ratio,
 // gossipd in-process) per cluster size, the in-process capacity run, and the issue's targets.
+import { QUIET_MAX_WAIT_MS, QUIET_MIN_IDLE } from '../quiet.js';
 import type { Mode, System } from '../cluster.js';
 import type { BenchReport, CapacityAttempt, ClusterResult } from '../results.js';
 import type { QueryResult } from '../scenarios/query.js';
@@ -101,7 +102,7 @@ function rows(report: BenchReport): Row[] {
         r.query?.spawn.p50Ms == null ? null : { text: `${num(r.query.spawn.p50Ms, 1)} / ${num(r.query.spawn.p99Ms, 1)}`, value: r.query.spawn.p50Ms },
     },
     {
-      figure: 'CPU idle before the start (waited for ≥ 90 %, at most 3 min)',
+      figure: `CPU idle before the start (waited for ≥ ${QUIET_MIN_IDLE * 100} %, at most ${QUIET_MAX_WAIT_MS / 60_000} min)`,
       cell: (r) => (r.quietStart?.idle == null ? null : { text: `${(r.quietStart.idle * 100).toFixed(0)} % after ${(r.quietStart.waitedMs / 1000).toFixed(0)} s`, value: null }),
     },
     { figure: 'machine load (1 min) at start → end', cell: (r) => ({ text: `${r.loadAtStart.loadavg1m} → ${r.loadAtEnd?.loadavg1m ?? '—'}`, value: null }) },
