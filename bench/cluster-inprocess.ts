@@ -99,7 +99,7 @@ export class InProcessCluster implements Cluster {
     for (const agent of this.agents.values()) {
       datagrams += agent.sent.datagrams;
       bytes += agent.sent.bytes;
-      beforeLoss += agent.core.stats.packetsSent;
+      beforeLoss += agent.protocol.stats.packetsSent;
     }
     return {
       cpuMs: (cpu.user + cpu.system) / 1000,
@@ -109,7 +109,7 @@ export class InProcessCluster implements Cluster {
   }
 
   quiet(): boolean {
-    for (const agent of this.agents.values()) if (agent.core.queueDepth > 0) return false;
+    for (const agent of this.agents.values()) if (agent.protocol.queueDepth > 0) return false;
     return true;
   }
 

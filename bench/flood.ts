@@ -193,7 +193,7 @@ interface StageResult {
 }
 
 async function runStage(target: Agent, peers: readonly Peer[], reads: () => number, rate: string, sources: number, seconds: number): Promise<StageResult> {
-  const core = target.core;
+  const core = target.protocol;
   const before = {
     reads: reads(),
     received: core.stats.packetsReceived,

@@ -1,9 +1,12 @@
 // The public API for embedding gossipd in a Node.js program.
-export { createAgent } from './agent/index.js';
+export { createAgent, systemClock } from './agent/index.js';
 export type {
   Agent,
   AgentApi,
   AgentDeps,
+  Clock,
+  JoinOutcome,
+  JoinRefusal,
   ConfigSummary,
   HealthView,
   KeyMemberResult,
@@ -28,8 +31,12 @@ export type {
   MemberSnapshot,
   MemberStatus,
   Message,
+  Datagram,
+  Effects,
+  JoinEffects,
   NodeDeps,
   NodeEvent,
+  NodeView,
   NodeIdentity,
   NodeName,
   ProfileName,

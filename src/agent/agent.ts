@@ -1,39 +1,52 @@
 import { randomInt as cryptoRandomInt } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import { pino, type Logger } from 'pino';
 import { createCodec, messageSize, PACKET_OVERHEAD_BYTES, validateTags } from '../codec/index.js';
 import type { AgentConfig } from '../config.js';
-import type { Keyring, PacketDropReason } from '../crypto/keyring.js';
+import type { Keyring } from '../crypto/keyring.js';
 import { startHttpServer, type MembershipHttpServer } from '../http/server.js';
-import type { MemberSnapshot, NodeEvent } from '../protocol/events.js';
-import type { KeyMessage, KeyOp, Message } from '../protocol/messages.js';
+import type { MemberSnapshot } from '../protocol/events.js';
+import type { KeyOp } from '../protocol/messages.js';
 import { GossipNode } from '../protocol/node.js';
-import { seededRandom } from '../protocol/random.js';
-import { addressKey, MEMBER_STATUSES, type Address, type MemberStatus, type Tags } from '../protocol/types.js';
+import { seededRandom, type Random } from '../protocol/random.js';
+import { addressKey, sameTags, type Tags } from '../protocol/types.js';
+import type { NodeView } from '../protocol/view.js';
+import { failure, success } from '../result.js';
 import type { Transport } from '../transport/transport.js';
 import { openUdpTransport, type UdpTransportOptions } from '../transport/udp.js';
-import type { AgentApi, HealthView, KeyOpOutcome, MemberView, SelfView } from './api.js';
+import type { AgentApi, HealthView, JoinOutcome, KeyOpOutcome, MemberView, SelfView } from './api.js';
 import { chooseAdvertiseAddress } from './advertise.js';
-import { encryptedEnvelope, keyringSaver, loadKeyring, PLAINTEXT_ENVELOPE, type Envelope } from './encryption.js';
+import { systemClock, type Clock } from './clock.js';
+import { CoreDriver } from './core-driver.js';
+import { DatagramPipeline, type AgentDropReason } from './datagram-pipeline.js';
+import { encryptedEnvelope, keyringSaver, loadKeyring, PLAINTEXT_ENVELOPE } from './encryption.js';
+import { EVENT_LIMITS } from './event-limits.js';
+import { EventLog, type EventFeed } from './event-log.js';
+import { EventRouter } from './event-router.js';
 import { KeyOperations, keyOpTimings } from './key-ops.js';
 import { LoopDelayMonitor } from './loop-delay.js';
 import { countByStatus, renderAgentMetrics } from './metrics.js';
-import { probeReplies, ReceiveLimiter, type ReceiveLimits } from './receive-limiter.js';
+import { startReactions, type Reactions } from './reactions.js';
+import { ReceiveLimiter, type ReceiveLimits } from './receive-limiter.js';
 import { SeedWatch } from './seed-watch.js';
 import { resolveSeeds, systemLookupAll, type LookupAll, type ResolvedSeeds } from './seeds.js';
+import { buildSnapshot, recallSnapshot, SnapshotWriter, startingIncarnation } from './snapshot.js';
 import { TrafficCounters } from './traffic.js';
 import { StatusTransitions } from './transitions.js';
-import { buildSnapshot, recallSnapshot, SnapshotWriter, startingIncarnation } from './snapshot.js';
-import { EVENT_LIMITS } from './event-limits.js';
-import { EventLog, type EventFeed } from './event-log.js';
-import { membershipEventOf } from './membership-event.js';
-import { startReactions, type Reactions } from './reactions.js';
+
+export type { AgentDropReason } from './datagram-pipeline.js';
 
 export interface AgentDeps {
   /** pino logger; the agent makes child loggers from it. Default: a silent logger. */
   readonly logger?: Logger;
+  /** Time: the core's monotonic clock, the wall clock, timers. Default: the system's. */
+  readonly clock?: Clock;
+  /**
+   * Randomness for the protocol (probe order, gossip targets) and injected loss. Default:
+   * seeded from node:crypto. A seeded one makes a benchmark's loss replay.
+   */
+  readonly random?: Random;
   /**
    * Measure event-loop delay for local health (Lifeguard + Node.js). Default true. Agents
    * sharing one process can turn it off: the core still notices stalls from late timers.
@@ -74,14 +87,11 @@ export interface Agent extends AgentApi {
   readonly drops: Readonly<Record<AgentDropReason, number>>;
   /** Datagrams and bytes handed to the UDP socket since start (after injected loss): for benchmarks. */
   readonly sent: { readonly datagrams: number; readonly bytes: number };
-  /** The protocol core, for embedding and tests. Valid after start(). */
-  readonly core: GossipNode;
+  /** The protocol core, read-only (its stats, its own record), for embedding and tests. Valid after start(). */
+  readonly protocol: NodeView;
   /** The membership events this agent saw (GET /v1/events, blocking queries, hooks, webhooks). */
   readonly events: EventFeed;
 }
-
-/** Why the agent dropped a datagram; `rate-limited`: over its source's budget (its acks and nacks were still handled). */
-export type AgentDropReason = PacketDropReason | 'rate-limited';
 
 /** How long a graceful leave waits for `left` to be sent the full number of times. */
 const LEAVE_TIMEOUT_MS = 5000;
@@ -96,54 +106,39 @@ export function createAgent(config: AgentConfig, deps: AgentDeps = {}): Agent {
   return new GossipAgent(config, deps);
 }
 
+type AgentState = 'new' | 'starting' | 'running' | 'leaving' | 'stopped';
+
 class GossipAgent implements Agent {
   readonly name: string;
-  readonly drops: Record<AgentDropReason, number> = {
-    'too-large': 0,
-    'too-short': 0,
-    'bad-version': 0,
-    'wrong-cluster': 0,
-    malformed: 0,
-    'invalid-message': 0,
-    'too-many-messages': 0,
-    'rate-limited': 0,
-    'decrypt-failed': 0,
-    'not-encrypted': 0,
-    'unexpected-encryption': 0,
-  };
   readonly stopped: Promise<void>;
-  readonly sent = { datagrams: 0, bytes: 0 };
+  readonly events: EventLog;
 
   private readonly log: Logger;
-  private readonly codec;
-  /** Encryption around every datagram (set in open(), from --encrypt or --keyring-file). */
-  private envelope: Envelope = PLAINTEXT_ENVELOPE;
-  private keyOps: KeyOperations | undefined;
-  private readonly startedAtMs = Date.now();
-  private node: GossipNode | undefined;
-  private transport: Transport | undefined;
-  private http: MembershipHttpServer | undefined;
-  private loopMonitor: LoopDelayMonitor | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private timerAtMs = Infinity;
-  private state: 'new' | 'starting' | 'running' | 'leaving' | 'stopped' = 'new';
-  private resolveStopped!: () => void;
-  private readonly joinWaiters = new Map<number, (joined: number) => void>();
-  private leaveWaiter: (() => void) | undefined;
-  private sendErrors = 0;
+  private readonly clock: Clock;
+  private readonly random: Random;
+  private readonly startedAtWallMs: number;
+  /** Wall-clock time at monotonic 0: turns the core's times into ISO dates. */
+  private readonly wallOriginMs: number;
+  private readonly pipeline: DatagramPipeline;
+  private readonly limiter: ReceiveLimiter;
   /** Datagrams and bytes each way by message type, and status changes seen: for GET /metrics. */
   private readonly traffic = new TrafficCounters();
   private readonly transitions = new StatusTransitions();
+  private driver: CoreDriver | undefined;
+  private keyOps: KeyOperations | undefined;
+  private transport: Transport | undefined;
+  private http: MembershipHttpServer | undefined;
+  private loopMonitor: LoopDelayMonitor | undefined;
+  private state: AgentState = 'new';
+  private resolveStopped!: () => void;
   /** Re-resolves the start-up seeds while the agent is alone (see SeedWatch). */
   private seedWatch: SeedWatch | undefined;
-  private readonly limiter: ReceiveLimiter;
   private snapshots: SnapshotWriter | undefined;
   /** Remembered members to rejoin through when no --join is given (from --data-dir). */
   private rememberedSeeds: readonly string[] = [];
-  private encodeFailures = 0;
-  readonly events: EventLog;
   /** --on-event commands and --webhook deliveries, fed from `events`. */
   private reactions: Reactions | null = null;
+  private sendErrors = 0;
 
   constructor(
     private readonly config: AgentConfig,
@@ -151,23 +146,51 @@ class GossipAgent implements Agent {
   ) {
     this.name = config.name;
     this.log = deps.logger ?? pino({ level: 'silent' });
+    this.clock = deps.clock ?? systemClock;
+    this.random = deps.random ?? seededRandom(cryptoRandomInt(2 ** 31));
+    this.startedAtWallMs = this.clock.wallMs();
+    this.wallOriginMs = this.startedAtWallMs - this.clock.monotonicMs();
     this.events = new EventLog({
       capacity: EVENT_LIMITS.bufferedEvents,
       // Microseconds of wall clock: ids keep increasing across restarts (see EventLogOptions).
-      startIndex: Date.now() * 1000,
-      wallClockMs: () => Date.now(),
+      startIndex: this.startedAtWallMs * 1000,
+      wallClockMs: () => this.clock.wallMs(),
       onListenerError: (error) => this.log.error({ err: error }, 'membership event listener failed'),
     });
-    this.codec = createCodec({ cluster: config.cluster });
-    this.limiter = new ReceiveLimiter(deps.receiveLimits, nowMs());
+    this.limiter = new ReceiveLimiter(deps.receiveLimits, this.clock.monotonicMs());
+    this.pipeline = new DatagramPipeline(
+      {
+        codec: createCodec({ cluster: config.cluster }),
+        limiter: this.limiter,
+        traffic: this.traffic,
+        log: this.log,
+        lossRate: deps.lossRate ?? 0,
+        lossRandom: seededRandom(Math.floor(this.random.next() * 2 ** 32)),
+        transmit: (to, bytes) => this.transport?.send(to, bytes),
+        isMemberAddress: (key) => this.driver?.isMemberAddress(key) ?? false,
+        deliver: (messages, from, receivedAtMs) => this.driver?.receive(messages, from, receivedAtMs),
+        onKeyMessage: (message, from) => {
+          if (message.type === 'key-request') this.keyOps?.onRequest(message, from);
+          else this.keyOps?.onResponse(message);
+        },
+      },
+      PLAINTEXT_ENVELOPE,
+    );
     this.stopped = new Promise((resolve) => {
       this.resolveStopped = resolve;
     });
   }
 
-  get core(): GossipNode {
-    if (this.node === undefined) throw new Error('agent not started');
-    return this.node;
+  get protocol(): NodeView {
+    return this.running().view;
+  }
+
+  get drops(): Readonly<Record<AgentDropReason, number>> {
+    return this.pipeline.drops;
+  }
+
+  get sent(): { readonly datagrams: number; readonly bytes: number } {
+    return this.pipeline.sent;
   }
 
   get boundAddresses(): { udp: string; http: string } {
@@ -176,6 +199,8 @@ class GossipAgent implements Agent {
       http: this.http === undefined ? '' : addressKey(this.http.address),
     };
   }
+
+  // ─── Lifecycle ─────────────────────────────────────────────────────────────────────────
 
   async start(): Promise<void> {
     if (this.state !== 'new') throw new Error('agent already started');
@@ -199,49 +224,55 @@ class GossipAgent implements Agent {
       agentEnv: () => ({ GOSSIPD_SELF: this.name, GOSSIPD_HTTP: this.boundAddresses.http }),
     });
     const keyring = loadKeyring(this.config);
-    if (keyring !== null) this.envelope = encryptedEnvelope(keyring);
+    if (keyring !== null) this.pipeline.envelope = encryptedEnvelope(keyring);
     const remembered = await this.recall();
     const bindHost = await resolveHost(this.config.bind.host);
     this.transport = await (this.deps.openTransport ?? openUdpTransport)({
       bind: { host: bindHost, port: this.config.bind.port },
-      nowMs,
+      nowMs: () => this.clock.monotonicMs(),
       onDatagram: (bytes, from, receivedAtMs) => {
-        if (!this.lose()) this.onDatagram(bytes, from, receivedAtMs);
+        if (this.state !== 'stopped') this.pipeline.receive(bytes, from, receivedAtMs);
       },
       onSendError: (error, to) => {
         this.sendErrors++;
         this.log.debug({ err: error.message, to: addressKey(to) }, 'send failed');
       },
     });
-    const advertise = chooseAdvertiseAddress(this.config.advertise, this.transport.local, (message) =>
-      this.log.warn(message),
-    );
-    this.node = new GossipNode(
+    const advertise = chooseAdvertiseAddress(this.config.advertise, this.transport.local, (message) => this.log.warn(message));
+    const node = new GossipNode(
       this.config,
       {
         name: this.config.name,
         addr: advertise,
         tags: this.config.tags,
-        incarnation: startingIncarnation(Math.floor(Date.now() / 1000), remembered),
+        incarnation: startingIncarnation(Math.floor(this.clock.wallMs() / 1000), remembered),
       },
       {
-        random: seededRandom(cryptoRandomInt(2 ** 31)),
+        random: this.random,
         messageSize,
         // Encryption adds its envelope to every datagram: packets are filled with that reserved.
-        packetOverheadBytes: PACKET_OVERHEAD_BYTES + this.envelope.overheadBytes,
-        send: (to, messages) => this.send(to, messages),
-        onEvent: (event) => this.onEvent(event),
+        packetOverheadBytes: PACKET_OVERHEAD_BYTES + this.pipeline.envelope.overheadBytes,
       },
     );
+    const router = new EventRouter({
+      name: this.name,
+      log: this.log,
+      events: this.events,
+      transitions: this.transitions,
+      snapshotChanged: () => this.snapshots?.changed(),
+    });
+    this.driver = new CoreDriver(node, {
+      clock: this.clock,
+      send: (to, messages) => this.pipeline.send(to, messages),
+      onEvent: (event) => router.route(event),
+    });
     if (keyring !== null) this.keyOps = this.createKeyOps(keyring);
-    this.node.start(nowMs());
-    this.armTimer();
+    this.driver.start();
     this.startSnapshots();
     if (this.deps.monitorLoopDelay !== false) {
       const resolutionMs = Math.max(MIN_LOOP_SAMPLE_MS, Math.round(this.config.probeTimeoutMs / 4));
       this.loopMonitor = new LoopDelayMonitor(this.config.probeIntervalMs, resolutionMs, (delayMs) => {
-        this.node?.noteLoopDelay(delayMs, nowMs());
-        this.armTimer();
+        this.driver?.noteLoopDelay(delayMs);
       });
     }
     if (this.deps.http !== false) {
@@ -259,7 +290,7 @@ class GossipAgent implements Agent {
         http: this.boundAddresses.http || null,
         cluster: this.config.cluster,
         profile: this.config.profile,
-        incarnation: this.node.selfMember.incarnation,
+        incarnation: node.selfMember.incarnation,
         encrypted: keyring !== null,
       },
       'agent started',
@@ -271,11 +302,9 @@ class GossipAgent implements Agent {
       addrs,
       resolve: (seeds) => this.resolveSeeds(seeds),
       join: (seeds) => {
-        if (this.state !== 'running') return;
-        this.core.join(seeds, nowMs(), true);
-        this.armTimer();
+        if (this.state === 'running') void this.running().join(seeds, true);
       },
-      alone: () => this.node !== undefined && this.node.activeMembers <= 1,
+      alone: () => this.driver !== undefined && this.driver.view.activeMembers <= 1,
       log: this.log,
     });
     this.seedWatch.start();
@@ -294,131 +323,28 @@ class GossipAgent implements Agent {
     const dir = this.config.dataDir;
     if (dir === null) return;
     const owner = { cluster: this.config.cluster, name: this.config.name };
+    const view = this.running().view;
     this.snapshots = new SnapshotWriter({
       dir,
-      nowMs,
-      build: () => buildSnapshot(owner, this.core.selfMember, this.core.members(), Date.now()),
+      nowMs: () => this.clock.monotonicMs(),
+      build: () => buildSnapshot(owner, view.selfMember, view.members(), this.clock.wallMs()),
       onError: (error) => this.log.warn({ err: error.message, dir }, 'cannot write the snapshot'),
     });
     // Remember the new incarnation at once: a crash and restart within the same second must still outrank it.
     this.snapshots.changed();
   }
 
-  // ─── AgentApi ──────────────────────────────────────────────────────────────────────────
-
-  members(): MemberView[] {
-    if (this.node === undefined) return [];
-    return this.node.members().map((m) => this.view(m));
-  }
-
-  membershipVersion(): number {
-    return this.node?.membershipVersion ?? -1;
-  }
-
-  member(name: string): MemberView | undefined {
-    const member = this.node?.member(name);
-    return member === undefined ? undefined : this.view(member);
-  }
-
-  self(): SelfView {
-    const c = this.config;
-    return {
-      ...this.view(this.core.selfMember),
-      healthScore: this.core.healthScore,
-      config: {
-        cluster: c.cluster,
-        profile: c.profile,
-        bind: this.boundAddresses.udp,
-        advertise: addressKey(this.core.selfMember.addr),
-        http: this.boundAddresses.http,
-        join: c.join,
-        probeIntervalMs: c.probeIntervalMs,
-        probeTimeoutMs: c.probeTimeoutMs,
-        suspicionMult: c.suspicionMult,
-        gossipIntervalMs: c.gossipIntervalMs,
-        maxPacketBytes: c.maxPacketBytes,
-        encrypted: this.keyOps !== undefined,
-      },
-    };
-  }
-
-  health(): HealthView {
-    const members = Object.fromEntries(MEMBER_STATUSES.map((s) => [s, 0])) as Record<MemberStatus, number>;
-    for (const m of this.node?.members() ?? []) members[m.status]++;
-    return {
-      status: this.state === 'leaving' ? 'leaving' : 'ok',
-      name: this.name,
-      uptimeMs: Date.now() - this.startedAtMs,
-      healthScore: this.node?.healthScore ?? 0,
-      members,
-      droppedPackets: Object.values(this.drops).reduce((a, b) => a + b, 0),
-    };
-  }
-
-  async join(addrs: readonly string[]): Promise<{ joined: number }> {
-    if (this.state !== 'running') throw new Error(`agent is ${this.state}`);
-    const { seeds, problems } = await this.resolveSeeds(addrs);
-    // The caller sent names that give nothing to contact: its mistake (a 400), not a join of 0.
-    if (seeds.length === 0) throw new Error(problems.join('; ') || 'no seed address to join');
-    if (problems.length > 0) this.log.warn({ problems }, 'some seeds give no address to join');
-    const attempt = this.core.join(seeds, nowMs(), false);
-    this.armTimer();
-    const joined = await new Promise<number>((resolve) => this.joinWaiters.set(attempt, resolve));
-    return { joined };
-  }
-
-  setTags(tags: Tags): SelfView {
-    if (this.state !== 'running') throw new Error(`agent is ${this.state}`);
-    // The HTTP route checks first; embedders calling this directly get the same rule.
-    const problem = validateTags(tags);
-    if (problem !== null) throw new RangeError(problem);
-    if (!sameTags(tags, this.core.selfMember.tags)) {
-      // The core raises our incarnation and gossips the new alive; the snapshot must remember
-      // that incarnation, or a restart within the same second would not outrank it.
-      this.core.setTags({ ...tags }, nowMs());
-      this.armTimer();
-      this.snapshots?.changed();
-      this.log.info({ tags, incarnation: this.core.selfMember.incarnation }, 'tags updated');
-    }
-    return this.self();
-  }
-
-  metrics(): string {
-    const core = this.core;
-    return renderAgentMetrics({
-      name: this.name,
-      cluster: this.config.cluster,
-      members: countByStatus(core.members().map((member) => member.status)),
-      stats: core.stats,
-      healthScore: core.healthScore,
-      queueDepth: core.queueDepth,
-      loopDelayMs: this.loopMonitor === undefined ? null : this.loopMonitor.lastMaxMs,
-      traffic: this.traffic,
-      drops: this.drops,
-      transitions: this.transitions,
-      sendErrors: this.sendErrors,
-    });
-  }
-
-  keys(op: KeyOp, key: string | null): Promise<KeyOpOutcome> {
-    if (this.keyOps === undefined) {
-      const error = 'encryption is off: start the agent with --encrypt or --keyring-file to use keys';
-      return Promise.resolve({ ok: false, status: 409, error });
-    }
-    return this.keyOps.run(op, key);
-  }
-
   async leave(): Promise<void> {
     if (this.state !== 'running') return this.stopped;
     this.state = 'leaving';
     this.log.info('leaving the cluster');
-    const spread = new Promise<void>((resolve) => {
-      this.leaveWaiter = resolve;
+    const spread = this.running().leave();
+    let cancelTimeout = (): void => {};
+    const timeout = new Promise<'timeout'>((resolve) => {
+      cancelTimeout = this.clock.after(LEAVE_TIMEOUT_MS, () => resolve('timeout'));
     });
-    this.core.leave(nowMs());
-    this.armTimer();
-    const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), LEAVE_TIMEOUT_MS).unref());
     const outcome = await Promise.race([spread, timeout]);
+    cancelTimeout();
     if (outcome === 'timeout') this.log.warn({ timeoutMs: LEAVE_TIMEOUT_MS }, 'leave not fully spread before timeout');
     // Hooks and webhooks still busy, with this agent's own member-leave among them, may finish (bounded).
     await this.reactions?.settle(LEAVE_TIMEOUT_MS);
@@ -438,75 +364,118 @@ class GossipAgent implements Agent {
     // First: ends event streams and long polls, so the HTTP server below need not wait for them.
     this.events.close();
     this.reactions?.close();
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.driver?.stop();
     this.loopMonitor?.stop();
-    for (const resolve of this.joinWaiters.values()) resolve(0);
-    this.joinWaiters.clear();
-    this.leaveWaiter?.();
     this.keyOps?.close();
     this.seedWatch?.stop();
     await Promise.all([this.transport?.close(), this.http?.close(), this.snapshots?.close()]);
   }
 
+  // ─── AgentApi ──────────────────────────────────────────────────────────────────────────
+
+  members(): MemberView[] {
+    return this.driver?.view.members().map((m) => this.view(m)) ?? [];
+  }
+
+  membershipVersion(): number {
+    return this.driver?.view.membershipVersion ?? -1;
+  }
+
+  member(name: string): MemberView | undefined {
+    const member = this.driver?.view.member(name);
+    return member === undefined ? undefined : this.view(member);
+  }
+
+  self(): SelfView {
+    const c = this.config;
+    const core = this.running().view;
+    return {
+      ...this.view(core.selfMember),
+      healthScore: core.healthScore,
+      config: {
+        cluster: c.cluster,
+        profile: c.profile,
+        bind: this.boundAddresses.udp,
+        advertise: addressKey(core.selfMember.addr),
+        http: this.boundAddresses.http,
+        join: c.join,
+        probeIntervalMs: c.probeIntervalMs,
+        probeTimeoutMs: c.probeTimeoutMs,
+        suspicionMult: c.suspicionMult,
+        gossipIntervalMs: c.gossipIntervalMs,
+        maxPacketBytes: c.maxPacketBytes,
+        encrypted: this.keyOps !== undefined,
+      },
+    };
+  }
+
+  health(): HealthView {
+    return {
+      status: this.state === 'leaving' ? 'leaving' : 'ok',
+      name: this.name,
+      uptimeMs: this.clock.wallMs() - this.startedAtWallMs,
+      healthScore: this.driver?.view.healthScore ?? 0,
+      members: countByStatus((this.driver?.view.members() ?? []).map((m) => m.status)),
+      droppedPackets: this.pipeline.droppedTotal,
+    };
+  }
+
+  async join(addrs: readonly string[]): Promise<JoinOutcome> {
+    if (this.state !== 'running') return failure('not-running', `the agent is ${this.state}, not running: it cannot join`);
+    const { seeds, problems } = await this.resolveSeeds(addrs);
+    // The caller sent names that give nothing to contact: its mistake, not a join of 0.
+    if (seeds.length === 0) return failure('bad-address', problems.join('; ') || 'no seed address to join');
+    if (problems.length > 0) this.log.warn({ problems }, 'some seeds give no address to join');
+    if (this.state !== 'running') return failure('not-running', `the agent is ${this.state}, not running: it cannot join`);
+    return success({ joined: await this.running().join(seeds, false) });
+  }
+
+  setTags(tags: Tags): SelfView {
+    if (this.state !== 'running') throw new Error(`agent is ${this.state}`);
+    // The HTTP route checks first; embedders calling this directly get the same rule.
+    const problem = validateTags(tags);
+    if (problem !== null) throw new RangeError(problem);
+    const driver = this.running();
+    if (!sameTags(tags, driver.view.selfMember.tags)) {
+      // The core raises our incarnation and gossips the new alive; the snapshot must remember
+      // that incarnation, or a restart within the same second would not outrank it.
+      driver.setTags({ ...tags });
+      this.snapshots?.changed();
+      this.log.info({ tags, incarnation: driver.view.selfMember.incarnation }, 'tags updated');
+    }
+    return this.self();
+  }
+
+  metrics(): string {
+    const core = this.running().view;
+    return renderAgentMetrics({
+      name: this.name,
+      cluster: this.config.cluster,
+      members: countByStatus(core.members().map((member) => member.status)),
+      stats: core.stats,
+      healthScore: core.healthScore,
+      queueDepth: core.queueDepth,
+      loopDelayMs: this.loopMonitor === undefined ? null : this.loopMonitor.lastMaxMs,
+      traffic: this.traffic,
+      drops: this.pipeline.drops,
+      transitions: this.transitions,
+      sendErrors: this.sendErrors,
+    });
+  }
+
+  keys(op: KeyOp, key: string | null): Promise<KeyOpOutcome> {
+    if (this.keyOps === undefined) {
+      const error = 'encryption is off: start the agent with --encrypt or --keyring-file to use keys';
+      return Promise.resolve({ ok: false, status: 409, error });
+    }
+    return this.keyOps.run(op, key);
+  }
+
   // ─── Shell plumbing ────────────────────────────────────────────────────────────────────
 
-  private send(to: Address, messages: readonly Message[]): void {
-    if (this.lose()) return;
-    let bytes: Uint8Array;
-    try {
-      bytes = this.envelope.seal(this.codec.encode(messages));
-    } catch (error) {
-      // A message a peer would reject (the codec checks what we send): drop it, never crash.
-      this.encodeFailures++;
-      this.log.error({ err: (error as Error).message, to: addressKey(to) }, 'could not encode an outgoing packet');
-      return;
-    }
-    this.sent.datagrams++;
-    this.sent.bytes += bytes.length;
-    this.traffic.countSent(messages, bytes.length);
-    this.transport?.send(to, bytes);
-  }
-
-  private lose(): boolean {
-    const lossRate = this.deps.lossRate ?? 0;
-    return lossRate > 0 && Math.random() < lossRate;
-  }
-
-  private onDatagram(bytes: Uint8Array, from: Address, receivedAtMs: number): void {
-    if (this.node === undefined || this.state === 'stopped') return;
-    const opened = this.envelope.open(bytes);
-    const decoded = opened.ok ? this.codec.decode(opened.plaintext) : opened;
-    if (!decoded.ok) {
-      this.drops[decoded.reason]++;
-      this.log.debug({ from: addressKey(from), reason: decoded.reason, detail: decoded.detail }, 'dropped datagram');
-      return;
-    }
-    this.traffic.countReceived(decoded.messages, bytes.length);
-    const source = addressKey(from);
-    if (!this.limiter.admit(source, receivedAtMs, this.node.isMemberAddress(source))) {
-      // Over its source's budget: only answers to our own probes are still worth the work.
-      this.drops['rate-limited']++;
-      const replies = probeReplies(decoded.messages);
-      if (replies.length > 0) this.node.receive(replies, from, receivedAtMs);
-      this.armTimer();
-      return;
-    }
-    const messages = this.takeKeyMessages(decoded.messages, from);
-    if (messages.length > 0) this.node.receive(messages, from, receivedAtMs);
-    this.armTimer();
-  }
-
-  /** Key messages go to the key operations (which exist only with encryption); the rest to the core. */
-  private takeKeyMessages(messages: readonly Message[], from: Address): readonly Message[] {
-    if (!messages.some(isKeyMessage)) return messages;
-    const rest: Message[] = [];
-    for (const message of messages) {
-      if (message.type === 'key-request') this.keyOps?.onRequest(message, from);
-      else if (message.type === 'key-response') this.keyOps?.onResponse(message);
-      else rest.push(message);
-    }
-    return rest;
+  private running(): CoreDriver {
+    if (this.driver === undefined) throw new Error('agent not started');
+    return this.driver;
   }
 
   private createKeyOps(keyring: Keyring): KeyOperations {
@@ -514,97 +483,16 @@ class GossipAgent implements Agent {
       name: this.name,
       keyring,
       peers: () =>
-        this.core
-          .members()
+        this.running()
+          .view.members()
           .filter((member) => member.name !== this.name && (member.status === 'alive' || member.status === 'suspect'))
           .map((member) => ({ name: member.name, addr: member.addr })),
-      send: (to, message) => this.send(to, [message]),
+      send: (to, message) => this.pipeline.send(to, [message]),
       persist: keyringSaver(this.config, keyring),
       logger: this.log.child({ component: 'keys' }),
       ...keyOpTimings(this.config),
-      wallClockMs: () => Date.now(),
+      wallClockMs: () => this.clock.wallMs(),
     });
-  }
-
-  /** Keeps one timer armed for the core's earliest deadline. */
-  private armTimer(): void {
-    if (this.node === undefined || this.state === 'stopped') return;
-    const deadline = this.node.nextDeadlineMs();
-    if (deadline >= this.timerAtMs) return;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timerAtMs = deadline;
-    if (deadline === Infinity) return;
-    this.timer = setTimeout(() => this.onTimer(), Math.max(0, deadline - nowMs()));
-  }
-
-  private onTimer(): void {
-    this.timer = undefined;
-    this.timerAtMs = Infinity;
-    if (this.node === undefined || this.state === 'stopped') return;
-    this.node.tick(nowMs());
-    this.armTimer();
-  }
-
-  private onEvent(event: NodeEvent): void {
-    const membershipEvent = membershipEventOf(event, this.name);
-    if (membershipEvent !== null) this.events.append(membershipEvent);
-    if (event.type === 'member-changed' || event.type === 'member-reaped' || event.type === 'refuted') this.snapshots?.changed();
-    switch (event.type) {
-      case 'member-changed':
-        this.transitions.note(event.previous, event.member.status);
-        this.logMemberChange(event.member, event.previous);
-        return;
-      case 'member-reaped':
-        this.log.info({ member: event.name }, 'member reaped');
-        return;
-      case 'address-conflict':
-        if (event.name === this.name) {
-          this.log.warn(
-            { member: event.name, ours: addressKey(event.held), theirs: addressKey(event.claimed) },
-            'name conflict: another agent uses this agent\'s name at another address; give each agent a unique --name',
-          );
-          return;
-        }
-        this.log.warn(
-          { member: event.name, held: addressKey(event.held), claimed: addressKey(event.claimed) },
-          'name conflict: a live member already holds this name at another address',
-        );
-        return;
-      case 'refuted':
-        this.log.info({ accusation: event.accusation, incarnation: event.incarnation }, 'refuted an accusation about self');
-        return;
-      case 'suspicion-gated':
-        this.log.info({ member: event.target }, 'missed probe not turned into a suspicion: local event loop stalled');
-        return;
-      case 'join-finished': {
-        this.log.info({ joined: event.joined, seeds: event.seeds }, 'join attempt finished');
-        const waiter = this.joinWaiters.get(event.attempt);
-        this.joinWaiters.delete(event.attempt);
-        waiter?.(event.joined);
-        return;
-      }
-      case 'leave-finished':
-        this.leaveWaiter?.();
-        this.leaveWaiter = undefined;
-        return;
-      default: {
-        const unhandled: never = event;
-        throw new Error(`unhandled event ${JSON.stringify(unhandled)}`);
-      }
-    }
-  }
-
-  private logMemberChange(member: MemberSnapshot, previous: MemberStatus | null): void {
-    const fields = {
-      member: member.name,
-      from: previous ?? 'none',
-      to: member.status,
-      by: member.statusFrom,
-      addr: addressKey(member.addr),
-      incarnation: member.incarnation,
-    };
-    if (previous === member.status) this.log.info(fields, 'member updated');
-    else this.log.info(fields, `member ${member.status}`);
   }
 
   private view(member: MemberSnapshot): MemberView {
@@ -615,7 +503,7 @@ class GossipAgent implements Agent {
       status: member.status,
       incarnation: member.incarnation,
       tags: member.tags,
-      since: new Date(performance.timeOrigin + member.sinceMs).toISOString(),
+      since: new Date(this.wallOriginMs + member.sinceMs).toISOString(),
     };
   }
 
@@ -623,11 +511,6 @@ class GossipAgent implements Agent {
   private resolveSeeds(addrs: readonly string[]): Promise<ResolvedSeeds> {
     return resolveSeeds(addrs, this.deps.lookupHost ?? systemLookupAll, this.transport?.local.host ?? '0.0.0.0');
   }
-}
-
-/** Core time: monotonic, in ms since the process time origin (wall-clock jumps do not move deadlines). */
-function nowMs(): number {
-  return performance.now();
 }
 
 async function resolveHost(host: string): Promise<string> {
@@ -638,13 +521,4 @@ async function resolveHost(host: string): Promise<string> {
   } catch (error) {
     throw new Error(`cannot resolve host "${host}": ${(error as Error).message}`);
   }
-}
-
-function sameTags(a: Tags, b: Tags): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((key) => b[key] === a[key]);
-}
-
-function isKeyMessage(message: Message): message is KeyMessage {
-  return message.type === 'key-request' || message.type === 'key-response';
 }

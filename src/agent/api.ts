@@ -1,6 +1,7 @@
 import type { KeyOp } from '../protocol/messages.js';
 import type { EventFeed } from './event-log.js';
 import type { MemberStatus, Tags } from '../protocol/types.js';
+import type { Result } from '../result.js';
 
 /** One member as this agent sees it: the JSON shape of GET /v1/members (DESIGN.md §3). */
 export interface MemberView {
@@ -82,6 +83,9 @@ export interface KeyOpReport {
   readonly nodes: readonly KeyMemberResult[];
 }
 
+export type JoinRefusal = 'bad-address' | 'not-running';
+export type JoinOutcome = Result<{ readonly joined: number }, JoinRefusal>;
+
 export type KeyOpOutcome =
   | { readonly ok: true; readonly report: KeyOpReport }
   | { readonly ok: false; readonly status: 400 | 409; readonly error: string };
@@ -97,8 +101,11 @@ export interface AgentApi {
   member(name: string): MemberView | undefined;
   self(): SelfView;
   health(): HealthView;
-  /** Contact these seeds (host:port); resolves with how many answered. Rejects on a bad address. */
-  join(addrs: readonly string[]): Promise<{ joined: number }>;
+  /**
+   * Contact these seeds (host:port); resolves with how many answered, or why the join was
+   * refused before it began: addresses that give nothing to contact, or an agent not running.
+   */
+  join(addrs: readonly string[]): Promise<JoinOutcome>;
   /** Gossip `left`, wait (bounded) for it to spread, then stop the agent. */
   leave(): Promise<void>;
   /**

@@ -2,6 +2,8 @@ export type {
   AgentApi,
   ConfigSummary,
   HealthView,
+  JoinOutcome,
+  JoinRefusal,
   KeyMemberResult,
   KeyOpOutcome,
   KeyOpReport,
@@ -12,3 +14,5 @@ export type {
 export { createAgent } from './agent.js';
 export type { Agent, AgentDeps, AgentDropReason } from './agent.js';
 export type { ReceiveLimits } from './receive-limiter.js';
+export type { Clock } from './clock.js';
+export { systemClock } from './clock.js';

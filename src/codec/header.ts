@@ -3,11 +3,10 @@
  * a packet from another protocol version or another cluster is dropped before it is parsed.
  */
 
+import { FNV_OFFSET_BASIS, fnv1aStep } from '../protocol/hash.js';
+
 export const PROTOCOL_VERSION = 1;
 export const HEADER_BYTES = 5;
-
-const FNV_OFFSET_BASIS = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
 
 /**
  * FNV-1a 32-bit hash of the cluster name's UTF-8 bytes. Hashed byte by byte from the UTF-16
@@ -16,7 +15,7 @@ const FNV_PRIME = 0x01000193;
 export function clusterTag(cluster: string): number {
   let hash = FNV_OFFSET_BASIS;
   const step = (byte: number): void => {
-    hash = Math.imul(hash ^ byte, FNV_PRIME);
+    hash = fnv1aStep(hash, byte);
   };
   for (let i = 0; i < cluster.length; i++) {
     let code = cluster.charCodeAt(i);

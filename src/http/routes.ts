@@ -189,13 +189,11 @@ async function join({ api, request }: RouteContext): Promise<Reply> {
   if (!addrs.ok) {
     return errorReply(400, addrs.error);
   }
-  try {
-    const result = await api.join(addrs.value);
-    return jsonReply(200, { joined: result.joined });
-  } catch (error) {
-    // The agent rejects join for what the caller sent: a malformed or unresolvable address.
-    return errorReply(400, errorMessage(error));
-  }
+  const outcome = await api.join(addrs.value);
+  if (outcome.ok) return jsonReply(200, { joined: outcome.value.joined });
+  // Addresses that give nothing to contact are the caller's mistake; an agent that is leaving
+  // or stopping cannot join, whatever was sent.
+  return errorReply(outcome.reason === 'bad-address' ? 400 : 409, outcome.error);
 }
 
 async function listKeys({ api }: RouteContext): Promise<Reply> {

@@ -1,5 +1,7 @@
 export { GossipNode } from './node.js';
-export type { NodeDeps, NodeIdentity } from './node.js';
+export type { JoinEffects, NodeDeps, NodeIdentity } from './node.js';
+export type { Datagram, Effects } from './effects.js';
+export type { NodeView } from './view.js';
 export type { MemberSnapshot, NodeEvent, NodeEventType } from './events.js';
 export type * from './messages.js';
 export { MESSAGE_TYPES } from './messages.js';

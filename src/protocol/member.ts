@@ -1,4 +1,4 @@
-import type { Address, Incarnation, MemberStatus, NodeName, Tags } from './types.js';
+import { STATUS_RANK, type Address, type Incarnation, type MemberStatus, type NodeName, type Tags } from './types.js';
 
 /** One row of the membership table. */
 export interface Member {
@@ -12,12 +12,6 @@ export interface Member {
   /** Who caused the last change: the suspecter, the one that declared it failed, or the member itself. */
   statusFrom: NodeName;
 }
-
-/**
- * Rank of a status at equal incarnation (SWIM §4.2, refined): left > failed > suspect > alive.
- * `left` outranks `failed` so that a member whose leave raced a failure shows as having left.
- */
-const STATUS_RANK: Readonly<Record<MemberStatus, number>> = { alive: 0, suspect: 1, failed: 2, left: 3 };
 
 /**
  * Whether an update (status, incarnation) about a member overrides what we hold.

@@ -1,21 +1,13 @@
 import { isActive, type Member } from './member.js';
-import { addressKey, type Address, type Incarnation, type MemberStatus, type NodeName } from './types.js';
-
-const STATUS_CODE: Readonly<Record<MemberStatus, number>> = { alive: 0, suspect: 1, failed: 2, left: 3 };
+import { fnv1aStep, fnv1aText } from './hash.js';
+import { addressKey, STATUS_RANK, type Address, type Incarnation, type MemberStatus, type NodeName } from './types.js';
 
 /** FNV-1a over a member's name, incarnation and status: one term of the table digest. */
 function entryHash(name: NodeName, incarnation: Incarnation, status: MemberStatus): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < name.length; i++) {
-    h ^= name.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  h ^= incarnation & 0xffff;
-  h = Math.imul(h, 0x01000193);
-  h ^= incarnation >>> 16;
-  h = Math.imul(h, 0x01000193);
-  h ^= STATUS_CODE[status];
-  h = Math.imul(h, 0x01000193);
+  let h = fnv1aText(name);
+  h = fnv1aStep(h, incarnation & 0xffff);
+  h = fnv1aStep(h, incarnation >>> 16);
+  h = fnv1aStep(h, STATUS_RANK[status]);
   return h >>> 0;
 }
 

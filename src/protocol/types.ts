@@ -1,3 +1,5 @@
+import { PROTOCOL_LIMITS } from './limits.js';
+
 /** A member's unique name in the cluster (by default the host name). */
 export type NodeName = string;
 
@@ -7,14 +9,32 @@ export type NodeName = string;
  */
 export type Incarnation = number;
 
+/** The incarnation after `incarnation`, saturating at the wire's maximum instead of overflowing. */
+export function nextIncarnation(incarnation: Incarnation): Incarnation {
+  return Math.min(PROTOCOL_LIMITS.maxUint32, incarnation + 1);
+}
+
+/** A probe's sequence number, echoed by its ack or nack. Unsigned 32-bit on the wire. */
+export type SeqNo = number;
+
 /** Where a member receives gossip: an IP address (or host name) and a UDP port. */
 export interface Address {
   readonly host: string;
   readonly port: number;
 }
 
+/**
+ * Member statuses, weakest first: at equal incarnation a later one overrides an earlier one
+ * (SWIM §4.2, refined: `left` outranks `failed`, so a member whose leave raced a failure shows
+ * as having left). The one place this order is written.
+ */
 export const MEMBER_STATUSES = ['alive', 'suspect', 'failed', 'left'] as const;
 export type MemberStatus = (typeof MEMBER_STATUSES)[number];
+
+/** A status's position in MEMBER_STATUSES: its precedence, and its code in digests. */
+export const STATUS_RANK = Object.fromEntries(MEMBER_STATUSES.map((status, rank) => [status, rank])) as Readonly<
+  Record<MemberStatus, number>
+>;
 
 /** String tags (role, zone, service port…) published in every `alive`. */
 export type Tags = Readonly<Record<string, string>>;
@@ -29,4 +49,17 @@ export function sameAddress(a: Address, b: Address): boolean {
 
 export function isMemberStatus(value: unknown): value is MemberStatus {
   return typeof value === 'string' && (MEMBER_STATUSES as readonly string[]).includes(value);
+}
+
+/** Tags compared by content: the same keys with the same values. */
+export function sameTags(a: Tags, b: Tags): boolean {
+  if (a === b) return true;
+  const aKeys = Object.keys(a);
+  if (aKeys.length !== Object.keys(b).length) return false;
+  return aKeys.every((key) => a[key] === b[key]);
+}
+
+/** The exhaustiveness check of a switch over a union: reaching it is a programmer error. */
+export function assertNever(value: never): never {
+  throw new Error(`unhandled case: ${JSON.stringify(value)}`);
 }

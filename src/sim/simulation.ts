@@ -1,10 +1,13 @@
 import { createCodec, messageSize, PACKET_OVERHEAD_BYTES, type Codec } from '../codec/index.js';
+import type { Effects } from '../protocol/effects.js';
 import type { NodeEvent } from '../protocol/events.js';
 import type { Message } from '../protocol/messages.js';
 import { GossipNode } from '../protocol/node.js';
 import type { ProtocolOptions } from '../protocol/options.js';
+import { fnv1aText } from '../protocol/hash.js';
 import { seededRandom, type Random } from '../protocol/random.js';
-import { addressKey, type Address, type MemberStatus, type NodeName, type Tags } from '../protocol/types.js';
+import type { NodeView } from '../protocol/view.js';
+import { addressKey, assertNever, type Address, type MemberStatus, type NodeName, type Tags } from '../protocol/types.js';
 import { EventQueue } from './event-queue.js';
 
 export interface SimulationOptions {
@@ -120,8 +123,7 @@ export class Simulation {
     const states = names.map((name) => this.get(name).core.selfMember);
     for (const name of names) {
       const member = this.get(name);
-      member.core.restore(states, this.nowMs);
-      this.reschedule(member);
+      this.apply(member, member.core.restore(states, this.nowMs));
     }
   }
 
@@ -149,8 +151,7 @@ export class Simulation {
   /** Gracefully leaves. */
   leave(name: NodeName): void {
     const member = this.get(name);
-    member.core.leave(this.nowMs);
-    this.reschedule(member);
+    this.apply(member, member.core.leave(this.nowMs));
   }
 
   setLinkFilter(filter: LinkFilter | undefined): void {
@@ -181,7 +182,8 @@ export class Simulation {
     return this.get(observer).core.member(subject)?.status;
   }
 
-  core(name: NodeName): GossipNode {
+  /** What a member's core holds, read-only: its inputs are the simulator's to give. */
+  core(name: NodeName): NodeView {
     return this.get(name).core;
   }
 
@@ -216,8 +218,7 @@ export class Simulation {
         const member = event.member;
         if (member.crashed || event.token !== member.wakeToken || this.isPaused(member)) return;
         member.wakeAtMs = Infinity;
-        member.core.tick(this.nowMs);
-        this.reschedule(member);
+        this.apply(member, member.core.tick(this.nowMs));
         return;
       }
       case 'deliver': {
@@ -228,7 +229,6 @@ export class Simulation {
           return;
         }
         this.deliver(member, event.delivery);
-        this.reschedule(member);
         return;
       }
       case 'resume': {
@@ -236,9 +236,8 @@ export class Simulation {
         if (member.crashed || this.nowMs < member.pausedUntilMs) return;
         // As in Node.js: overdue timers run first, then the packets that queued up are read.
         member.wakeAtMs = Infinity;
-        member.core.tick(this.nowMs);
+        this.apply(member, member.core.tick(this.nowMs));
         for (const delivery of member.inbox.splice(0)) this.deliver(member, delivery);
-        this.reschedule(member);
         return;
       }
       case 'call':
@@ -255,36 +254,35 @@ export class Simulation {
       this.decodeFailures++;
       return;
     }
-    member.core.receive(decoded.messages, delivery.from, this.nowMs);
+    this.apply(member, member.core.receive(decoded.messages, delivery.from, this.nowMs));
   }
 
   private boot(member: SimMember, seeds: readonly NodeName[]): void {
     const wallSeconds = (this.options.startWallSeconds ?? 1_700_000_000) + Math.floor(this.nowMs / 1000);
-    const random = seededRandom(mix(this.options.seed, hashName(member.name) ^ wallSeconds));
+    const random = seededRandom(mix(this.options.seed, (fnv1aText(member.name) >>> 0) ^ wallSeconds));
     const core = new GossipNode(
       this.options.protocol,
       { name: member.claimedName, addr: member.addr, tags: member.tags, incarnation: wallSeconds },
-      {
-        random,
-        messageSize,
-        packetOverheadBytes: PACKET_OVERHEAD_BYTES,
-        send: (to, messages) => this.send(member, core, to, messages),
-        onEvent: (event) => {
-          for (const listener of this.listeners) listener(member.name, event, this.nowMs);
-        },
-      },
+      { random, messageSize, packetOverheadBytes: PACKET_OVERHEAD_BYTES },
     );
     member.core = core;
-    core.start(this.nowMs);
-    if (seeds.length > 0) core.join(seeds.map((seed) => this.get(seed).addr), this.nowMs, true);
     member.wakeToken++;
     member.wakeAtMs = Infinity;
-    this.reschedule(member);
+    this.apply(member, core.start(this.nowMs));
+    if (seeds.length > 0) this.apply(member, core.join(seeds.map((seed) => this.get(seed).addr), this.nowMs, true));
   }
 
-  private send(from: SimMember, sender: GossipNode, to: Address, messages: readonly Message[]): void {
-    // A core replaced by a restart may still be unwinding; its packets are not sent.
-    if (from.crashed || from.core !== sender) return;
+  /** Carries out what one input of a member's core asked for: its datagrams, events and next wake-up. */
+  private apply(member: SimMember, effects: Effects): void {
+    for (const datagram of effects.datagrams) this.send(member, datagram.to, datagram.messages);
+    for (const event of effects.events) {
+      for (const listener of this.listeners) listener(member.name, event, this.nowMs);
+    }
+    this.reschedule(member, effects.nextDeadlineMs);
+  }
+
+  private send(from: SimMember, to: Address, messages: readonly Message[]): void {
+    if (from.crashed) return;
     const bytes = this.codec.encode(messages);
     from.packetsSent++;
     from.bytesSent += bytes.length + UDP_IP_OVERHEAD_BYTES;
@@ -302,9 +300,8 @@ export class Simulation {
     });
   }
 
-  private reschedule(member: SimMember): void {
+  private reschedule(member: SimMember, deadline: number): void {
     if (member.crashed) return;
-    const deadline = member.core.nextDeadlineMs();
     if (deadline >= member.wakeAtMs || deadline === Infinity) return;
     member.wakeAtMs = deadline;
     const token = ++member.wakeToken;
@@ -328,17 +325,4 @@ function mix(a: number, b: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return (h ^ (h >>> 16)) >>> 0;
-}
-
-function hashName(name: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < name.length; i++) {
-    h ^= name.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unhandled simulator event: ${JSON.stringify(value)}`);
 }

@@ -271,11 +271,11 @@ function dropTotal(agent: Agent): number {
 }
 
 function fingerprint(agent: Agent): string {
-  const rows = agent.core
+  const rows = agent.protocol
     .members()
     .map((m) => `${m.name}|${m.addr.host}:${m.addr.port}|${m.status}|${m.incarnation}|${JSON.stringify(m.tags)}`)
     .sort();
-  return `${agent.core.selfMember.incarnation}\n${rows.join('\n')}`;
+  return `${agent.protocol.selfMember.incarnation}\n${rows.join('\n')}`;
 }
 
 describe(`hostile input (seed ${SEED})`, () => {
@@ -339,9 +339,9 @@ describe(`hostile input (seed ${SEED})`, () => {
       const before = fingerprint(target);
       for (const packet of batch.filter((p) => !p.ok)) {
         const drops = dropTotal(target);
-        const received = target.core.stats.packetsReceived;
+        const received = target.protocol.stats.packetsReceived;
         handler(packet.bytes, packet.from, performance.now());
-        if (dropTotal(target) !== drops + 1 || target.core.stats.packetsReceived !== received) {
+        if (dropTotal(target) !== drops + 1 || target.protocol.stats.packetsReceived !== received) {
           expect.fail(`seed ${SEED}: invalid packet (${packet.label}) not dropped exactly once: ${Buffer.from(packet.bytes).toString('hex').slice(0, 200)}`);
         }
         invalid++;
@@ -349,10 +349,10 @@ describe(`hostile input (seed ${SEED})`, () => {
       expect(fingerprint(target), `seed ${SEED}: the member table changed during a run of invalid packets`).toBe(before);
       for (const packet of batch.filter((p) => p.ok)) {
         const drops = dropTotal(target);
-        const received = target.core.stats.packetsReceived;
+        const received = target.protocol.stats.packetsReceived;
         handler(packet.bytes, packet.from, performance.now());
         if (dropTotal(target) !== drops) expect.fail(`seed ${SEED}: a valid packet (${packet.label}) was dropped`);
-        reachedCore += target.core.stats.packetsReceived - received;
+        reachedCore += target.protocol.stats.packetsReceived - received;
         valid++;
       }
       // Let timers, peers and the socket run between batches, as they would under real load.

@@ -1,14 +1,19 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAgent, type Agent } from '../../src/agent/index.js';
+import { createAgent, systemClock, type Agent, type Clock } from '../../src/agent/index.js';
 import { allAlive, fastConfig, sees, waitFor } from './helpers.js';
 
 type LogLine = Record<string, unknown>;
 
-function loggedAgent(name: string, join: readonly string[]): { agent: Agent; logs: LogLine[] } {
+function loggedAgent(name: string, join: readonly string[], clock: Clock = systemClock): { agent: Agent; logs: LogLine[] } {
   const logs: LogLine[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => logs.push(JSON.parse(line) as LogLine) });
-  return { agent: createAgent(fastConfig(name, { join }), { http: false, logger }), logs };
+  return { agent: createAgent(fastConfig(name, { join }), { http: false, logger, clock }), logs };
+}
+
+/** The system clock with the wall clock set ahead: a later start, so a later wall-clock incarnation. */
+function aheadBy(ms: number): Clock {
+  return { ...systemClock, wallMs: () => systemClock.wallMs() + ms };
 }
 
 // Two agents started with the same --name at different addresses, over real UDP.
@@ -33,8 +38,7 @@ describe('two agents claiming one name', () => {
     const holderAddr = holder.agent.boundAddresses.udp;
 
     // A second agent with the same name (a copied config), joining through a1.
-    await new Promise((resolve) => setTimeout(resolve, 1_100)); // a later wall-clock incarnation
-    const claimant = loggedAgent('twin', [agents[1]!.boundAddresses.udp]);
+    const claimant = loggedAgent('twin', [agents[1]!.boundAddresses.udp], aheadBy(5_000));
     agents.push(claimant.agent);
     await claimant.agent.start();
     const claimantAddr = claimant.agent.boundAddresses.udp;
@@ -46,9 +50,13 @@ describe('two agents claiming one name', () => {
     // ...and told the claimant, which logs it too.
     expect(await waitFor(() => warned(claimant.logs, /another agent uses this agent's name/) !== undefined, 10_000)).toBe(true);
     expect(warned(claimant.logs, /another agent uses/)).toMatchObject({ member: 'twin', ours: claimantAddr, theirs: holderAddr });
-    // The cluster still holds the name at the first address, and the first agent is alive.
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
-    for (const observer of agents.slice(0, 2)) {
+    // The cluster still holds the name at the first address, and the first agent is alive:
+    // checked once the observers have each probed every member twice more since the claim.
+    const observers = agents.slice(0, 2);
+    const probesAt = observers.map((observer) => observer.protocol.stats.probes);
+    const rounds = 2 * agents.length;
+    expect(await waitFor(() => observers.every((o, i) => o.protocol.stats.probes >= (probesAt[i] ?? 0) + rounds), 20_000)).toBe(true);
+    for (const observer of observers) {
       expect(observer.member('twin')).toMatchObject({ status: 'alive', port: Number(holderAddr.split(':')[1]) });
     }
     expect(sees(agents[0]!, 'twin', 'alive')).toBe(true);

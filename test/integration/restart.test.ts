@@ -57,7 +57,7 @@ describe('restarts that remember (--data-dir)', () => {
         return remembered !== undefined && remembered.members.filter((m) => m.status === 'alive').length === 3;
       }, 5_000),
     ).toBe(true);
-    const oldIncarnation = first.agent.core.selfMember.incarnation;
+    const oldIncarnation = first.agent.protocol.selfMember.incarnation;
     const udpPort = port(first.agent);
     await first.agent.stop(); // a crash, as far as the others know: no leave
     agents = agents.filter((a) => a !== first.agent);
@@ -67,13 +67,13 @@ describe('restarts that remember (--data-dir)', () => {
     const second = rememberingAgent('r0', dir, udpPort); // no --join
     agents.push(second.agent);
     await second.agent.start();
-    expect(second.agent.core.selfMember.incarnation).toBeGreaterThan(oldIncarnation);
+    expect(second.agent.protocol.selfMember.incarnation).toBeGreaterThan(oldIncarnation);
     const loaded = second.logs.find((l) => l['msg'] === 'snapshot loaded');
     expect(loaded?.['seeds']).toHaveLength(3);
     expect(await waitFor(() => allAlive(agents), 10_000)).toBe(true);
     expect(second.logs.some((l) => l['msg'] === 'join attempt finished' && Number(l['joined']) > 0)).toBe(true);
     const others = agents.filter((a) => a !== second.agent);
-    expect(others.every((a) => a.member('r0')?.incarnation === second.agent.core.selfMember.incarnation)).toBe(true);
+    expect(others.every((a) => a.member('r0')?.incarnation === second.agent.protocol.selfMember.incarnation)).toBe(true);
   });
 
   it('the starting incarnation beats a remembered one ahead of the wall clock', async () => {
@@ -83,7 +83,7 @@ describe('restarts that remember (--data-dir)', () => {
     const { agent } = rememberingAgent('r1', dir, 0);
     agents.push(agent);
     await agent.start();
-    expect(agent.core.selfMember.incarnation).toBe(ahead + 1);
+    expect(agent.protocol.selfMember.incarnation).toBe(ahead + 1);
   });
 
   it.each([
@@ -100,8 +100,8 @@ describe('restarts that remember (--data-dir)', () => {
     const warning = logs.find((l) => l['msg'] === 'snapshot ignored: starting without it');
     expect(warning, kind).toBeDefined();
     expect(String(warning?.['reason'])).toMatch(kind.startsWith('of another') ? /foreign/ : /not valid JSON/);
-    expect(agent.core.selfMember.incarnation).toBeGreaterThanOrEqual(before);
-    expect(agent.core.selfMember.incarnation).toBeLessThan(before + 5);
+    expect(agent.protocol.selfMember.incarnation).toBeGreaterThanOrEqual(before);
+    expect(agent.protocol.selfMember.incarnation).toBeLessThan(before + 5);
     let replaced: Snapshot | undefined;
     expect(
       await waitFor(() => {
@@ -119,7 +119,7 @@ describe('restarts that remember (--data-dir)', () => {
     await agent.leave();
     await agent.stopped;
     const snapshot = await readSnapshot(dir, 'r3');
-    expect(snapshot?.incarnation).toBe(agent.core.selfMember.incarnation);
+    expect(snapshot?.incarnation).toBe(agent.protocol.selfMember.incarnation);
     expect(snapshot?.members.map((m) => m.name).sort()).toEqual(['a0', 'a1']);
   });
 });

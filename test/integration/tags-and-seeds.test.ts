@@ -41,7 +41,7 @@ describe('tags at run time', () => {
     const a1 = await start('a1', { join: [a0.boundAddresses.udp], tags: { zone: 'a' } }, { http: true });
     const http = a1.boundAddresses.http;
     expect(await waitFor(() => a0.member('a1')?.status === 'alive', 10_000)).toBe(true);
-    const before = a1.core.selfMember.incarnation;
+    const before = a1.protocol.selfMember.incarnation;
     // Listings are cached between changes: each agent's must still show every new tag set.
     const listed = async (agent: Agent): Promise<Record<string, string> | undefined> => {
       const members = (await (await fetch(`http://${agent.boundAddresses.http}/v1/members`)).json()) as { name: string; tags: Record<string, string> }[];
@@ -52,7 +52,7 @@ describe('tags at run time', () => {
 
     const set = await cli(['tags', 'set', 'role=web', 'metrics_port=9100', '--http', http]);
     expect(set).toEqual({ code: 0, stdout: 'metrics_port=9100\nrole=web\nzone=a\n', stderr: '' });
-    expect(a1.core.selfMember.incarnation).toBe(before + 1);
+    expect(a1.protocol.selfMember.incarnation).toBe(before + 1);
     expect(await waitFor(() => a0.member('a1')?.tags['role'] === 'web', 10_000)).toBe(true);
     expect(await listed(a0)).toEqual({ metrics_port: '9100', role: 'web', zone: 'a' });
     expect(await listed(a1)).toEqual({ metrics_port: '9100', role: 'web', zone: 'a' });
@@ -71,9 +71,9 @@ describe('tags at run time', () => {
     expect(bad.stderr).toContain('"novalue" is not key=value');
 
     // Setting the same tags again changes nothing, so nothing is gossiped.
-    const incarnation = a1.core.selfMember.incarnation;
+    const incarnation = a1.protocol.selfMember.incarnation;
     expect((await cli(['tags', 'set', 'role=web', '--http', http])).code).toBe(0);
-    expect(a1.core.selfMember.incarnation).toBe(incarnation);
+    expect(a1.protocol.selfMember.incarnation).toBe(incarnation);
   });
 
   it('the metrics of a live agent show its probes and traffic', async () => {
@@ -102,7 +102,7 @@ describe('seeds that are DNS names', () => {
         return Promise.resolve(['127.0.0.2', '127.0.0.3', '127.0.0.2', '::1']);
       },
     });
-    expect(await joiner.join([`seeds.test:${port}`])).toEqual({ joined: 2 });
+    expect(await joiner.join([`seeds.test:${port}`])).toEqual({ ok: true, value: { joined: 2 } });
     expect(lookups).toEqual(['seeds.test']);
   });
 
@@ -124,7 +124,11 @@ describe('seeds that are DNS names', () => {
   it('joins through localhost with the system resolver', async () => {
     const s0 = await start('s0', { bind: { host: '127.0.0.1', port: 0 } });
     const joiner = await start('j');
-    expect(await joiner.join([`localhost:${s0.boundAddresses.udp.split(':')[1]}`])).toEqual({ joined: 1 });
-    await expect(joiner.join(['no-such-host.invalid:7946'])).rejects.toThrow(/cannot resolve seed no-such-host.invalid:7946/);
+    expect(await joiner.join([`localhost:${s0.boundAddresses.udp.split(':')[1]}`])).toEqual({ ok: true, value: { joined: 1 } });
+    expect(await joiner.join(['no-such-host.invalid:7946'])).toMatchObject({
+      ok: false,
+      reason: 'bad-address',
+      error: expect.stringMatching(/cannot resolve seed no-such-host.invalid:7946/) as unknown,
+    });
   });
 });

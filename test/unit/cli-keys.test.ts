@@ -69,7 +69,7 @@ async function agentHttp(outcome: (op: KeyOp) => KeyOpOutcome, token: string | n
     health: () => {
       throw new Error('not used');
     },
-    join: () => Promise.resolve({ joined: 1 }),
+    join: () => Promise.resolve({ ok: true as const, value: { joined: 1 } }),
     leave: () => Promise.resolve(),
     keys: (op, key) => {
       calls.push([op, key]);

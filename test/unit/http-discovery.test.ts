@@ -29,7 +29,7 @@ function fakeApi(): AgentApi & { readonly tagCalls: Tags[] } {
     health: () => {
       throw new Error('not used');
     },
-    join: () => Promise.resolve({ joined: 0 }),
+    join: () => Promise.resolve({ ok: true as const, value: { joined: 0 } }),
     leave: () => Promise.resolve(),
     keys: () => Promise.resolve({ ok: false, status: 409, error: 'off' }),
     setTags: (tags) => {

@@ -59,7 +59,7 @@ function fakeApi(calls: Calls, keysOutcome?: KeyOpOutcome): AgentApi {
     }),
     join: () => {
       calls.joins++;
-      return Promise.resolve({ joined: 1 });
+      return Promise.resolve({ ok: true as const, value: { joined: 1 } });
     },
     leave: () => {
       calls.leaves++;

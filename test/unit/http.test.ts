@@ -2,7 +2,7 @@ import { connect, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AgentApi, HealthView, KeyOpReport, MemberView, SelfView } from '../../src/agent/api.js';
+import type { AgentApi, HealthView, JoinOutcome, KeyOpReport, MemberView, SelfView } from '../../src/agent/api.js';
 import { HTTP_LIMITS } from '../../src/http/limits.js';
 import { startHttpServer, type MembershipHttpServer } from '../../src/http/server.js';
 import type { KeyOp } from '../../src/protocol/messages.js';
@@ -77,7 +77,7 @@ function fakeApi(overrides: Partial<AgentApi> = {}): FakeApi {
     health: () => health('ok'),
     join: (addrs) => {
       fake.joinCalls.push(addrs);
-      return Promise.resolve({ joined: addrs.length });
+      return Promise.resolve({ ok: true as const, value: { joined: addrs.length } });
     },
     leave: () => {
       fake.leaveCalls += 1;
@@ -359,12 +359,22 @@ describe('POST /v1/join', () => {
     expectJson(response, 200);
   });
 
-  it('answers 400 with the agent message when join rejects', async () => {
-    const api = fakeApi({ join: () => Promise.reject(new Error('bad address "nope": expected host:port')) });
+  it('answers 400 with the agent message when the addresses give nothing to join', async () => {
+    const error = 'bad address "nope": expected host:port';
+    const api = fakeApi({ join: () => Promise.resolve({ ok: false as const, reason: 'bad-address' as const, error }) });
     const { url } = await start(api);
     const response = await postJson(`${url}/v1/join`, '{"addrs":["nope"]}');
     expectJson(response, 400);
-    expect(response.json).toEqual({ error: 'bad address "nope": expected host:port' });
+    expect(response.json).toEqual({ error });
+  });
+
+  it('answers 409 when the agent cannot join in its state (leaving), however good the addresses', async () => {
+    const error = 'the agent is leaving, not running: it cannot join';
+    const api = fakeApi({ join: () => Promise.resolve({ ok: false as const, reason: 'not-running' as const, error }) });
+    const { url } = await start(api);
+    const response = await postJson(`${url}/v1/join`, '{"addrs":["10.0.0.1:7946"]}');
+    expectJson(response, 409);
+    expect(response.json).toEqual({ error });
   });
 
   it('answers 413 for a body over the limit and keeps the connection usable', async () => {
@@ -531,7 +541,7 @@ describe('lifecycle', () => {
   });
 
   it('lets an in-flight response finish before closing', async () => {
-    let answer: (value: { joined: number }) => void = () => undefined;
+    let answer: (value: JoinOutcome) => void = () => undefined;
     let joinStarted: () => void = () => undefined;
     const started = new Promise<void>((resolve) => {
       joinStarted = resolve;
@@ -552,7 +562,7 @@ describe('lifecycle', () => {
     });
     await new Promise((resolve) => setImmediate(resolve));
     expect(closed).toBe(false);
-    answer({ joined: 1 });
+    answer({ ok: true, value: { joined: 1 } });
     const response = await pending;
     expectJson(response, 200);
     expect(response.json).toEqual({ joined: 1 });

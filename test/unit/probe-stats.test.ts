@@ -1,21 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { messageSize } from '../../src/codec/index.js';
 import type { Message, Ping } from '../../src/protocol/messages.js';
-import { GossipNode } from '../../src/protocol/node.js';
 import { PROFILES } from '../../src/protocol/options.js';
-import { seededRandom } from '../../src/protocol/random.js';
-import type { Address } from '../../src/protocol/types.js';
+import { RecordingNode, type SentDatagram } from './recording-node.js';
 
 const OPTIONS = { ...PROFILES.lan, probeIntervalMs: 1000, probeTimeoutMs: 500 };
 
 /** A node that knows two others and records what it sends; time moves only when we say. */
-function probingNode(): { node: GossipNode; sent: Array<{ to: Address; messages: readonly Message[] }> } {
-  const sent: Array<{ to: Address; messages: readonly Message[] }> = [];
-  const node = new GossipNode(
-    OPTIONS,
-    { name: 'a', addr: { host: '10.0.0.1', port: 1 }, tags: {}, incarnation: 1 },
-    { random: seededRandom(1), messageSize, packetOverheadBytes: 8, send: (to, messages) => sent.push({ to, messages }) },
-  );
+function probingNode(): { node: RecordingNode; sent: SentDatagram[] } {
+  const node = new RecordingNode(OPTIONS, { name: 'a', addr: { host: '10.0.0.1', port: 1 }, tags: {}, incarnation: 1 });
+  const sent = node.sent;
   node.start(0);
   node.restore(
     [
@@ -28,7 +21,7 @@ function probingNode(): { node: GossipNode; sent: Array<{ to: Address; messages:
 }
 
 /** Runs the clock until the node sends its first probe; returns it and the time. */
-function firstProbe(node: GossipNode, sent: Array<{ messages: readonly Message[] }>): { ping: Ping; atMs: number } {
+function firstProbe(node: RecordingNode, sent: Array<{ messages: readonly Message[] }>): { ping: Ping; atMs: number } {
   for (let t = 0; t <= 2 * OPTIONS.probeIntervalMs; t += 10) {
     node.tick(t);
     for (const datagram of sent) {
@@ -44,20 +37,20 @@ describe('probe result counters', () => {
     const { node, sent } = probingNode();
     const { ping, atMs } = firstProbe(node, sent);
     node.receive([{ type: 'ack', seq: ping.seq }], { host: '10.0.0.2', port: 1 }, atMs + 5);
-    expect(node.stats.probesAcked).toBe(1);
-    expect(node.stats.probesAckedIndirect).toBe(0);
-    expect(node.stats.rttBuckets.reduce((a, b) => a + b, 0)).toBe(1);
+    expect(node.core.stats.probesAcked).toBe(1);
+    expect(node.core.stats.probesAckedIndirect).toBe(0);
+    expect(node.core.stats.rttBuckets.reduce((a, b) => a + b, 0)).toBe(1);
   });
 
   it('counts an ack that arrives in the indirect phase as indirect', () => {
     const { node, sent } = probingNode();
     const { ping, atMs } = firstProbe(node, sent);
     node.tick(atMs + OPTIONS.probeTimeoutMs + 1);
-    expect(node.stats.indirectProbes).toBe(1);
+    expect(node.core.stats.indirectProbes).toBe(1);
     expect(sent.some((d) => d.messages.some((m) => m.type === 'ping-req'))).toBe(true);
     node.receive([{ type: 'ack', seq: ping.seq }], { host: '10.0.0.3', port: 1 }, atMs + OPTIONS.probeTimeoutMs + 20);
-    expect(node.stats.probesAcked).toBe(1);
-    expect(node.stats.probesAckedIndirect).toBe(1);
-    expect(node.stats.probesFailed).toBe(0);
+    expect(node.core.stats.probesAcked).toBe(1);
+    expect(node.core.stats.probesAckedIndirect).toBe(1);
+    expect(node.core.stats.probesFailed).toBe(0);
   });
 });

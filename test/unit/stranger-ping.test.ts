@@ -1,30 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { messageSize } from '../../src/codec/index.js';
 import type { Message } from '../../src/protocol/messages.js';
-import { GossipNode } from '../../src/protocol/node.js';
 import { PROFILES } from '../../src/protocol/options.js';
-import { seededRandom } from '../../src/protocol/random.js';
-import { addressKey, type Address } from '../../src/protocol/types.js';
+import { addressKey } from '../../src/protocol/types.js';
+import { RecordingNode, type SentDatagram } from './recording-node.js';
 
 // A member that missed the gossip of a join learns of the newcomer the first time the newcomer
 // probes it, instead of at the next push-pull.
 
 const GOSSIP: ReadonlySet<Message['type']> = new Set(['alive', 'suspect', 'failed', 'left']);
 
-interface Sent {
-  readonly from: Address;
-  readonly to: Address;
-  readonly messages: readonly Message[];
-}
-
-function node(name: string, host: string, outbox: Sent[], known: readonly [string, string][]): GossipNode {
+function node(name: string, host: string, outbox: SentDatagram[], known: readonly [string, string][]): RecordingNode {
   const addr = { host, port: 7946 };
-  const n = new GossipNode(PROFILES.lan, { name, addr, tags: {}, incarnation: 1 }, {
-    random: seededRandom(name.charCodeAt(0)),
-    messageSize,
-    packetOverheadBytes: 8,
-    send: (to, messages) => outbox.push({ from: addr, to, messages }),
-  });
+  const n = new RecordingNode(PROFILES.lan, { name, addr, tags: {}, incarnation: 1 }, outbox, name.charCodeAt(0));
   n.start(0);
   n.restore(
     known.map(([member, memberHost]) => ({ name: member, addr: { host: memberHost, port: 7946 }, incarnation: 1, status: 'alive' as const, tags: {} })),
@@ -35,7 +22,7 @@ function node(name: string, host: string, outbox: Sent[], known: readonly [strin
 
 describe('a ping from an address no member has', () => {
   it('is answered with our digest beside the ack; a member\'s ping only with the ack', () => {
-    const outbox: Sent[] = [];
+    const outbox: SentDatagram[] = [];
     const x = node('x', '10.0.0.1', outbox, [['b', '10.0.0.2']]);
     x.receive([{ type: 'ping', seq: 7, target: 'x' }], { host: '10.0.0.9', port: 7946 }, 10);
     x.receive([{ type: 'ping', seq: 8, target: 'x' }], { host: '10.0.0.2', port: 7946 }, 10);
@@ -47,11 +34,11 @@ describe('a ping from an address no member has', () => {
   });
 
   it('lets a member that missed a join learn the newcomer from the newcomer\'s first probe', () => {
-    const outbox: Sent[] = [];
+    const outbox: SentDatagram[] = [];
     // The newcomer knows x (from its seed's table); x never heard of the newcomer.
     const x = node('x', '10.0.0.1', outbox, [['b', '10.0.0.2']]);
     const newcomer = node('n', '10.0.0.3', outbox, [['x', '10.0.0.1'], ['b', '10.0.0.2']]);
-    const byAddress = new Map([x, newcomer].map((member) => [addressKey(member.selfMember.addr), member]));
+    const byAddress = new Map([x, newcomer].map((member) => [addressKey(member.core.selfMember.addr), member]));
     expect(x.member('n')).toBeUndefined();
     for (let t = 0; t <= 5_000 && x.member('n') === undefined; t += 10) {
       newcomer.tick(t);

@@ -1,0 +1,108 @@
+import type { Logger } from 'pino';
+import { DROP_REASONS, type Codec } from '../codec/index.js';
+import { ENVELOPE_DROP_REASONS, type PacketDropReason } from '../crypto/keyring.js';
+import type { KeyRequest, KeyResponse, Message } from '../protocol/messages.js';
+import type { Random } from '../protocol/random.js';
+import { addressKey, type Address } from '../protocol/types.js';
+import type { Envelope } from './encryption.js';
+import { probeReplies, type ReceiveLimiter } from './receive-limiter.js';
+import type { TrafficCounters } from './traffic.js';
+
+/** Why the agent dropped a datagram; `rate-limited`: over its source's budget (its acks and nacks were still handled). */
+export type AgentDropReason = PacketDropReason | 'rate-limited';
+export const AGENT_DROP_REASONS: readonly AgentDropReason[] = [...DROP_REASONS, ...ENVELOPE_DROP_REASONS, 'rate-limited'];
+
+export interface DatagramPipelineDeps {
+  readonly codec: Codec;
+  readonly limiter: ReceiveLimiter;
+  readonly traffic: TrafficCounters;
+  readonly log: Logger;
+  /**
+   * Fault injection for benchmarks and tests: the fraction of datagrams dropped each way, drawn
+   * from `lossRandom` so that a seeded run loses the same datagrams again.
+   */
+  readonly lossRate: number;
+  readonly lossRandom: Random;
+  readonly transmit: (to: Address, bytes: Uint8Array) => void;
+  /** Whether a source (its addressKey) is a member's address: members get their own budget. */
+  readonly isMemberAddress: (key: string) => boolean;
+  /** Membership messages for the core. */
+  readonly deliver: (messages: readonly Message[], from: Address, receivedAtMs: number) => void;
+  /** Keyring messages, which belong to the key operations, not to the core. */
+  readonly onKeyMessage: (message: KeyRequest | KeyResponse, from: Address) => void;
+}
+
+/**
+ * The datagram boundary, both ways. Out: injected loss, encode, seal, hand to the socket. In:
+ * injected loss, open, decode (bad input is dropped and counted by reason, never thrown), the
+ * per-source rate limit, then key messages to the key operations and the rest to the core.
+ */
+export class DatagramPipeline {
+  readonly drops = Object.fromEntries(AGENT_DROP_REASONS.map((reason) => [reason, 0])) as Record<AgentDropReason, number>;
+  /** Datagrams and bytes handed to the socket (after injected loss). */
+  readonly sent = { datagrams: 0, bytes: 0 };
+  encodeFailures = 0;
+  /** Encryption around every datagram: plaintext until the agent sets its keyring's. */
+  envelope: Envelope;
+
+  constructor(
+    private readonly deps: DatagramPipelineDeps,
+    envelope: Envelope,
+  ) {
+    this.envelope = envelope;
+  }
+
+  send(to: Address, messages: readonly Message[]): void {
+    if (this.lose()) return;
+    let bytes: Uint8Array;
+    try {
+      bytes = this.envelope.seal(this.deps.codec.encode(messages));
+    } catch (error) {
+      // A message a peer would reject (the codec checks what we send): drop it, never crash.
+      this.encodeFailures++;
+      this.deps.log.error({ err: (error as Error).message, to: addressKey(to) }, 'could not encode an outgoing packet');
+      return;
+    }
+    this.sent.datagrams++;
+    this.sent.bytes += bytes.length;
+    this.deps.traffic.countSent(messages, bytes.length);
+    this.deps.transmit(to, bytes);
+  }
+
+  receive(bytes: Uint8Array, from: Address, receivedAtMs: number): void {
+    if (this.lose()) return;
+    const deps = this.deps;
+    const opened = this.envelope.open(bytes);
+    const decoded = opened.ok ? deps.codec.decode(opened.plaintext) : opened;
+    if (!decoded.ok) {
+      this.drops[decoded.reason]++;
+      deps.log.debug({ from: addressKey(from), reason: decoded.reason, detail: decoded.detail }, 'dropped datagram');
+      return;
+    }
+    deps.traffic.countReceived(decoded.messages, bytes.length);
+    const source = addressKey(from);
+    if (!deps.limiter.admit(source, receivedAtMs, deps.isMemberAddress(source))) {
+      // Over its source's budget: only answers to our own probes are still worth the work.
+      this.drops['rate-limited']++;
+      const replies = probeReplies(decoded.messages);
+      if (replies.length > 0) deps.deliver(replies, from, receivedAtMs);
+      return;
+    }
+    const membership: Message[] = [];
+    for (const message of decoded.messages) {
+      if (message.type === 'key-request' || message.type === 'key-response') deps.onKeyMessage(message, from);
+      else membership.push(message);
+    }
+    if (membership.length > 0) deps.deliver(membership, from, receivedAtMs);
+  }
+
+  get droppedTotal(): number {
+    let total = 0;
+    for (const reason of AGENT_DROP_REASONS) total += this.drops[reason];
+    return total;
+  }
+
+  private lose(): boolean {
+    return this.deps.lossRate > 0 && this.deps.lossRandom.next() < this.deps.lossRate;
+  }
+}

@@ -1,0 +1,112 @@
+import { Awareness } from './awareness.js';
+import { BroadcastQueue } from './broadcast-queue.js';
+import { Outbox } from './effects.js';
+import type { NodeEvent } from './events.js';
+import type { Member } from './member.js';
+import { Membership } from './membership.js';
+import type { Alive, Message } from './messages.js';
+import type { ProtocolOptions } from './options.js';
+import { ProbeOrder } from './probe-order.js';
+import type { Random } from './random.js';
+import { NodeStats } from './stats.js';
+import { TimerQueue } from './timers.js';
+import type { Address, Incarnation, MemberStatus, NodeName, SeqNo, Tags } from './types.js';
+import { snapshotOf } from './view.js';
+
+/** Who this node is when it starts. */
+export interface NodeIdentity {
+  readonly name: NodeName;
+  /** The address other members reach us at (the advertise address). */
+  readonly addr: Address;
+  readonly tags: Tags;
+  /** Starting incarnation: the wall clock in seconds, so a restart beats our old record. */
+  readonly incarnation: Incarnation;
+}
+
+/** What the core needs from outside: randomness and message sizes. */
+export interface NodeDeps {
+  readonly random: Random;
+  /** Exact encoded size of one message (from the codec), to fill packets up to maxPacketBytes. */
+  readonly messageSize: (message: Message) => number;
+  /** Bytes a datagram adds around its messages (header, array framing, encryption). */
+  readonly packetOverheadBytes: number;
+}
+
+/**
+ * The state that the parts of one node (probing, updates, dissemination, anti-entropy, join,
+ * reconnect, reap) share, and the outbox their effects collect in. `nowMs` is the time of
+ * the input being handled: the node sets it before any part runs.
+ */
+export class NodeContext {
+  readonly name: NodeName;
+  readonly self: Member;
+  readonly table = new Membership();
+  readonly queue = new BroadcastQueue();
+  readonly timers = new TimerQueue();
+  readonly stats = new NodeStats();
+  readonly outbox = new Outbox();
+  readonly awareness: Awareness;
+  /** Who to probe next: updates insert members that become active, probing walks it. */
+  readonly order: ProbeOrder;
+  readonly random: Random;
+  nowMs = 0;
+  /** Set once by the leave command; a leaving node probes and refutes no more. */
+  leaving = false;
+  private leaveReported = false;
+  private seq = 0;
+
+  constructor(
+    readonly options: ProtocolOptions,
+    identity: NodeIdentity,
+    readonly deps: NodeDeps,
+  ) {
+    this.name = identity.name;
+    this.random = deps.random;
+    this.awareness = new Awareness(options.awarenessMaxMultiplier);
+    this.order = new ProbeOrder(deps.random);
+    this.self = {
+      name: identity.name,
+      addr: identity.addr,
+      incarnation: identity.incarnation >>> 0,
+      status: 'alive',
+      tags: identity.tags,
+      sinceMs: 0,
+      statusFrom: identity.name,
+    };
+    this.table.add(this.self);
+  }
+
+  send(to: Address, messages: readonly Message[]): void {
+    this.stats.countSent(messages);
+    this.outbox.send(to, messages);
+  }
+
+  emit(event: NodeEvent): void {
+    this.outbox.emit(event);
+  }
+
+  emitChanged(member: Member, previous: MemberStatus | null): void {
+    this.emit({ type: 'member-changed', member: snapshotOf(member), previous });
+  }
+
+  /** Reports the end of our leave once, whichever path (spread, or nobody left to tell) ends it. */
+  reportLeaveFinished(): void {
+    if (this.leaveReported) return;
+    this.leaveReported = true;
+    this.emit({ type: 'leave-finished', spread: true });
+  }
+
+  selfAlive(): Alive {
+    return aliveOf(this.self);
+  }
+
+  nextSeq(): SeqNo {
+    this.seq = (this.seq + 1) >>> 0;
+    return this.seq;
+  }
+}
+
+/** The `alive` message that states a member's current record. */
+export function aliveOf(member: Member): Alive {
+  return { type: 'alive', name: member.name, incarnation: member.incarnation, addr: member.addr, tags: member.tags };
+}

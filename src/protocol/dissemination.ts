@@ -1,0 +1,72 @@
+import { retransmitLimit } from './broadcast-queue.js';
+import type { NodeContext } from './context.js';
+import { isActive, type Member } from './member.js';
+import type { Message, UpdateMessage } from './messages.js';
+import { randomInt, sample } from './random.js';
+import type { Address, NodeName } from './types.js';
+
+/**
+ * Dissemination (SWIM §4.1): updates wait in a transmit-limited queue and ride on every packet
+ * we send (piggybacking), and on gossip packets to a few random members each gossip interval.
+ */
+export class Dissemination {
+  constructor(private readonly ctx: NodeContext) {}
+
+  enqueue(message: UpdateMessage, priority = false): void {
+    const ctx = this.ctx;
+    ctx.queue.enqueue(message, ctx.deps.messageSize(message), priority);
+    // The gossip ticker runs only while there is something to gossip: an idle cluster wakes
+    // for its probes alone (a thousand agents in one process notice the difference).
+    if (!ctx.timers.isSet('gossip', '')) {
+      ctx.timers.set('gossip', '', ctx.nowMs + randomInt(ctx.random, ctx.options.gossipIntervalMs));
+    }
+  }
+
+  /** Sends `primary` with as many queued updates as fit in the packet. */
+  sendWithGossip(to: Address, primary: Message[], recipient?: NodeName): void {
+    const ctx = this.ctx;
+    let used = ctx.deps.packetOverheadBytes;
+    for (const message of primary) used += ctx.deps.messageSize(message);
+    const updates = ctx.queue.take(ctx.options.maxPacketBytes - used, this.retransmitLimit(), recipient);
+    for (const update of updates) primary.push(update);
+    ctx.send(to, primary);
+    this.checkLeaveSpread();
+  }
+
+  /** The gossip timer: one packet of queued updates to each of gossipFanout random members. */
+  onGossipTimer(): void {
+    this.gossip();
+    const ctx = this.ctx;
+    if (ctx.queue.size > 0) ctx.timers.set('gossip', '', ctx.nowMs + ctx.options.gossipIntervalMs);
+  }
+
+  gossip(): void {
+    const ctx = this.ctx;
+    if (ctx.queue.size === 0) return;
+    const budget = ctx.options.maxPacketBytes - ctx.deps.packetOverheadBytes;
+    for (const target of this.targets(ctx.options.gossipFanout)) {
+      const updates = ctx.queue.take(budget, this.retransmitLimit(), target.name);
+      if (updates.length === 0) break;
+      ctx.send(target.addr, updates);
+    }
+    this.checkLeaveSpread();
+  }
+
+  /** Random live members, plus recently failed ones so a false failure can still be refuted. */
+  targets(count: number): Member[] {
+    const ctx = this.ctx;
+    const deadCutoff = ctx.nowMs - ctx.options.gossipToTheDeadTimeMs;
+    return sample(ctx.random, ctx.table.all(), count, (m) => {
+      if (m.name === ctx.name) return false;
+      return isActive(m.status) || (m.status === 'failed' && m.sinceMs >= deadCutoff);
+    });
+  }
+
+  private checkLeaveSpread(): void {
+    if (this.ctx.leaving && !this.ctx.queue.has(this.ctx.name)) this.ctx.reportLeaveFinished();
+  }
+
+  private retransmitLimit(): number {
+    return retransmitLimit(this.ctx.options.retransmitMult, this.ctx.table.activeCount);
+  }
+}

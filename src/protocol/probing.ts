@@ -1,0 +1,194 @@
+import type { AntiEntropy } from './anti-entropy.js';
+import type { NodeContext } from './context.js';
+import type { Dissemination } from './dissemination.js';
+import { PROTOCOL_LIMITS } from './limits.js';
+import { isActive } from './member.js';
+import type { Ack, Message, Nack, Ping, PingReq, Suspect } from './messages.js';
+import { sample } from './random.js';
+import type { StallGate } from './stall-gate.js';
+import type { Address, NodeName, SeqNo } from './types.js';
+import type { Updates } from './updates.js';
+
+interface PendingProbe {
+  readonly seq: SeqNo;
+  readonly target: NodeName;
+  readonly startedMs: number;
+  acked: boolean;
+  expectedNacks: number;
+  nacks: number;
+}
+
+/** A ping-req we carry out for another member. */
+interface Relay {
+  readonly requester: Address;
+  readonly requesterSeq: SeqNo;
+  readonly wantNack: boolean;
+}
+
+/**
+ * Probing (SWIM §3.1, Lifeguard §IV-A): each protocol period, ping the next member in the
+ * shuffled order; without an ack by the probe timeout, ask others to ping it (ping-req) and
+ * ping it once more; a member still silent at the end of the period becomes suspect. Also
+ * answers others' pings and relays their ping-reqs.
+ */
+export class Prober {
+  private probe: PendingProbe | undefined;
+  private readonly relays = new Map<SeqNo, Relay>();
+
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly dissemination: Dissemination,
+    private readonly updates: Updates,
+    private readonly antiEntropy: AntiEntropy,
+    private readonly stallGate: StallGate,
+  ) {}
+
+  /** The probe timer: close the last period's probe, start this one's. */
+  onProbeTimer(): void {
+    this.finishProbe();
+    this.startProbe();
+  }
+
+  /** No more probing (we are leaving). */
+  stop(): void {
+    this.ctx.timers.cancel('probe', '');
+    this.probe = undefined;
+  }
+
+  private startProbe(): void {
+    const ctx = this.ctx;
+    const intervalMs = ctx.awareness.scale(ctx.options.probeIntervalMs);
+    ctx.timers.set('probe', '', ctx.nowMs + intervalMs);
+    if (ctx.leaving) return;
+    const targetName = ctx.order.next(
+      (name) => name !== ctx.name && ctx.table.isActive(name),
+      () => this.activeOthers(),
+    );
+    const target = targetName === undefined ? undefined : ctx.table.get(targetName);
+    if (target === undefined) return;
+    const seq = ctx.nextSeq();
+    this.probe = { seq, target: target.name, startedMs: ctx.nowMs, acked: false, expectedNacks: 0, nacks: 0 };
+    const ping: Ping = { type: 'ping', seq, target: target.name };
+    // Lifeguard buddy system: a suspect learns of its suspicion with the probe itself.
+    const primary: Message[] =
+      target.status === 'suspect'
+        ? [ping, { type: 'suspect', name: target.name, incarnation: target.incarnation, from: ctx.name }]
+        : [ping];
+    this.dissemination.sendWithGossip(target.addr, primary, target.name);
+    ctx.stats.probes++;
+    ctx.timers.set('probe-timeout', '', ctx.nowMs + ctx.awareness.scale(ctx.options.probeTimeoutMs));
+  }
+
+  /** The probe-timeout timer: no direct ack yet, so ask others and try once more ourselves. */
+  onProbeTimeout(): void {
+    const ctx = this.ctx;
+    const probe = this.probe;
+    if (probe === undefined || probe.acked) return;
+    const target = ctx.table.get(probe.target);
+    if (target === undefined || !isActive(target.status)) return;
+    const helpers = sample(
+      ctx.random,
+      ctx.table.all(),
+      ctx.options.indirectChecks,
+      (m) => m.status === 'alive' && m.name !== ctx.name && m.name !== target.name,
+    );
+    for (const helper of helpers) {
+      const request: PingReq = { type: 'ping-req', seq: probe.seq, target: target.name, targetAddr: target.addr, wantNack: true };
+      this.dissemination.sendWithGossip(helper.addr, [request]);
+    }
+    // SWIM's temporal second chance, also on the direct path: a lost ping or ack alone no
+    // longer makes a suspicion (memberlist's TCP fallback ping plays this part).
+    this.dissemination.sendWithGossip(target.addr, [{ type: 'ping', seq: probe.seq, target: target.name }], target.name);
+    probe.expectedNacks = helpers.length;
+    ctx.stats.indirectProbes++;
+  }
+
+  /** Closes the previous probe round: a silent target becomes suspect (SWIM §4.2). */
+  private finishProbe(): void {
+    const ctx = this.ctx;
+    const probe = this.probe;
+    this.probe = undefined;
+    ctx.timers.cancel('probe-timeout', '');
+    if (probe === undefined || probe.acked) return;
+    ctx.stats.probesFailed++;
+    // Missing nacks mean our own network or process is the slow one (Lifeguard §IV-A).
+    ctx.awareness.apply(probe.expectedNacks > 0 ? probe.expectedNacks - probe.nacks : 1);
+    const target = ctx.table.get(probe.target);
+    if (target === undefined || !isActive(target.status)) return;
+    if (this.stallGate.stalledRecently()) {
+      ctx.stats.suspicionsGated++;
+      ctx.emit({ type: 'suspicion-gated', target: target.name });
+      return;
+    }
+    const suspect: Suspect = { type: 'suspect', name: target.name, incarnation: target.incarnation, from: ctx.name };
+    this.updates.onSuspect(suspect);
+    // Tell the suspect at once (DESIGN §2): its refutation then races the gossip of the
+    // suspicion and supersedes it in every queue it reaches.
+    this.dissemination.sendWithGossip(target.addr, [suspect], target.name);
+  }
+
+  onPing(ping: Ping, from: Address): void {
+    // A ping meant for a previous holder of this address must not be answered on its behalf.
+    if (ping.target !== this.ctx.name) {
+      this.ctx.stats.misdirectedPings++;
+      return;
+    }
+    const ack: Ack = { type: 'ack', seq: ping.seq };
+    const digest = this.antiEntropy.digestForStranger(from);
+    this.dissemination.sendWithGossip(from, digest === undefined ? [ack] : [ack, digest]);
+  }
+
+  onAck(ack: Ack): void {
+    const ctx = this.ctx;
+    const probe = this.probe;
+    if (probe !== undefined && probe.seq === ack.seq) {
+      if (!probe.acked) {
+        probe.acked = true;
+        ctx.awareness.apply(-1);
+        ctx.stats.probesAcked++;
+        // The probe-timeout timer is gone once the indirect phase began: a relayed or second-chance ack.
+        if (!ctx.timers.isSet('probe-timeout', '')) ctx.stats.probesAckedIndirect++;
+        ctx.stats.recordRtt(ctx.nowMs - probe.startedMs);
+        ctx.timers.cancel('probe-timeout', '');
+      }
+      return;
+    }
+    const relay = this.relays.get(ack.seq);
+    if (relay !== undefined) {
+      this.relays.delete(ack.seq);
+      ctx.timers.cancel('relay', String(ack.seq));
+      this.dissemination.sendWithGossip(relay.requester, [{ type: 'ack', seq: relay.requesterSeq }]);
+    }
+  }
+
+  onNack(nack: Nack): void {
+    if (this.probe !== undefined && this.probe.seq === nack.seq) this.probe.nacks++;
+  }
+
+  onPingReq(request: PingReq, from: Address): void {
+    const ctx = this.ctx;
+    if (this.relays.size >= PROTOCOL_LIMITS.maxRelays) {
+      ctx.stats.relaysRefused++;
+      return;
+    }
+    const seq = ctx.nextSeq();
+    this.relays.set(seq, { requester: from, requesterSeq: request.seq, wantNack: request.wantNack });
+    ctx.timers.set('relay', String(seq), ctx.nowMs + ctx.options.probeTimeoutMs);
+    this.dissemination.sendWithGossip(request.targetAddr, [{ type: 'ping', seq, target: request.target }]);
+  }
+
+  /** The relay timer: the target stayed silent; tell the requester if it wants to know. */
+  onRelayExpired(seq: SeqNo): void {
+    const relay = this.relays.get(seq);
+    if (relay === undefined) return;
+    this.relays.delete(seq);
+    if (relay.wantNack) this.dissemination.sendWithGossip(relay.requester, [{ type: 'nack', seq: relay.requesterSeq }]);
+  }
+
+  private activeOthers(): NodeName[] {
+    const ctx = this.ctx;
+    const names: NodeName[] = [];
+    for (const m of ctx.table.all()) if (m.name !== ctx.name && isActive(m.status)) names.push(m.name);
+    return names;
+  }
+}

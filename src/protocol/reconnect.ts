@@ -1,0 +1,38 @@
+import { syncMessage } from './anti-entropy.js';
+import type { NodeContext } from './context.js';
+import type { Dissemination } from './dissemination.js';
+import type { Joiner } from './join.js';
+import type { Member } from './member.js';
+import { sample } from './random.js';
+
+/**
+ * Serf-style healing: now and then ask a failed member for its table, so both sides of a
+ * healed partition merge without an operator. A node left alone retries its seeds instead.
+ */
+export class Reconnector {
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly dissemination: Dissemination,
+    private readonly joiner: Joiner,
+  ) {}
+
+  onReconnectTimer(): void {
+    this.reconnect();
+    this.ctx.timers.set('reconnect', '', this.ctx.nowMs + this.ctx.options.reconnectIntervalMs);
+  }
+
+  private reconnect(): void {
+    const ctx = this.ctx;
+    if (ctx.leaving || this.joiner.retryIfAlone()) return;
+    if (ctx.table.count('failed') === 0) return;
+    // Only members that failed within reconnectTimeout are retried; older ones wait for the reaper.
+    const cutoffMs = ctx.nowMs - ctx.options.reconnectTimeoutMs;
+    const retryable = (m: Member): boolean => m.status === 'failed' && m.sinceMs >= cutoffMs;
+    const failed = ctx.table.all().reduce((count, m) => (retryable(m) ? count + 1 : count), 0);
+    if (failed === 0) return;
+    // One member in the cluster retries per interval on average, whatever its size.
+    if (ctx.random.next() >= failed / Math.max(1, ctx.table.activeCount)) return;
+    const [target] = sample(ctx.random, ctx.table.all(), 1, retryable);
+    if (target !== undefined) this.dissemination.sendWithGossip(target.addr, [syncMessage(ctx.table, true)]);
+  }
+}

@@ -1,0 +1,37 @@
+import type { MemberSnapshot } from './events.js';
+import type { Member } from './member.js';
+import type { NodeStats } from './stats.js';
+import type { NodeName } from './types.js';
+
+/**
+ * What anyone may read of a running node. The commands and inputs that change it are not
+ * here: only the shell that applies their effects (the agent, the simulator) holds the node.
+ */
+export interface NodeView {
+  readonly name: NodeName;
+  readonly stats: NodeStats;
+  /** Changes whenever any member's record does (see Membership.version). */
+  readonly membershipVersion: number;
+  readonly selfMember: MemberSnapshot;
+  readonly healthScore: number;
+  readonly isLeaving: boolean;
+  /** Updates waiting to be gossiped. */
+  readonly queueDepth: number;
+  /** Alive and suspect members, self included. */
+  readonly activeMembers: number;
+  members(): MemberSnapshot[];
+  member(name: NodeName): MemberSnapshot | undefined;
+}
+
+/** A copy of a member's row, safe to hand out. */
+export function snapshotOf(member: Member): MemberSnapshot {
+  return {
+    name: member.name,
+    addr: member.addr,
+    incarnation: member.incarnation,
+    status: member.status,
+    tags: member.tags,
+    sinceMs: member.sinceMs,
+    statusFrom: member.statusFrom,
+  };
+}
