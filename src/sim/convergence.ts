@@ -2,18 +2,25 @@ import type { MemberStatus, NodeName } from '../protocol/types.js';
 import type { Simulation } from './simulation.js';
 
 /**
- * Knows, in O(1), whether every running member sees every other running member alive.
- * Counts per observer how many running members it sees alive, updated from status-change
- * events, so checking after every simulated step costs nothing even at 10,000 members.
+ * Knows, in O(1), whether all members have started and every running member sees every other
+ * running member alive. Counts per observer how many running members it sees alive, updated
+ * from status-change events, so checking after every simulated step costs nothing even at
+ * 10,000 members.
  */
 export class ConvergenceTracker {
   private readonly running = new Set<NodeName>();
   private readonly aliveSeenBy = new Map<NodeName, number>();
   private complete = 0;
+  private started = 0;
 
-  constructor(private readonly sim: Simulation) {}
+  constructor(
+    private readonly sim: Simulation,
+    /** Members the run starts in all: the few that started first trivially agree, which is not convergence. */
+    private readonly members: number,
+  ) {}
 
   onStart(name: NodeName): void {
+    this.started++;
     this.running.add(name);
     this.aliveSeenBy.set(name, 0);
     this.recount();
@@ -45,7 +52,7 @@ export class ConvergenceTracker {
   }
 
   converged(): boolean {
-    return this.complete === this.running.size;
+    return this.started >= this.members && this.complete === this.running.size;
   }
 
   private recount(): void {

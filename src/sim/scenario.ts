@@ -59,7 +59,7 @@ export async function runScenario(options: ScenarioOptions): Promise<SimulationR
   const names = Array.from({ length: options.nodes }, (_, i) => `node-${String(i).padStart(5, '0')}`);
   const plan = planFaults(options, names, random);
   const judge = new Judge(plan);
-  const tracker = new ConvergenceTracker(sim);
+  const tracker = new ConvergenceTracker(sim, names.length);
   sim.onEvent((observer, event, atMs) => {
     if (event.type !== 'member-changed' || event.previous === event.member.status) return;
     tracker.onChange(observer, event.member.name, event.previous, event.member.status);
