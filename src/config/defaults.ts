@@ -1,6 +1,6 @@
 import { LIMITS } from '../codec/limits.js';
-import type { AgentConfig, LogLevel } from '../config.js';
 import { PROFILES, type ProtocolOptions } from '../protocol/options.js';
+import type { AgentConfig, LogLevel } from './types.js';
 
 export const DEFAULT_BIND_HOST = '0.0.0.0';
 export const DEFAULT_HTTP_HOST = '127.0.0.1';

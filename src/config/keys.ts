@@ -1,4 +1,3 @@
-import type { AgentConfig } from '../config.js';
 import { PROFILE_NAMES, PROFILES, type ProtocolOptions } from '../protocol/options.js';
 import { addressKey } from '../protocol/types.js';
 import {
@@ -16,6 +15,7 @@ import { parseEventHandlers, parseWebhookUrls } from './event-handlers.js';
 import { orList, type Parsed, type Syntax } from './parsed.js';
 import { parseKeyOption, parseToken } from './security.js';
 import { parseTags } from './tags.js';
+import type { AgentConfig } from './types.js';
 import {
   parseAddressList,
   parseAddressValue,

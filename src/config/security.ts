@@ -1,11 +1,10 @@
-import type { ConfigSources } from '../config.js';
-import type { AgentConfig } from '../config.js';
 import { parseKeyringText } from '../crypto/keyring-file.js';
 import { parseKey } from '../crypto/keys.js';
 import { addressKey } from '../protocol/types.js';
 import { isLoopbackHost } from './loopback.js';
 import { fail, ok, show, type Parsed, type Syntax } from './parsed.js';
 import type { OriginOf } from './rules.js';
+import type { AgentConfig, ConfigSources } from './types.js';
 
 /** Shortest bearer token accepted: 16 characters of `openssl rand -hex 16` are 64 bits. */
 export const MIN_TOKEN_CHARS = 16;
