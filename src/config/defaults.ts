@@ -28,8 +28,6 @@ export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info'
 
 /** Member names travel in every message; the codec's limit, so a name we accept is never dropped. */
 export const MAX_NAME_BYTES = LIMITS.maxNameBytes;
-/** The cluster name is in every packet header, so it is kept short. */
-export const MAX_CLUSTER_BYTES = 64;
 export const MIN_PACKET_BYTES = 576;
 /** Peers drop datagrams above the codec's limit, so we never send bigger ones. */
 export const MAX_PACKET_BYTES = LIMITS.maxDatagramBytes;

@@ -5,13 +5,13 @@ import {
   DEFAULT_BIND_HOST,
   DEFAULT_HTTP_HOST,
   LOG_LEVELS,
-  MAX_CLUSTER_BYTES,
   MAX_NAME_BYTES,
   MAX_PACKET_BYTES,
   MIN_PACKET_BYTES,
 } from './defaults.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { parseEventHandlers, parseWebhookUrls } from './event-handlers.js';
+import { MAX_CLUSTER_BYTES } from './limits.js';
 import { orList, type Parsed, type Syntax } from './parsed.js';
 import { parseKeyOption, parseToken } from './security.js';
 import { parseTags } from './tags.js';
