@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentApi, MemberView, SelfView } from '../../src/agent/api.js';
 import type { BodyResult } from '../../src/http/body.js';
-import { dispatch, type HttpRequest } from '../../src/http/routes.js';
+import type { HttpRequest } from '../../src/http/route.js';
+import { dispatch } from '../../src/http/routes.js';
 import { sanitizeLabelName } from '../../src/http/sd.js';
 import { startHttpServer, type MembershipHttpServer } from '../../src/http/server.js';
 import type { Tags } from '../../src/protocol/types.js';
