@@ -1,6 +1,6 @@
 import { INDEX_HEADER, parseBlockingQuery } from './event-params.js';
-import { errorReply } from './json.js';
 import { HTTP_LIMITS } from './limits.js';
+import { errorReply } from './reply.js';
 import type { Route } from './route.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { AgentApi } from '../agent/api.js';
 import type { BodyResult } from './body.js';
-import type { Reply } from './json.js';
 import type { ListingCache } from './listing-cache.js';
+import type { Reply } from './reply.js';
 import type { RouteSpec } from './router.js';
 
 /** One request as the routes see it: no sockets, so routes can be tested without a server. */

@@ -2,9 +2,10 @@ import type { AgentApi, KeyOpOutcome, MemberView } from '../agent/api.js';
 import type { KeyOp } from '../protocol/messages.js';
 import { checkBearer } from './auth.js';
 import { EXPOSITION_CONTENT_TYPE } from '../metrics/exposition.js';
-import { encodeJson, errorMessage, errorReply, jsonReply, rawReply, type Reply } from './json.js';
+import { encodeJson, errorMessage } from './json.js';
 import type { ListingCache } from './listing-cache.js';
 import { HTTP_LIMITS } from './limits.js';
+import { errorReply, jsonReply, textReply, type Reply } from './reply.js';
 import type { HttpRequest, Route, RouteContext } from './route.js';
 import { matchRoute, splitUrl } from './router.js';
 import { serviceDiscoveryReply } from './sd.js';
@@ -102,7 +103,7 @@ function listMembers({ api, query, listings }: RouteContext): Reply {
   if (listings === undefined || api.membershipVersion === undefined) return jsonReply(200, list());
   // The filters as given are the key: two spellings of one filter merely take two entries.
   const key = `${query.getAll('status').join('\0')}\n${query.getAll('tag').join('\0')}`;
-  return { status: 200, body: null, encoded: listings.get(api.membershipVersion(), key, () => encodeJson(list())) };
+  return { kind: 'encoded-json', status: 200, bytes: listings.get(api.membershipVersion(), key, () => encodeJson(list())) };
 }
 
 /** Prometheus HTTP service discovery (see sd.ts); unauthenticated, like GET /v1/members. */
@@ -111,7 +112,7 @@ function getSd({ api, query }: RouteContext): Reply {
 }
 
 function getMetrics({ api }: RouteContext): Reply {
-  return rawReply(EXPOSITION_CONTENT_TYPE, api.metrics());
+  return textReply(EXPOSITION_CONTENT_TYPE, api.metrics());
 }
 
 /** The whole new tag set replaces the old one; `gossipd tags set|delete` read, change and put it. */

@@ -6,9 +6,10 @@ import type { AgentApi } from '../agent/api.js';
 import { isLoopbackHost } from '../config/loopback.js';
 import { addressKey } from '../protocol/types.js';
 import { readBody } from './body.js';
-import { encodeJson, errorMessage, errorReply, type Reply } from './json.js';
+import { encodeJson, errorMessage, JSON_CONTENT_TYPE } from './json.js';
 import { ListingCache } from './listing-cache.js';
 import { HTTP_LIMITS, type HttpTimeouts } from './limits.js';
+import { errorReply, type Reply, type ReplyHeaders, type StreamReply } from './reply.js';
 import { dispatch } from './routes.js';
 import { OpenStreams } from './stream.js';
 
@@ -92,15 +93,16 @@ export async function startHttpServer(api: AgentApi, options: HttpServerOptions)
     }
     // Give a slow or never-arriving request a moment to read the answer, then let it go.
     setTimeout(() => socket.destroy(), HTTP_LIMITS.closeGraceMs).unref();
-    const body = encodeJson({ error: clientErrorMessage(status, timeouts) });
+    const reply = { ...errorReply(status, clientErrorMessage(status, timeouts)), closeConnection: true };
     if (res !== undefined) {
       // Its body is still arriving (the route waits in readBody): answer through the response,
       // so the route's own reply, if it ever comes, finds the headers sent and is skipped.
-      send(res, { ...errorReply(status, clientErrorMessage(status, timeouts)), closeConnection: true }, body);
+      send(res, encodeReply(reply));
       return;
     }
+    const body = encodeJson(reply.body);
     const head =
-      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json\r\n` +
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: ${JSON_CONTENT_TYPE}\r\n` +
       `Content-Length: ${body.length}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n`;
     socket.end(Buffer.concat([Buffer.from(head, 'latin1'), body]));
   });
@@ -134,8 +136,7 @@ export async function startHttpServer(api: AgentApi, options: HttpServerOptions)
   });
 
   async function respond(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let reply: Reply;
-    let payload: Buffer;
+    let outgoing: Outgoing;
     // Lets a long poll (GET /v1/members?index=…) stop waiting for a client that hung up, or
     // answer at once when the server closes.
     const stopWaiting = new AbortController();
@@ -146,7 +147,7 @@ export async function startHttpServer(api: AgentApi, options: HttpServerOptions)
       stopWaiting.abort();
     });
     try {
-      reply = await dispatch(
+      const reply = await dispatch(
         api,
         {
           method: req.method ?? 'GET',
@@ -168,36 +169,35 @@ export async function startHttpServer(api: AgentApi, options: HttpServerOptions)
           },
         },
       );
-      payload = reply.encoded ?? (reply.raw === undefined ? encodeJson(reply.body) : Buffer.from(reply.raw.text, 'utf8'));
+      outgoing = encodeReply(reply);
     } catch (error) {
       logger?.error({ err: error, method: req.method, path: req.url }, 'http handler failed');
-      reply = errorReply(500, `internal error: ${errorMessage(error)}`);
-      payload = encodeJson(reply.body);
+      outgoing = encodeReply(errorReply(500, `internal error: ${errorMessage(error)}`));
     }
-    send(res, reply, payload);
+    send(res, outgoing);
   }
 
-  function send(res: ServerResponse, reply: Reply, payload: Buffer): void {
+  function send(res: ServerResponse, outgoing: Outgoing): void {
     if (res.headersSent || res.destroyed) {
       return;
     }
-    if (reply.stream !== undefined) {
-      const refusal = streams.start(res, reply, reply.stream);
-      if (refusal !== null) send(res, refusal, encodeJson(refusal.body));
+    if (outgoing.kind === 'stream') {
+      const refusal = streams.start(res, outgoing);
+      if (refusal !== null) send(res, encodeReply(refusal));
       return;
     }
-    res.statusCode = reply.status;
-    res.setHeader('Content-Type', reply.raw?.contentType ?? 'application/json');
-    res.setHeader('Content-Length', payload.length);
+    res.statusCode = outgoing.status;
+    res.setHeader('Content-Type', outgoing.contentType);
+    res.setHeader('Content-Length', outgoing.bytes.length);
     res.setHeader('Cache-Control', 'no-store');
-    for (const [name, value] of Object.entries(reply.headers ?? {})) {
+    for (const [name, value] of Object.entries(outgoing.headers)) {
       res.setHeader(name, value);
     }
-    if (reply.closeConnection === true || closing !== undefined) {
+    if (outgoing.closeConnection || closing !== undefined) {
       // Node ends the socket once this response is written, instead of keeping it alive.
       res.setHeader('Connection', 'close');
     }
-    res.end(payload);
+    res.end(outgoing.bytes);
   }
 
   await listen(server, options);
@@ -268,6 +268,47 @@ export async function startHttpServer(api: AgentApi, options: HttpServerOptions)
       closing ??= shutDown();
       return closing;
     },
+  };
+}
+
+/** A reply ready to go out: its whole body as bytes, or a stream to start. */
+type Outgoing = WholeResponse | StreamReply;
+
+interface WholeResponse {
+  readonly kind: 'whole';
+  readonly status: number;
+  readonly contentType: string;
+  readonly bytes: Buffer;
+  readonly headers: ReplyHeaders;
+  readonly closeConnection: boolean;
+}
+
+/** Throws when a JSON body cannot be encoded: a bug, which the caller answers with a 500. */
+function encodeReply(reply: Reply): Outgoing {
+  switch (reply.kind) {
+    case 'json':
+      return whole(reply, JSON_CONTENT_TYPE, encodeJson(reply.body));
+    case 'encoded-json':
+      return whole(reply, JSON_CONTENT_TYPE, reply.bytes);
+    case 'text':
+      return whole(reply, reply.contentType, Buffer.from(reply.text, 'utf8'));
+    case 'stream':
+      return reply;
+    default: {
+      const unexpected: never = reply;
+      return unexpected;
+    }
+  }
+}
+
+function whole(reply: Exclude<Reply, StreamReply>, contentType: string, bytes: Buffer): WholeResponse {
+  return {
+    kind: 'whole',
+    status: reply.status,
+    contentType,
+    bytes,
+    headers: reply.headers ?? {},
+    closeConnection: reply.closeConnection === true,
   };
 }
 
