@@ -1,6 +1,6 @@
 import { LIMITS } from '../codec/limits.js';
-import type { AgentConfig, LogLevel } from '../config.js';
 import { PROFILES, type ProtocolOptions } from '../protocol/options.js';
+import type { AgentConfig, LogLevel } from './types.js';
 
 export const DEFAULT_BIND_HOST = '0.0.0.0';
 export const DEFAULT_HTTP_HOST = '127.0.0.1';
@@ -28,8 +28,6 @@ export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info'
 
 /** Member names travel in every message; the codec's limit, so a name we accept is never dropped. */
 export const MAX_NAME_BYTES = LIMITS.maxNameBytes;
-/** The cluster name is in every packet header, so it is kept short. */
-export const MAX_CLUSTER_BYTES = 64;
 export const MIN_PACKET_BYTES = 576;
 /** Peers drop datagrams above the codec's limit, so we never send bigger ones. */
 export const MAX_PACKET_BYTES = LIMITS.maxDatagramBytes;

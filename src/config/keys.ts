@@ -1,4 +1,3 @@
-import type { AgentConfig } from '../config.js';
 import { PROFILE_NAMES, PROFILES, type ProtocolOptions } from '../protocol/options.js';
 import { addressKey } from '../protocol/types.js';
 import {
@@ -6,16 +5,17 @@ import {
   DEFAULT_BIND_HOST,
   DEFAULT_HTTP_HOST,
   LOG_LEVELS,
-  MAX_CLUSTER_BYTES,
   MAX_NAME_BYTES,
   MAX_PACKET_BYTES,
   MIN_PACKET_BYTES,
 } from './defaults.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { parseEventHandlers, parseWebhookUrls } from './event-handlers.js';
+import { MAX_CLUSTER_BYTES } from './limits.js';
 import { orList, type Parsed, type Syntax } from './parsed.js';
 import { parseKeyOption, parseToken } from './security.js';
 import { parseTags } from './tags.js';
+import type { AgentConfig } from './types.js';
 import {
   parseAddressList,
   parseAddressValue,

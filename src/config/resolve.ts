@@ -1,10 +1,10 @@
-import type { AgentConfig, ConfigResult, ConfigSources } from '../config.js';
 import { PROFILES } from '../protocol/options.js';
 import { AGENT_DEFAULTS } from './defaults.js';
 import { KEY_SPECS, keyNamesList } from './keys.js';
 import { checkCrossRules } from './rules.js';
 import { checkSecurity } from './security.js';
 import { envLayer, fileLayer, flagLayer, type Layer } from './sources.js';
+import type { AgentConfig, ConfigResult, ConfigSources } from './types.js';
 
 /**
  * Resolves flag > GOSSIPD_* env > JSON file > profile > defaults into a full AgentConfig,

@@ -1,5 +1,5 @@
-import type { AgentConfig } from '../config.js';
 import { formatDuration } from './duration.js';
+import type { AgentConfig } from './types.js';
 
 /** Where each resolved field came from ("--probe-timeout", "profile lan", …), for messages. */
 export type OriginOf = (field: keyof AgentConfig) => string;

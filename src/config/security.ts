@@ -1,15 +1,12 @@
-import type { ConfigSources } from '../config.js';
-import type { AgentConfig } from '../config.js';
 import { parseKeyringText } from '../crypto/keyring-file.js';
 import { parseKey } from '../crypto/keys.js';
+import { MAX_TOKEN_CHARS, MIN_TOKEN_CHARS } from '../http/limits.js';
 import { addressKey } from '../protocol/types.js';
 import { isLoopbackHost } from './loopback.js';
 import { fail, ok, show, type Parsed, type Syntax } from './parsed.js';
 import type { OriginOf } from './rules.js';
+import type { AgentConfig, ConfigSources } from './types.js';
 
-/** Shortest bearer token accepted: 16 characters of `openssl rand -hex 16` are 64 bits. */
-export const MIN_TOKEN_CHARS = 16;
-const MAX_TOKEN_CHARS = 512;
 /** Visible ASCII: what an Authorization header can carry without quoting or encoding. */
 const TOKEN_CHARS = /^[\x21-\x7e]+$/;
 

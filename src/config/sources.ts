@@ -1,7 +1,7 @@
-import type { ConfigSources } from '../config.js';
 import type { KeyNames } from './keys.js';
 import { isRecord, show, type Syntax } from './parsed.js';
 import { closest } from './suggest.js';
+import type { ConfigSources } from './types.js';
 
 /** One raw value and where it came from, which every error message names. */
 export interface RawValue {

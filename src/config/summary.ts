@@ -1,6 +1,6 @@
 import type { ConfigSummary } from '../agent/api.js';
-import type { AgentConfig } from '../config.js';
 import { addressKey, type Address } from '../protocol/types.js';
+import type { AgentConfig } from './types.js';
 
 /**
  * The settings shown next to the agent's own record (GET /v1/self). `advertised` is the

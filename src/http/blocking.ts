@@ -1,8 +1,7 @@
-import { parseBlockingQuery } from './event-params.js';
-import { INDEX_HEADER } from './events-route.js';
-import { errorReply } from './json.js';
+import { INDEX_HEADER, parseBlockingQuery } from './event-params.js';
 import { HTTP_LIMITS } from './limits.js';
-import type { Route } from './routes.js';
+import { errorReply } from './reply.js';
+import type { Route } from './route.js';
 
 /**
  * Makes a listing a blocking query (as Consul's): with `?index=N`, the answer waits until the

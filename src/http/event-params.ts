@@ -3,6 +3,9 @@ import type { Parsed } from './validate.js';
 
 const WHOLE_NUMBER = /^\d{1,16}$/;
 
+/** The index header of /v1/events and /v1/members: the id of the latest event. */
+export const INDEX_HEADER = 'X-Gossipd-Index';
+
 /** The query parameters of a blocking query (GET /v1/members?index=N&wait=30s). */
 export const BLOCKING_QUERY = ['index', 'wait'] as const;
 

@@ -1,12 +1,9 @@
 import type { EventFeed } from '../agent/event-log.js';
-import { parseLastEventId } from './event-params.js';
-import { errorReply, type Reply } from './json.js';
+import { INDEX_HEADER, parseLastEventId } from './event-params.js';
 import { HTTP_LIMITS } from './limits.js';
-import type { Route } from './routes.js';
+import { errorReply, type StreamReply } from './reply.js';
+import type { Route } from './route.js';
 import { feedItemFrame, SSE_CONTENT_TYPE, SSE_HEARTBEAT, sseOpening } from './sse.js';
-
-/** The index header of /v1/events and /v1/members: the id of the latest event. */
-export const INDEX_HEADER = 'X-Gossipd-Index';
 
 /**
  * GET /v1/events: membership events as Server-Sent Events, live, after replaying what the
@@ -20,10 +17,10 @@ export const streamEvents: Route['handle'] = ({ api, query, request }) => {
   return eventStreamReply(feed, after.value);
 };
 
-function eventStreamReply(feed: EventFeed, after: number | null): Reply {
+function eventStreamReply(feed: EventFeed, after: number | null): StreamReply {
   return {
+    kind: 'stream',
     status: 200,
-    body: null,
     headers: { [INDEX_HEADER]: String(feed.index()) },
     stream: {
       contentType: SSE_CONTENT_TYPE,

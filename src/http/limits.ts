@@ -49,3 +49,8 @@ export interface HttpTimeouts {
   readonly connectionsCheckIntervalMs: number;
   readonly eventHeartbeatMs: number;
 }
+
+/** Shortest bearer token accepted (--http-token): 16 characters of `openssl rand -hex 16` are 64 bits. */
+export const MIN_TOKEN_CHARS = 16;
+/** Longest bearer token accepted (--http-token). */
+export const MAX_TOKEN_CHARS = 512;

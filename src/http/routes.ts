@@ -1,12 +1,13 @@
 import type { AgentApi, KeyOpOutcome, MemberView } from '../agent/api.js';
 import type { KeyOp } from '../protocol/messages.js';
 import { checkBearer } from './auth.js';
-import type { BodyResult } from './body.js';
 import { EXPOSITION_CONTENT_TYPE } from '../metrics/exposition.js';
-import { encodeJson, errorMessage, errorReply, jsonReply, rawReply, type Reply } from './json.js';
+import { encodeJson, errorMessage } from './json.js';
 import type { ListingCache } from './listing-cache.js';
 import { HTTP_LIMITS } from './limits.js';
-import { matchRoute, splitUrl, type RouteSpec } from './router.js';
+import { errorReply, jsonReply, textReply, type Reply } from './reply.js';
+import type { HttpRequest, Route, RouteContext } from './route.js';
+import { matchRoute, splitUrl } from './router.js';
 import { serviceDiscoveryReply } from './sd.js';
 import { matchesTags, parseTagFilter } from './tag-query.js';
 import { parseTagsBody } from './tags-body.js';
@@ -14,48 +15,6 @@ import { checkQueryNames, parseJoinRequest, parseKeyRequest, parseStatusFilter }
 import { withIndex } from './blocking.js';
 import { BLOCKING_QUERY } from './event-params.js';
 import { streamEvents } from './events-route.js';
-
-/** One request as the routes see it: no sockets, so routes can be tested without a server. */
-export interface HttpRequest {
-  readonly method: string;
-  /** The request target as sent: encoded path plus optional query. */
-  readonly target: string;
-  /** The Origin header, which browsers send and command-line clients do not. */
-  readonly origin: string | undefined;
-  /** The Authorization header, checked on routes that need the token. */
-  readonly authorization: string | undefined;
-  /** The Last-Event-ID header, with which an event stream resumes (GET /v1/events). */
-  readonly lastEventId?: string | undefined;
-  /** Aborts when the client hangs up, so a blocking query stops waiting for it. */
-  readonly signal?: AbortSignal | undefined;
-  readBody(): Promise<BodyResult>;
-}
-
-interface RouteContext {
-  readonly api: AgentApi;
-  readonly params: Readonly<Record<string, string>>;
-  readonly query: URLSearchParams;
-  readonly request: HttpRequest;
-  readonly listings: ListingCache | undefined;
-}
-
-export interface Route extends RouteSpec {
-  /** Query parameters this route understands; any other is a 400. */
-  readonly query: readonly string[];
-  /**
-   * The handler waits on something that may itself close this server (api.leave stops the
-   * agent). close() must not wait for such a request, or the two wait on each other until the
-   * grace bound cuts the response off.
-   */
-  readonly mayCloseServer: boolean;
-  /**
-   * Needs `Authorization: Bearer <token>` when the agent has a token (always the case off
-   * loopback): every request that changes something, and reading the keys. Each route says,
-   * so a new route has to decide.
-   */
-  readonly needsToken: boolean;
-  handle(context: RouteContext): Promise<Reply> | Reply;
-}
 
 const SELF: Route['handle'] = ({ api }) => jsonReply(200, api.self());
 
@@ -144,7 +103,7 @@ function listMembers({ api, query, listings }: RouteContext): Reply {
   if (listings === undefined || api.membershipVersion === undefined) return jsonReply(200, list());
   // The filters as given are the key: two spellings of one filter merely take two entries.
   const key = `${query.getAll('status').join('\0')}\n${query.getAll('tag').join('\0')}`;
-  return { status: 200, body: null, encoded: listings.get(api.membershipVersion(), key, () => encodeJson(list())) };
+  return { kind: 'encoded-json', status: 200, bytes: listings.get(api.membershipVersion(), key, () => encodeJson(list())) };
 }
 
 /** Prometheus HTTP service discovery (see sd.ts); unauthenticated, like GET /v1/members. */
@@ -153,7 +112,7 @@ function getSd({ api, query }: RouteContext): Reply {
 }
 
 function getMetrics({ api }: RouteContext): Reply {
-  return rawReply(EXPOSITION_CONTENT_TYPE, api.metrics());
+  return textReply(EXPOSITION_CONTENT_TYPE, api.metrics());
 }
 
 /** The whole new tag set replaces the old one; `gossipd tags set|delete` read, change and put it. */

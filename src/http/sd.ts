@@ -1,6 +1,6 @@
 import type { MemberView } from '../agent/api.js';
 import { addressKey } from '../protocol/types.js';
-import { errorReply, jsonReply, type Reply } from './json.js';
+import { errorReply, jsonReply, type Reply } from './reply.js';
 import { matchesTags, parseTagFilter } from './tag-query.js';
 
 /** One target group of Prometheus HTTP service discovery. */

@@ -1,15 +1,15 @@
-import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { AgentApi } from '../agent/api.js';
 import { isLoopbackHost } from '../config/loopback.js';
 import { addressKey } from '../protocol/types.js';
-import { readBody } from './body.js';
-import { encodeJson, errorMessage, errorReply, type Reply } from './json.js';
+import { answerClientError } from './client-error.js';
 import { ListingCache } from './listing-cache.js';
 import { HTTP_LIMITS, type HttpTimeouts } from './limits.js';
-import { dispatch } from './routes.js';
+import { handleRequest } from './requests.js';
+import { replySender } from './send.js';
+import { ServerShutdown } from './shutdown.js';
 import { OpenStreams } from './stream.js';
 
 export interface HttpServerOptions {
@@ -41,7 +41,11 @@ export interface MembershipHttpServer {
   close(): Promise<void>;
 }
 
-/** Serve `api` over HTTP (DESIGN.md §3). Rejects, naming host:port, if the port cannot be bound. */
+/**
+ * Serve `api` over HTTP (DESIGN.md §3). Rejects, naming host:port, if the port cannot be bound.
+ * The pieces: requests.ts serves each request, send.ts writes replies, client-error.ts answers
+ * requests Node could not parse, shutdown.ts closes the server.
+ */
 export async function startHttpServer(api: AgentApi, options: HttpServerOptions): Promise<MembershipHttpServer> {
   const logger = options.logger;
   const token = options.token ?? null;
@@ -50,155 +54,27 @@ export async function startHttpServer(api: AgentApi, options: HttpServerOptions)
     throw new Error(`refusing to serve HTTP on ${addressKey(options)} without a token: it is not a loopback address`);
   }
   const timeouts: HttpTimeouts = { ...HTTP_LIMITS, ...options.timeouts };
-  const listings = new ListingCache();
   const server = createServer({
     requestTimeout: timeouts.requestTimeoutMs,
     headersTimeout: timeouts.headersTimeoutMs,
     keepAliveTimeout: timeouts.keepAliveTimeoutMs,
     connectionsCheckingInterval: timeouts.connectionsCheckIntervalMs,
   });
-
-  const sockets = new Set<Socket>();
-  const inFlight = new Set<ServerResponse>();
-  /** In-flight responses close() does not wait for (see Route.mayCloseServer). */
-  const unawaited = new Set<ServerResponse>();
-  let closing: Promise<void> | undefined;
-  let onResponseDone: (() => void) | undefined;
   /** GET /v1/events responses: bounded, heart-beaten, and ended first when the server closes. */
-  /** Aborted when close() starts: pending long polls answer at once. */
-  const shuttingDown = new AbortController();
   const streams = new OpenStreams(
     { maxStreams: HTTP_LIMITS.maxEventStreams, backlogBytes: HTTP_LIMITS.eventStreamBacklogBytes, heartbeatMs: timeouts.eventHeartbeatMs },
     logger,
   );
-
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-  });
-
+  const shutdown = new ServerShutdown(server, streams, HTTP_LIMITS.closeGraceMs);
+  const send = replySender(streams, () => shutdown.isClosing());
   /** The response in progress on each socket: a client error there must answer through it. */
   const responseOn = new Map<Socket, ServerResponse>();
+  const requests = { api, token, listings: new ListingCache(), logger, responseOn, shutdown, send };
 
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
-    // Node's default answer to a timeout or a malformed request is a bare status line; ours
-    // stays JSON like every other error. Then the connection is closed either way.
-    const status = clientErrorStatus(error.code);
-    logger?.debug({ err: error.message, code: error.code, status }, 'http client error');
-    const res = responseOn.get(socket);
-    if (status === null || !socket.writable || (res !== undefined && (res.headersSent || res.destroyed))) {
-      socket.destroy();
-      return;
-    }
-    // Give a slow or never-arriving request a moment to read the answer, then let it go.
-    setTimeout(() => socket.destroy(), HTTP_LIMITS.closeGraceMs).unref();
-    const body = encodeJson({ error: clientErrorMessage(status, timeouts) });
-    if (res !== undefined) {
-      // Its body is still arriving (the route waits in readBody): answer through the response,
-      // so the route's own reply, if it ever comes, finds the headers sent and is skipped.
-      send(res, { ...errorReply(status, clientErrorMessage(status, timeouts)), closeConnection: true }, body);
-      return;
-    }
-    const head =
-      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json\r\n` +
-      `Content-Length: ${body.length}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n`;
-    socket.end(Buffer.concat([Buffer.from(head, 'latin1'), body]));
+    answerClientError(error, socket, { timeouts, logger, responseOn, send });
   });
-
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    const startedMs = performance.now();
-    inFlight.add(res);
-    const socket = req.socket;
-    responseOn.set(socket, res);
-    res.once('close', () => {
-      if (responseOn.get(socket) === res) responseOn.delete(socket);
-      inFlight.delete(res);
-      unawaited.delete(res);
-      logger?.debug(
-        {
-          method: req.method,
-          path: req.url,
-          status: res.statusCode,
-          ms: Math.round((performance.now() - startedMs) * 10) / 10,
-          ...(res.writableFinished ? {} : { aborted: true }),
-        },
-        'http request',
-      );
-      onResponseDone?.();
-    });
-    respond(req, res).catch((error: unknown) => {
-      // respond() already turns failures into 500s; this is the last line before a crash.
-      logger?.error({ err: error }, 'http response failed');
-      res.destroy();
-    });
-  });
-
-  async function respond(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let reply: Reply;
-    let payload: Buffer;
-    // Lets a long poll (GET /v1/members?index=…) stop waiting for a client that hung up, or
-    // answer at once when the server closes.
-    const stopWaiting = new AbortController();
-    const onShutdown = (): void => stopWaiting.abort();
-    shuttingDown.signal.addEventListener('abort', onShutdown, { once: true });
-    res.once('close', () => {
-      shuttingDown.signal.removeEventListener('abort', onShutdown);
-      stopWaiting.abort();
-    });
-    try {
-      reply = await dispatch(
-        api,
-        {
-          method: req.method ?? 'GET',
-          target: req.url ?? '/',
-          origin: req.headers.origin,
-          authorization: req.headers.authorization,
-          lastEventId: firstHeader(req.headers['last-event-id']),
-          signal: stopWaiting.signal,
-          readBody: () => readBody(req, HTTP_LIMITS),
-        },
-        {
-          token,
-          listings,
-          onRoute: (route) => {
-            // A client that already hung up has no response left to deliver.
-            if (route.mayCloseServer && inFlight.has(res)) {
-              unawaited.add(res);
-            }
-          },
-        },
-      );
-      payload = reply.encoded ?? (reply.raw === undefined ? encodeJson(reply.body) : Buffer.from(reply.raw.text, 'utf8'));
-    } catch (error) {
-      logger?.error({ err: error, method: req.method, path: req.url }, 'http handler failed');
-      reply = errorReply(500, `internal error: ${errorMessage(error)}`);
-      payload = encodeJson(reply.body);
-    }
-    send(res, reply, payload);
-  }
-
-  function send(res: ServerResponse, reply: Reply, payload: Buffer): void {
-    if (res.headersSent || res.destroyed) {
-      return;
-    }
-    if (reply.stream !== undefined) {
-      const refusal = streams.start(res, reply, reply.stream);
-      if (refusal !== null) send(res, refusal, encodeJson(refusal.body));
-      return;
-    }
-    res.statusCode = reply.status;
-    res.setHeader('Content-Type', reply.raw?.contentType ?? 'application/json');
-    res.setHeader('Content-Length', payload.length);
-    res.setHeader('Cache-Control', 'no-store');
-    for (const [name, value] of Object.entries(reply.headers ?? {})) {
-      res.setHeader(name, value);
-    }
-    if (reply.closeConnection === true || closing !== undefined) {
-      // Node ends the socket once this response is written, instead of keeping it alive.
-      res.setHeader('Connection', 'close');
-    }
-    res.end(payload);
-  }
+  server.on('request', (req, res) => handleRequest(req, res, requests));
 
   await listen(server, options);
   server.on('error', (error: Error) => {
@@ -207,108 +83,13 @@ export async function startHttpServer(api: AgentApi, options: HttpServerOptions)
   });
 
   const bound = server.address() as AddressInfo;
-
-  async function shutDown(): Promise<void> {
-    // Event streams never finish by themselves: end them now, or close() would wait out its grace.
-    streams.closeAll();
-    shuttingDown.abort();
-    const allClosed = new Promise<void>((resolve) => {
-      server.close(() => resolve());
-    });
-    // Node ≥ 19 does this inside close() too; explicit so idle keep-alive sockets never hold us.
-    server.closeIdleConnections();
-    await waitForAwaitedResponses(HTTP_LIMITS.closeGraceMs);
-    const keep = new Set<Socket>();
-    for (const res of unawaited) {
-      if (res.socket !== null) {
-        keep.add(res.socket);
-      }
-    }
-    for (const socket of sockets) {
-      if (!keep.has(socket)) {
-        socket.destroy();
-      }
-    }
-    if (keep.size === 0) {
-      await allClosed;
-      return;
-    }
-    // A leave response still pending: give it the same grace, without holding the process open.
-    setTimeout(() => {
-      for (const socket of sockets) {
-        socket.destroy();
-      }
-    }, HTTP_LIMITS.closeGraceMs).unref();
-  }
-
-  function waitForAwaitedResponses(graceMs: number): Promise<void> {
-    const awaitedCount = (): number => inFlight.size - unawaited.size;
-    return new Promise<void>((resolve) => {
-      if (awaitedCount() === 0) {
-        resolve();
-        return;
-      }
-      const timer = setTimeout(finish, graceMs);
-      onResponseDone = () => {
-        if (awaitedCount() === 0) {
-          finish();
-        }
-      };
-      function finish(): void {
-        clearTimeout(timer);
-        onResponseDone = undefined;
-        resolve();
-      }
-    });
-  }
-
   return {
     address: { host: bound.address, port: bound.port },
-    close: () => {
-      closing ??= shutDown();
-      return closing;
-    },
+    close: () => shutdown.close(),
   };
 }
 
-function firstHeader(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** The status answered to a broken request, or null when there is no one left to answer. */
-function clientErrorStatus(code: string | undefined): 400 | 408 | 413 | 431 | null {
-  switch (code) {
-    case 'ECONNRESET':
-    case 'EPIPE':
-      return null;
-    case 'ERR_HTTP_REQUEST_TIMEOUT':
-      return 408;
-    case 'HPE_HEADER_OVERFLOW':
-      return 431;
-    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
-      return 413;
-    default:
-      return 400;
-  }
-}
-
-function clientErrorMessage(status: 400 | 408 | 413 | 431, timeouts: HttpTimeouts): string {
-  switch (status) {
-    case 408:
-      return (
-        `the request did not arrive in time (headers within ${timeouts.headersTimeoutMs} ms, ` +
-        `all of it within ${timeouts.requestTimeoutMs} ms)`
-      );
-    case 431:
-      return 'the request headers are too large';
-    case 413:
-      return 'the request is too large';
-    case 400:
-      return 'malformed HTTP request';
-  }
-}
-
-function listen(server: ReturnType<typeof createServer>, options: HttpServerOptions): Promise<void> {
+function listen(server: Server, options: HttpServerOptions): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
       server.off('listening', onListening);

@@ -1,24 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { errorReply, type Reply } from './json.js';
-
-/** Where a streaming route writes; the server owns the socket behind it. */
-export interface StreamSink {
-  /** Queues text for the client; false once the stream has closed (a client too far behind is cut off). */
-  write(text: string): boolean;
-  end(): void;
-  /** Runs once when the stream closes for any reason; at once if it already has. */
-  onClose(listener: () => void): void;
-}
-
-/** The body of a reply written over time (Server-Sent Events) instead of one JSON value. */
-export interface StreamBody {
-  readonly contentType: string;
-  /** A comment line the server sends on every stream now and then; see HTTP_LIMITS.eventHeartbeatMs. */
-  readonly heartbeat: string;
-  /** Called once the headers are out. */
-  start(sink: StreamSink): void;
-}
+import { errorReply, type JsonReply, type StreamReply, type StreamSink } from './reply.js';
 
 export interface StreamLimits {
   readonly maxStreams: number;
@@ -42,13 +24,13 @@ export class OpenStreams {
   ) {}
 
   /** Starts `reply.stream` on `res`, or returns the error reply to send instead. */
-  start(res: ServerResponse, reply: Reply, stream: StreamBody): Reply | null {
+  start(res: ServerResponse, reply: StreamReply): JsonReply | null {
     if (this.closed) return errorReply(503, 'the agent is stopping');
     if (this.open.size >= this.limits.maxStreams) {
       return errorReply(503, `too many open event streams (at most ${this.limits.maxStreams})`);
     }
     res.statusCode = reply.status;
-    res.setHeader('Content-Type', stream.contentType);
+    res.setHeader('Content-Type', reply.stream.contentType);
     res.setHeader('Cache-Control', 'no-store');
     // nginx and similar proxies buffer responses unless told not to, which would hold events back.
     res.setHeader('X-Accel-Buffering', 'no');
@@ -64,8 +46,8 @@ export class OpenStreams {
       this.open.delete(sink);
       if (this.open.size === 0) this.stopHeartbeat();
     });
-    this.startHeartbeat(stream.heartbeat);
-    stream.start(sink);
+    this.startHeartbeat(reply.stream.heartbeat);
+    reply.stream.start(sink);
     return null;
   }
 

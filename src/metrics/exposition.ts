@@ -1,7 +1,30 @@
-import type { HistogramSample, Labels, MetricFamily } from './registry.js';
-
 /** The Content-Type of the Prometheus text exposition format this module writes. */
 export const EXPOSITION_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
+/** Label names and values of one series; the order given is the order rendered. */
+export type Labels = Readonly<Record<string, string>>;
+
+/** One counter or gauge series. */
+export interface Sample {
+  readonly labels: Labels;
+  readonly value: number;
+}
+
+/**
+ * One histogram series as its source keeps it: `counts[i]` observations at most `bounds[i]`
+ * and above `bounds[i - 1]` (not cumulative), with one extra last entry for everything
+ * above the last bound. Rendering makes the buckets cumulative, as the format wants.
+ */
+export interface HistogramSample {
+  readonly labels: Labels;
+  readonly bounds: readonly number[];
+  readonly counts: readonly number[];
+  readonly sum: number;
+}
+
+export type MetricFamily =
+  | { readonly type: 'counter' | 'gauge'; readonly name: string; readonly help: string; readonly samples: readonly Sample[] }
+  | { readonly type: 'histogram'; readonly name: string; readonly help: string; readonly samples: readonly HistogramSample[] };
 
 /**
  * Renders metric families in the Prometheus text exposition format 0.0.4: a HELP and a TYPE

@@ -1,29 +1,4 @@
-import { renderExposition } from './exposition.js';
-
-/** Label names and values of one series; the order given is the order rendered. */
-export type Labels = Readonly<Record<string, string>>;
-
-/** One counter or gauge series. */
-export interface Sample {
-  readonly labels: Labels;
-  readonly value: number;
-}
-
-/**
- * One histogram series as its source keeps it: `counts[i]` observations at most `bounds[i]`
- * and above `bounds[i - 1]` (not cumulative), with one extra last entry for everything
- * above the last bound. Rendering makes the buckets cumulative, as the format wants.
- */
-export interface HistogramSample {
-  readonly labels: Labels;
-  readonly bounds: readonly number[];
-  readonly counts: readonly number[];
-  readonly sum: number;
-}
-
-export type MetricFamily =
-  | { readonly type: 'counter' | 'gauge'; readonly name: string; readonly help: string; readonly samples: readonly Sample[] }
-  | { readonly type: 'histogram'; readonly name: string; readonly help: string; readonly samples: readonly HistogramSample[] };
+import { renderExposition, type HistogramSample, type MetricFamily, type Sample } from './exposition.js';
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;

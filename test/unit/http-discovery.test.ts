@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentApi, MemberView, SelfView } from '../../src/agent/api.js';
 import type { BodyResult } from '../../src/http/body.js';
-import { dispatch, type HttpRequest } from '../../src/http/routes.js';
+import type { Reply } from '../../src/http/reply.js';
+import type { HttpRequest } from '../../src/http/route.js';
+import { dispatch } from '../../src/http/routes.js';
 import { sanitizeLabelName } from '../../src/http/sd.js';
 import { startHttpServer, type MembershipHttpServer } from '../../src/http/server.js';
 import type { Tags } from '../../src/protocol/types.js';
@@ -60,6 +62,12 @@ function call(api: AgentApi, target: string, options: Options = {}): ReturnType<
   return dispatch(api, request, { token: options.token ?? null });
 }
 
+/** The body of a JSON reply: every reply read here is one (no listing cache is passed). */
+function bodyOf(reply: Reply): unknown {
+  expect(reply.kind).toBe('json');
+  return reply.kind === 'json' ? reply.body : undefined;
+}
+
 function names(body: unknown): string[] {
   return (body as MemberView[]).map((m) => m.name);
 }
@@ -67,17 +75,17 @@ function names(body: unknown): string[] {
 describe('GET /v1/members?tag=', () => {
   it('keeps members matching every tag condition (AND); key alone means present', async () => {
     const api = fakeApi();
-    expect(names((await call(api, '/v1/members?tag=role:web')).body)).toEqual(['web-1', 'web-2', 'web-3', 'web-6']);
-    expect(names((await call(api, '/v1/members?tag=role:web&tag=metrics_port:9100&status=alive')).body)).toEqual(['web-1', 'web-6']);
-    expect(names((await call(api, '/v1/members?tag=prom')).body)).toEqual(['web-6']);
-    expect(names((await call(api, '/v1/members?tag=url:http://x:80')).body)).toEqual(['web-1']);
-    expect(names((await call(api, '/v1/members?tag=role:')).body)).toEqual([]);
+    expect(names(bodyOf(await call(api, '/v1/members?tag=role:web')))).toEqual(['web-1', 'web-2', 'web-3', 'web-6']);
+    expect(names(bodyOf(await call(api, '/v1/members?tag=role:web&tag=metrics_port:9100&status=alive')))).toEqual(['web-1', 'web-6']);
+    expect(names(bodyOf(await call(api, '/v1/members?tag=prom')))).toEqual(['web-6']);
+    expect(names(bodyOf(await call(api, '/v1/members?tag=url:http://x:80')))).toEqual(['web-1']);
+    expect(names(bodyOf(await call(api, '/v1/members?tag=role:')))).toEqual([]);
   });
 
   it('refuses a condition without a key', async () => {
     const reply = await call(fakeApi(), '/v1/members?tag=:web');
     expect(reply.status).toBe(400);
-    expect(reply.body).toEqual({ error: expect.stringMatching(/^tag: ":web" has no key/) as unknown });
+    expect(bodyOf(reply)).toEqual({ error: expect.stringMatching(/^tag: ":web" has no key/) as unknown });
   });
 });
 
@@ -85,7 +93,7 @@ describe('GET /v1/sd', () => {
   it('answers Prometheus HTTP SD target groups for alive members with a valid port tag', async () => {
     const reply = await call(fakeApi(), '/v1/sd');
     expect(reply.status).toBe(200);
-    expect(reply.body).toEqual([
+    expect(bodyOf(reply)).toEqual([
       {
         targets: ['10.0.0.1:9100'],
         labels: {
@@ -115,8 +123,8 @@ describe('GET /v1/sd', () => {
 
   it('takes the port from ?port_tag= and filters with ?tag=', async () => {
     const reply = await call(fakeApi(), '/v1/sd?port_tag=prom&tag=role:web');
-    expect((reply.body as Array<{ targets: string[] }>).map((g) => g.targets)).toEqual([['[fd00::6]:9200']]);
-    expect((await call(fakeApi(), '/v1/sd?tag=role:db')).body).toEqual([]);
+    expect((bodyOf(reply) as Array<{ targets: string[] }>).map((g) => g.targets)).toEqual([['[fd00::6]:9200']]);
+    expect(bodyOf(await call(fakeApi(), '/v1/sd?tag=role:db'))).toEqual([]);
   });
 
   it('refuses an empty or repeated port_tag and unknown parameters', async () => {
@@ -136,7 +144,7 @@ describe('PUT /v1/self/tags', () => {
     const reply = await call(api, '/v1/self/tags', { method: 'PUT', body: '{"role":"web","metrics_port":"9100"}' });
     expect(reply.status).toBe(200);
     expect(api.tagCalls).toEqual([{ role: 'web', metrics_port: '9100' }]);
-    expect((reply.body as MemberView).tags).toEqual({ role: 'web', metrics_port: '9100' });
+    expect((bodyOf(reply) as MemberView).tags).toEqual({ role: 'web', metrics_port: '9100' });
   });
 
   it.each([
@@ -150,7 +158,7 @@ describe('PUT /v1/self/tags', () => {
     const api = fakeApi();
     const reply = await call(api, '/v1/self/tags', { method: 'PUT', body });
     expect(reply.status).toBe(400);
-    expect((reply.body as { error: string }).error).toMatch(pattern);
+    expect((bodyOf(reply) as { error: string }).error).toMatch(pattern);
     expect(api.tagCalls).toEqual([]);
   });
 

@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { isRelative, moduleSpecifiers, sourceFiles } from '../source-imports.js';
 
 // The protocol core and the codec must stay free of I/O, wall clocks and ambient randomness:
 // that is what makes the simulator deterministic and lets many agents share a process.
@@ -16,21 +17,50 @@ const FORBIDDEN: Array<[RegExp, string]> = [
   [/\bprocess\./, 'touches process'],
 ];
 
-function filesIn(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? filesIn(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
-  );
+/**
+ * What each pure folder may import besides its own files: nothing for the protocol; the
+ * protocol's message types and msgpackr for the codec. No node:* module, no other package.
+ */
+const MAY_IMPORT: Readonly<Record<string, { readonly dirs: readonly string[]; readonly packages: readonly string[] }>> = {
+  'src/protocol': { dirs: [], packages: [] },
+  'src/codec': { dirs: ['src/protocol'], packages: ['msgpackr'] },
+};
+
+function isInside(path: string, dir: string): boolean {
+  return path === dir || path.startsWith(`${dir}/`);
+}
+
+/** Why `file` (in the pure folder `dir`) may not import `specifier`, or null when it may. */
+function importProblem(dir: string, file: string, specifier: string): string | null {
+  const allowed = MAY_IMPORT[dir] ?? { dirs: [], packages: [] };
+  if (isRelative(specifier)) {
+    const dirs = [dir, ...allowed.dirs];
+    const target = join(dirname(file), specifier);
+    return dirs.some((inside) => isInside(target, inside)) ? null : `${file} imports ${specifier}, outside ${dirs.join(' and ')}`;
+  }
+  if (allowed.packages.some((name) => specifier === name || specifier.startsWith(`${name}/`))) return null;
+  const packages = allowed.packages.length === 0 ? 'no package' : `no package but ${allowed.packages.join(', ')}`;
+  return `${file} imports ${specifier}: ${dir} may import ${packages} and no node: module`;
 }
 
 describe('pure core', () => {
   for (const dir of PURE_DIRS) {
     it(`${dir} touches no sockets, clocks, timers or ambient randomness`, () => {
-      const files = filesIn(dir);
+      const files = sourceFiles(dir);
       expect(files.length).toBeGreaterThan(0);
       const problems = files.flatMap((file) => {
         const text = readFileSync(file, 'utf8');
         return FORBIDDEN.filter(([pattern]) => pattern.test(text)).map(([, what]) => `${file} ${what}`);
       });
+      expect(problems).toEqual([]);
+    });
+
+    it(`${dir} imports nothing outside what it may`, () => {
+      const files = sourceFiles(dir);
+      expect(files.length).toBeGreaterThan(0);
+      const problems = files.flatMap((file) =>
+        moduleSpecifiers(file).flatMap((specifier) => importProblem(dir, file, specifier) ?? []),
+      );
       expect(problems).toEqual([]);
     });
   }
