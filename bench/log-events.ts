@@ -1,4 +1,4 @@
-// Turns the agents' own log lines into tracker events: gossipd's pino JSON (README "Logs") and
+// Turns the agents' own log lines into tracker events: gossipd's pino JSON (docs/operations.md, "Logs") and
 // Serf 0.9's text log (serf: EventMember…, memberlist: Suspect …, Refuting …).
 import type { ViewStatus, ViewTracker } from './tracker.js';
 
