@@ -1,4 +1,4 @@
-import type { Message, MessageType } from './messages.js';
+import { MESSAGE_TYPES, type Message, type MessageType } from './messages.js';
 
 /**
  * Upper bounds of the probe round-trip buckets, in ms: from loopback (sub-millisecond) to the
@@ -31,20 +31,7 @@ export class NodeStats {
   statesSent = 0;
   packetsSent = 0;
   packetsReceived = 0;
-  readonly messagesSent: Record<MessageType, number> = {
-    ping: 0,
-    ack: 0,
-    nack: 0,
-    'ping-req': 0,
-    alive: 0,
-    suspect: 0,
-    failed: 0,
-    left: 0,
-    sync: 0,
-    state: 0,
-    'key-request': 0,
-    'key-response': 0,
-  };
+  readonly messagesSent = Object.fromEntries(MESSAGE_TYPES.map((type) => [type, 0])) as Record<MessageType, number>;
   /** Sum and count of probe round-trip times, for the mean. */
   rttSumMs = 0;
   rttCount = 0;
