@@ -8,6 +8,7 @@ export type {
   HealthView,
   KeyMemberResult,
   KeyOpOutcome,
+  KeyOpRefusalReason,
   KeyOpReport,
   KeyView,
   MemberView,

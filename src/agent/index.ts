@@ -4,6 +4,7 @@ export type {
   HealthView,
   KeyMemberResult,
   KeyOpOutcome,
+  KeyOpRefusalReason,
   KeyOpReport,
   KeyView,
   MemberView,

@@ -31,7 +31,7 @@ function fakeApi(): AgentApi & { readonly tagCalls: Tags[] } {
     },
     join: () => Promise.resolve({ joined: 0 }),
     leave: () => Promise.resolve(),
-    keys: () => Promise.resolve({ ok: false, status: 409, error: 'off' }),
+    keys: () => Promise.resolve({ ok: false, reason: 'encryption-off', error: 'off' }),
     setTags: (tags) => {
       tagCalls.push(tags);
       return { ...self, tags };
