@@ -11,6 +11,7 @@ export type {
   HealthView,
   KeyMemberResult,
   KeyOpOutcome,
+  KeyOpRefusalReason,
   KeyOpReport,
   KeyView,
   MemberView,

@@ -466,7 +466,7 @@ class GossipAgent implements Agent {
   keys(op: KeyOp, key: string | null): Promise<KeyOpOutcome> {
     if (this.keyOps === undefined) {
       const error = 'encryption is off: start the agent with --encrypt or --keyring-file to use keys';
-      return Promise.resolve({ ok: false, status: 409, error });
+      return Promise.resolve({ ok: false, reason: 'encryption-off', error });
     }
     return this.keyOps.run(op, key);
   }
@@ -492,6 +492,8 @@ class GossipAgent implements Agent {
       logger: this.log.child({ component: 'keys' }),
       ...keyOpTimings(this.config),
       wallClockMs: () => this.clock.wallMs(),
+      setTimer: (callback, delayMs) => this.clock.after(delayMs, callback),
+      randomUint32: () => cryptoRandomInt(2 ** 32),
     });
   }
 

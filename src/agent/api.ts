@@ -85,10 +85,32 @@ export interface KeyOpReport {
 
 export type JoinRefusal = 'bad-address' | 'not-running';
 export type JoinOutcome = Result<{ readonly joined: number }, JoinRefusal>;
+/**
+ * Why a key operation was refused before it ran. The HTTP endpoint turns each into a status:
+ * `invalid-key` is the caller's mistake (400), the others are the state of this agent or of
+ * the cluster (409).
+ */
+export type KeyOpRefusalReason =
+  /** The agent has no keyring: started without --encrypt or --keyring-file. */
+  | 'encryption-off'
+  /** The agent is stopping. */
+  | 'stopping'
+  /** As many key operations as one agent runs at once are already running. */
+  | 'busy'
+  /** The key is missing or not the base64 of 32 bytes. */
+  | 'invalid-key'
+  /** `use` of a key this agent has not installed. */
+  | 'not-installed'
+  /** `remove` of this agent's primary key. */
+  | 'primary-key'
+  /** `install` into a keyring that holds as many keys as it may. */
+  | 'keyring-full'
+  /** `use` or `remove` would cut members off: one lacks the key, still encrypts with it, or did not answer. */
+  | 'would-cut-off';
 
 export type KeyOpOutcome =
   | { readonly ok: true; readonly report: KeyOpReport }
-  | { readonly ok: false; readonly status: 400 | 409; readonly error: string };
+  | { readonly ok: false; readonly reason: KeyOpRefusalReason; readonly error: string };
 
 /** What the HTTP endpoint needs from an agent; implemented by createAgent(). */
 export interface AgentApi {
@@ -111,7 +133,7 @@ export interface AgentApi {
   /**
    * A keyring operation, here and on every live member: `key` for install, use and remove,
    * null for list. Refusals of the request itself (bad key, no encryption, removing the
-   * primary) are values with a 4xx status; what each member did is in the report.
+   * primary) are values with a reason; what each member did is in the report.
    */
   keys(op: KeyOp, key: string | null): Promise<KeyOpOutcome>;
   /**

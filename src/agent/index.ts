@@ -6,6 +6,7 @@ export type {
   JoinRefusal,
   KeyMemberResult,
   KeyOpOutcome,
+  KeyOpRefusalReason,
   KeyOpReport,
   KeyView,
   MemberView,

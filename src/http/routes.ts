@@ -174,7 +174,19 @@ function keyOp(op: Exclude<KeyOp, 'list'>): Route['handle'] {
  * silent (the report says which, and `ok` is false); 4xx when it was refused before it ran.
  */
 function keyReply(outcome: KeyOpOutcome): Reply {
-  return outcome.ok ? jsonReply(200, outcome.report) : errorReply(outcome.status, outcome.error);
+  if (outcome.ok) return jsonReply(200, outcome.report);
+  // A bad key is the caller's mistake; every other refusal is the agent's or the cluster's state.
+  const statuses: Readonly<Record<Extract<KeyOpOutcome, { ok: false }>['reason'], 400 | 409>> = {
+    'invalid-key': 400,
+    'encryption-off': 409,
+    stopping: 409,
+    busy: 409,
+    'not-installed': 409,
+    'primary-key': 409,
+    'keyring-full': 409,
+    'would-cut-off': 409,
+  };
+  return errorReply(statuses[outcome.reason], outcome.error);
 }
 
 type JsonBody = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reply: Reply };

@@ -9,7 +9,7 @@ import type { AgentConfig } from '../../src/config.js';
 import { Keyring } from '../../src/crypto/keyring.js';
 import { keyId } from '../../src/crypto/keys.js';
 import type { MemberState, Message } from '../../src/protocol/messages.js';
-import { allAlive, fastConfig, startCluster, waitFor } from './helpers.js';
+import { ackedProbes, allAlive, fastConfig, roundsToProbeEveryPeer, startCluster, waitFor, waitForAckedProbes } from './helpers.js';
 
 // Encrypted clusters over real UDP on 127.0.0.1: convergence, outsiders kept out, and a key
 // rotation through the HTTP endpoint while the cluster stays converged.
@@ -80,15 +80,19 @@ describe('an encrypted cluster', () => {
     const plain = await start('plain', { join: seed });
     const wrong = await start('wrong', { join: seed, encrypt: K2 });
     const insiders = [a0, a1, a2];
-    // Both keep trying to join; give them well over a second of retries and probes.
-    expect(await waitFor(() => a0.drops['not-encrypted'] > 0 && a0.drops['decrypt-failed'] > 0, 5_000)).toBe(true);
     // Forged accusations, in plaintext and under the wrong key, straight at a member.
     await sendRaw(a1, createCodec({ cluster: CLUSTER }).encode(accusation(a1, 'a2')));
     await sendRaw(a1, sealWith(K2, accusation(a1, 'a2')));
     // ...and under the right key but for another cluster: the cluster name is authenticated.
     await sendRaw(a1, sealWith(K1, accusation(a1, 'a2'), 'other'));
     expect(await waitFor(() => a1.drops['not-encrypted'] >= 1 && a1.drops['decrypt-failed'] >= 2, 5_000)).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const marks = ackedProbes(insiders);
+    // Both outsiders keep trying to join through a0 (each datagram a0 drops is one of their join
+    // attempts): wait until a0 has refused each a second time, after the retry that follows a
+    // silent join window. Meanwhile the insiders probe each other, so a view the accusations had
+    // changed would have spread.
+    expect(await waitFor(() => a0.drops['not-encrypted'] >= 2 && a0.drops['decrypt-failed'] >= 2, 10_000)).toBe(true);
+    expect(await waitForAckedProbes(insiders, marks, roundsToProbeEveryPeer(insiders.length), 10_000)).toBe(true);
     for (const insider of insiders) {
       expect(insider.member('plain')).toBeUndefined();
       expect(insider.member('wrong')).toBeUndefined();
@@ -209,8 +213,9 @@ describe('key rotation through the HTTP endpoint', () => {
       expect(removed.report?.keys).toEqual([{ key: K2, id: id(K2), primary: 3, installed: 3 }]);
       expect(JSON.parse(readFileSync(keyringFile, 'utf8'))).toEqual({ keys: [K2] });
 
-      // Still converged a while after the rotation, with every datagram under the new key.
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      // Still converged after the rotation: every agent probes each peer again, and gets acks,
+      // which now can only be sealed with the new key.
+      expect(await waitForAckedProbes(cluster, ackedProbes(cluster), roundsToProbeEveryPeer(cluster.length), 10_000)).toBe(true);
     } finally {
       clearInterval(watch);
     }
@@ -223,8 +228,10 @@ describe('key rotation through the HTTP endpoint', () => {
     const before = a1.drops['decrypt-failed'];
     await sendRaw(a1, sealWith(K1, accusation(a1, 'a2')));
     expect(await waitFor(() => a1.drops['decrypt-failed'] > before, 2_000)).toBe(true);
+    const refusedBefore = a0.drops['decrypt-failed'];
     const stale = await start('stale', { encrypt: K1, join: [a0.boundAddresses.udp] });
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // Its join attempts reach a0 only: wait until a0 has refused the first and the retry.
+    expect(await waitFor(() => a0.drops['decrypt-failed'] >= refusedBefore + 2, 10_000)).toBe(true);
     expect(cluster.every((agent) => agent.member('stale') === undefined)).toBe(true);
     expect(stale.members().map((m) => m.name)).toEqual(['stale']);
     expect(allAlive(cluster)).toBe(true);

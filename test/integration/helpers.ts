@@ -45,3 +45,31 @@ export function sees(observer: Agent, subject: string, status: MemberStatus): bo
 export function allAlive(agents: readonly Agent[]): boolean {
   return agents.every((observer) => agents.every((subject) => sees(observer, subject.name, 'alive')));
 }
+
+/**
+ * Probe rounds after which each member of a cluster of `clusterSize` has probed every peer at
+ * least once: the probe order visits every peer once per pass, so any 2(n − 1) − 1 consecutive
+ * rounds hold a whole pass (n − 1 peers; SWIM §4.3).
+ */
+export function roundsToProbeEveryPeer(clusterSize: number): number {
+  return 2 * (clusterSize - 1) - 1;
+}
+
+/** Each agent's count of acknowledged probes now: a mark to measure protocol progress from. */
+export function ackedProbes(agents: readonly Agent[]): number[] {
+  return agents.map((agent) => agent.protocol.stats.probesAcked);
+}
+
+/**
+ * Polls until every agent has had `count` more probes acknowledged than at `marks` (from
+ * ackedProbes): proof that each kept probing and its peers kept answering, in protocol rounds
+ * rather than wall time, so a slow machine takes longer instead of failing.
+ */
+export function waitForAckedProbes(agents: readonly Agent[], marks: readonly number[], count: number, timeoutMs: number): Promise<boolean> {
+  return waitFor(() => agents.every((agent, i) => agent.protocol.stats.probesAcked >= (marks[i] ?? 0) + count), timeoutMs);
+}
+
+/** Suspicions the agents started between them (after a missed probe of their own). */
+export function suspicionsStarted(agents: readonly Agent[]): number {
+  return agents.reduce((sum, agent) => sum + agent.protocol.stats.suspicionsStarted, 0);
+}

@@ -79,7 +79,9 @@ describe('tags at run time', () => {
   it('the metrics of a live agent show its probes and traffic', async () => {
     const a0 = await start('a0', {}, { http: true });
     await start('a1', { join: [a0.boundAddresses.udp] });
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // Until a0 knows a1 alive and has had a direct probe of it answered.
+    const directAcks = (): number => a0.protocol.stats.probesAcked - a0.protocol.stats.probesAckedIndirect;
+    expect(await waitFor(() => a0.member('a1')?.status === 'alive' && directAcks() > 0, 10_000)).toBe(true);
     const text = await (await fetch(`http://${a0.boundAddresses.http}/metrics`)).text();
     const value = (series: string): number => Number(new RegExp(`^${series.replace(/[{}"]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1]);
     expect(value('gossipd_members{status="alive"}')).toBe(2);

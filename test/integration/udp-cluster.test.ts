@@ -2,7 +2,7 @@ import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAgent, type Agent } from '../../src/agent/index.js';
 import type { MemberStatus } from '../../src/protocol/types.js';
-import { allAlive, fastConfig, sees, startCluster, waitFor } from './helpers.js';
+import { ackedProbes, allAlive, fastConfig, roundsToProbeEveryPeer, sees, startCluster, suspicionsStarted, waitFor, waitForAckedProbes } from './helpers.js';
 
 // Five real agents in one process over real UDP on 127.0.0.1, with the fast timing of the
 // issue. Bounds are generous: they must hold on a slow, shared 2-core machine.
@@ -37,14 +37,19 @@ describe('five agents over real UDP', () => {
     const watch = setInterval(() => {
       for (const a of agents) for (const m of a.members()) seen.add(m.status);
     }, 10);
+    const suspicionsBefore = suspicionsStarted(agents);
     // Longer than the probe timeout and the minimum suspicion timeout (800 ms).
     const until = Date.now() + 1_500;
     while (Date.now() < until) {
       // Busy-wait: every agent's timers fire late and its acks queue in the socket.
     }
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    // A suspicion the stall caused would start when the round it caught closes, early in the
+    // first rounds after it. Wait until every agent has probed each peer again, with an ack.
+    const marks = ackedProbes(agents);
+    expect(await waitForAckedProbes(agents, marks, roundsToProbeEveryPeer(agents.length), 20_000)).toBe(true);
     clearInterval(watch);
     // Every timer fired late: a missed ack is this process's own fault, not the peers'.
+    expect(suspicionsStarted(agents) - suspicionsBefore).toBe(0);
     expect(seen.has('suspect')).toBe(false);
     expect(seen.has('failed')).toBe(false);
     expect(allAlive(agents)).toBe(true);
@@ -98,7 +103,9 @@ describe('five agents over real UDP', () => {
     expect(await waitFor(() => dropped() >= sent - 1, 5_000)).toBe(true);
     socket.close();
     expect(target.health().status).toBe('ok');
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // Still working after the garbage: every agent probed each peer again, with an ack.
+    const marks = ackedProbes(agents);
+    expect(await waitForAckedProbes(agents, marks, roundsToProbeEveryPeer(agents.length), 20_000)).toBe(true);
     expect(allAlive(agents)).toBe(true);
   });
 });

@@ -122,7 +122,7 @@ describe('gossipd keys', () => {
   });
 
   it('prints a refusal and exits 1', async () => {
-    const http = await agentHttp(() => ({ ok: false, status: 409, error: 'the key is the primary key: use another key first' }));
+    const http = await agentHttp(() => ({ ok: false, reason: 'primary-key', error: 'the key is the primary key: use another key first' }));
     const result = await run(['keys', 'remove', K1, '--http', http]);
     expect(result).toEqual({ code: 1, stdout: '', stderr: 'gossipd: the key is the primary key: use another key first\n' });
   });
@@ -156,7 +156,7 @@ describe('--http-token', () => {
   });
 
   it('is taken by join, leave and members too', async () => {
-    const http = await agentHttp(() => ({ ok: false, status: 409, error: 'unused' }), TOKEN);
+    const http = await agentHttp(() => ({ ok: false, reason: 'primary-key', error: 'unused' }), TOKEN);
     expect((await run(['join', '10.0.0.1:7946', '--http', http])).code).toBe(1);
     expect((await run(['join', '10.0.0.1:7946', '--http', http, '--http-token', TOKEN])).stdout).toBe('joined 1 of 1 seeds\n');
     expect((await run(['leave', '--http', http], { GOSSIPD_HTTP_TOKEN: TOKEN })).code).toBe(0);

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAgent, type Agent } from '../../src/agent/index.js';
 import type { ShutdownSignal } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
@@ -88,9 +88,11 @@ describe('gossipd watch', () => {
   it('prints JSON lines with --json, and resumes with Last-Event-ID after the agent restarts', async () => {
     const first = await startAgent('r0');
     const port = Number(first.boundAddresses.http.split(':')[1]);
+    const subscribe = vi.spyOn(first.events, 'subscribe');
     const run = watch(['--http', first.boundAddresses.http, '--json']);
-    // No header in JSON mode to tell it is connected: give it a generous moment.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // No header in JSON mode to tell it is connected: wait until the agent has subscribed the
+    // stream to its event log, which it does before the response's headers go out.
+    expect(await waitFor(() => subscribe.mock.calls.length === 1, 5000)).toBe(true);
     const peer = await startAgent('r1', { join: [first.boundAddresses.udp] });
     expect(await waitFor(() => run.output.stdout.includes('"member":"r1"'), 10_000)).toBe(true);
     const seen = run.output.stdout.trim().split('\n').map((line) => JSON.parse(line) as { id: number; type: string });

@@ -4,6 +4,7 @@ import type { AgentApi, MemberView } from '../../src/agent/api.js';
 import { EventLog, type EventFeed, type Subscription } from '../../src/agent/event-log.js';
 import type { EventBody } from '../../src/agent/membership-event.js';
 import { startHttpServer, type MembershipHttpServer } from '../../src/http/server.js';
+import { waitFor } from '../integration/helpers.js';
 import { SseReader } from '../sse-reader.js';
 
 const START = 1_000;
@@ -14,6 +15,8 @@ interface Fixture {
   readonly members: MemberView[];
   /** Subscriptions currently open on the event log. */
   open(): number;
+  /** Blocking queries currently waiting on the event log. */
+  waiting(): number;
   readonly server: MembershipHttpServer;
 }
 
@@ -29,9 +32,13 @@ function unused(): never {
 async function start(options: { capacity?: number; heartbeatMs?: number } = {}): Promise<Fixture> {
   const log = new EventLog({ capacity: options.capacity ?? 1024, startIndex: START, wallClockMs: () => Date.now(), onListenerError: () => undefined });
   let open = 0;
+  let waiting = 0;
   const feed: EventFeed = {
     index: () => log.index(),
-    waitForChange: (index, timeoutMs, signal) => log.waitForChange(index, timeoutMs, signal),
+    waitForChange: (index, timeoutMs, signal) => {
+      waiting++;
+      return log.waitForChange(index, timeoutMs, signal).finally(() => waiting--);
+    },
     subscribe: (after, listener): Subscription => {
       open++;
       let closed = false;
@@ -64,7 +71,7 @@ async function start(options: { capacity?: number; heartbeatMs?: number } = {}):
     ...(options.heartbeatMs === undefined ? {} : { timeouts: { eventHeartbeatMs: options.heartbeatMs } }),
   });
   cleanups.push(() => server.close());
-  return { url: `http://127.0.0.1:${server.address.port}`, log, members, open: () => open, server };
+  return { url: `http://127.0.0.1:${server.address.port}`, log, members, open: () => open, waiting: () => waiting, server };
 }
 
 async function stream(url: string, headers: Record<string, string> = {}): Promise<SseReader> {
@@ -220,9 +227,9 @@ describe('GET /v1/members blocking queries', () => {
   });
 
   it('stops waiting when the server closes', async () => {
-    const { url, server } = await start();
+    const { url, server, waiting } = await start();
     const pending = fetch(`${url}/v1/members?index=${START}&wait=5m`).catch(() => null);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await waitFor(() => waiting() === 1, 5000)).toBe(true);
     const startedMs = Date.now();
     await server.close();
     await pending;

@@ -33,7 +33,7 @@ function fakeApi(): AgentApi & { readonly tagCalls: Tags[] } {
     },
     join: () => Promise.resolve({ ok: true as const, value: { joined: 0 } }),
     leave: () => Promise.resolve(),
-    keys: () => Promise.resolve({ ok: false, status: 409, error: 'off' }),
+    keys: () => Promise.resolve({ ok: false, reason: 'encryption-off', error: 'off' }),
     setTags: (tags) => {
       tagCalls.push(tags);
       return { ...self, tags };

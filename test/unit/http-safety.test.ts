@@ -218,11 +218,20 @@ describe('key endpoints', () => {
     expect(calls.keys).toEqual([]);
   });
 
-  it('passes a refusal on as its status and JSON error', async () => {
-    const { url } = await start({}, { ok: false, status: 409, error: 'the key is the primary key: use another key first' });
+  it.each([
+    ['invalid-key', 400],
+    ['encryption-off', 409],
+    ['stopping', 409],
+    ['busy', 409],
+    ['not-installed', 409],
+    ['primary-key', 409],
+    ['keyring-full', 409],
+    ['would-cut-off', 409],
+  ] as const)('passes a %s refusal on as %i and its JSON error', async (reason, status) => {
+    const { url } = await start({}, { ok: false, reason, error: `refused: ${reason}` });
     const answer = await call(`${url}/v1/keys/remove`, 'POST', {}, JSON.stringify({ key: KEY }));
-    expect(answer.status).toBe(409);
-    expect(answer.json).toEqual({ error: 'the key is the primary key: use another key first' });
+    expect(answer.status).toBe(status);
+    expect(answer.json).toEqual({ error: `refused: ${reason}` });
   });
 
   it('answers 405 to other methods', async () => {

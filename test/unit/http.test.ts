@@ -570,10 +570,42 @@ describe('lifecycle', () => {
     await closing;
   });
 
-  it('is idempotent', async () => {
-    const { server } = await start();
-    await Promise.all([server.close(), server.close()]);
-    await server.close();
+  it('is idempotent: every call is the one shutdown, which waits for in-flight responses', async () => {
+    let answer: (value: JoinOutcome) => void = () => undefined;
+    let joinStarted: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => {
+      joinStarted = resolve;
+    });
+    const api = fakeApi({
+      join: () =>
+        new Promise((resolve) => {
+          answer = resolve;
+          joinStarted();
+        }),
+    });
+    const { server, url } = await start(api);
+    const pending = postJson(`${url}/v1/join`, '{"addrs":["10.0.0.2:7946"]}');
+    await started;
+    const first = server.close();
+    const second = server.close();
+    expect(second).toBe(first);
+    let settled = 0;
+    for (const closing of [first, second]) void closing.then(() => settled++);
+    await new Promise((resolve) => setImmediate(resolve));
+    // The second call does not resolve early, nor start a second shutdown that would strand the first.
+    expect(settled).toBe(0);
+    answer({ ok: true, value: { joined: 1 } });
+    const answeredMs = Date.now();
+    expectJson(await pending, 200);
+    await Promise.all([first, second]);
+    expect(settled).toBe(2);
+    // Both end with the response, neither waits out the grace a stranded shutdown would.
+    expect(Date.now() - answeredMs).toBeLessThan(HTTP_LIMITS.closeGraceMs / 2);
+    // Once closed, a further call is the same finished shutdown, and nothing listens any more.
+    const later = server.close();
+    expect(later).toBe(first);
+    await later;
+    await expect(openSocket(server.address.port)).rejects.toThrow(/ECONNREFUSED/);
   });
 
   it('logs each request at debug', async () => {

@@ -1,12 +1,14 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { KEY_REQUEST_MAX_AGE_S, KeyOperations, keyOpTimings, type KeyPeer } from '../../src/agent/key-ops.js';
+import { KEY_REQUEST_MAX_AGE_S, KeyOperations, keyOpTimings, type KeyPeer, type SetTimer } from '../../src/agent/key-ops.js';
+import { LIMITS } from '../../src/codec/limits.js';
 import { Keyring } from '../../src/crypto/keyring.js';
 import { keyId } from '../../src/crypto/keys.js';
 import type { KeyMessage, KeyRequest, KeyResponse } from '../../src/protocol/messages.js';
 import type { Address } from '../../src/protocol/types.js';
 
-// KeyOperations without a network: what it sends is captured, and peers' answers are fed back.
+// KeyOperations without a network or real time: what it sends is captured, peers' answers are
+// fed back, and its timers run on a manual clock.
 
 const K1 = Buffer.alloc(32, 1).toString('base64');
 const K2 = Buffer.alloc(32, 2).toString('base64');
@@ -15,18 +17,60 @@ const ID2 = keyId(Buffer.from(K2, 'base64'));
 const NOW_MS = 1_764_000_000_000;
 const FROM: Address = { host: '10.0.0.9', port: 7946 };
 
+/** Timers on a manual clock: nothing fires until advance(). */
+class ManualTimers {
+  private nowMs = 0;
+  private nextId = 0;
+  private readonly pending = new Map<number, { readonly atMs: number; readonly callback: () => void }>();
+
+  readonly setTimer: SetTimer = (callback, delayMs) => {
+    const id = this.nextId++;
+    this.pending.set(id, { atMs: this.nowMs + delayMs, callback });
+    return () => this.pending.delete(id);
+  };
+
+  /** Timers armed and not yet fired or cancelled. */
+  get armed(): number {
+    return this.pending.size;
+  }
+
+  /** Moves the clock on, firing each due timer at its time: earliest first, then in the order set. */
+  advance(ms: number): void {
+    const untilMs = this.nowMs + ms;
+    for (;;) {
+      let due: [number, { readonly atMs: number; readonly callback: () => void }] | undefined;
+      for (const entry of this.pending) if (entry[1].atMs <= untilMs && (due === undefined || entry[1].atMs < due[1].atMs)) due = entry;
+      if (due === undefined) break;
+      this.pending.delete(due[0]);
+      this.nowMs = due[1].atMs;
+      due[1].callback();
+    }
+    this.nowMs = untilMs;
+  }
+}
+
 interface Harness {
   readonly ops: KeyOperations;
   readonly keyring: Keyring;
   readonly sent: Array<{ readonly to: Address; readonly message: KeyMessage }>;
+  readonly timers: ManualTimers;
   saves: number;
 }
 
-function harness(keys: readonly string[], peers: readonly KeyPeer[] = [], persist: 'ok' | 'fail' | 'none' = 'ok'): Harness {
+const RETRY_MS = 20;
+const TIMEOUT_MS = 200;
+
+function harness(
+  keys: readonly string[],
+  peers: readonly KeyPeer[] = [],
+  persist: 'ok' | 'fail' | 'none' = 'ok',
+  randomUint32: () => number = counter(),
+): Harness {
   const created = Keyring.create(keys, 'c');
   if (!created.ok) throw new Error(created.error);
   const keyring = created.keyring;
   const sent: Harness['sent'] = [];
+  const timers = new ManualTimers();
   const h: { saves: number } = { saves: 0 };
   const save = (): void => {
     if (persist === 'fail') throw new Error('EACCES: permission denied');
@@ -39,18 +83,32 @@ function harness(keys: readonly string[], peers: readonly KeyPeer[] = [], persis
     send: (to, message) => sent.push({ to, message }),
     persist: persist === 'none' ? null : save,
     logger: pino({ level: 'silent' }),
-    retryIntervalMs: 20,
-    timeoutMs: 200,
+    retryIntervalMs: RETRY_MS,
+    timeoutMs: TIMEOUT_MS,
     wallClockMs: () => NOW_MS,
+    setTimer: timers.setTimer,
+    randomUint32,
   });
   return {
     ops,
     keyring,
     sent,
+    timers,
     get saves() {
       return h.saves;
     },
   };
+}
+
+/** Ids 1, 2, 3, …: a random source that never repeats. */
+function counter(): () => number {
+  let last = 0;
+  return () => ++last;
+}
+
+/** Lets promise callbacks run (the operation's own awaits), without moving the manual clock. */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function request(overrides: Partial<KeyRequest> = {}): KeyRequest {
@@ -144,7 +202,6 @@ describe('an operation run from this agent', () => {
   it('applies it here, asks every peer, and reports each answer', async () => {
     const h = harness([K1], PEERS);
     const running = h.ops.run('install', K2);
-    await new Promise((resolve) => setImmediate(resolve));
     expect(h.keyring.keys()).toEqual([K1, K2]);
     expect(requests(h).map((r) => [r.op, r.key])).toEqual([
       ['install', K2],
@@ -173,15 +230,23 @@ describe('an operation run from this agent', () => {
     });
   });
 
-  it('resends to a silent peer, and reports it after the timeout', async () => {
+  it('resends to a silent peer every retry interval, and reports it after the timeout', async () => {
     const h = harness([K1], PEERS);
-    const running = h.ops.run('list', null);
-    await new Promise((resolve) => setImmediate(resolve));
+    let finished = false;
+    const running = h.ops.run('list', null).finally(() => {
+      finished = true;
+    });
     answer(h, 'p1', [ID1]);
+    h.timers.advance(TIMEOUT_MS - 1);
+    await settle();
+    expect(finished).toBe(false);
+    // Sent at 0 ms, then resent every 20 ms up to 180 ms.
+    expect(h.sent.filter((s) => s.to.host === '10.0.0.2')).toHaveLength(TIMEOUT_MS / RETRY_MS);
+    h.timers.advance(1);
     const outcome = await running;
-    const silentSends = h.sent.filter((s) => s.to.host === '10.0.0.2').length;
-    expect(silentSends).toBeGreaterThanOrEqual(3);
+    expect(h.sent.filter((s) => s.to.host === '10.0.0.2')).toHaveLength(TIMEOUT_MS / RETRY_MS);
     expect(h.sent.filter((s) => s.to.host === '10.0.0.1')).toHaveLength(1);
+    expect(h.timers.armed).toBe(0);
     expect(outcome.ok && outcome.report).toMatchObject({
       ok: false,
       members: 3,
@@ -197,7 +262,6 @@ describe('an operation run from this agent', () => {
   it('ignores late, duplicate and unasked answers', async () => {
     const h = harness([K1], PEERS.slice(0, 1));
     const running = h.ops.run('list', null);
-    await new Promise((resolve) => setImmediate(resolve));
     answer(h, 'stranger', [ID2]);
     answer(h, 'p1', [ID1]);
     answer(h, 'p1', [ID2]);
@@ -206,18 +270,19 @@ describe('an operation run from this agent', () => {
       { name: 'p1', ok: true, keyIds: [ID1] },
       { name: 'self', ok: true, keyIds: [ID1] },
     ]);
+    expect(h.timers.armed).toBe(0);
     answer(h, 'p1', [ID2]);
   });
 
   it('refuses to use a key a peer lacks, or a silent peer might lack, and changes nothing', async () => {
     const h = harness([K1, K2], PEERS);
     const running = h.ops.run('use', K2);
-    await new Promise((resolve) => setImmediate(resolve));
     answer(h, 'p1', [ID1]);
+    h.timers.advance(TIMEOUT_MS);
     const outcome = await running;
     expect(outcome).toEqual({
       ok: false,
-      status: 409,
+      reason: 'would-cut-off',
       error:
         'refused to use the key, since members would be cut off: ' +
         'not installed on p1 (gossipd keys install it first); no answer from p2',
@@ -229,31 +294,58 @@ describe('an operation run from this agent', () => {
   it('refuses to remove a key a peer still encrypts with', async () => {
     const h = harness([K2, K1], PEERS);
     const running = h.ops.run('remove', K1);
-    await new Promise((resolve) => setImmediate(resolve));
     answer(h, 'p1', [ID2, ID1]);
     answer(h, 'p2', [ID1, ID2]);
-    expect(await running).toMatchObject({ ok: false, status: 409, error: expect.stringContaining('still the primary key of p2') });
+    expect(await running).toMatchObject({ ok: false, reason: 'would-cut-off', error: expect.stringContaining('still the primary key of p2') });
     expect(h.keyring.keys()).toEqual([K2, K1]);
   });
 
   it.each([
-    ['remove', K1, 409, 'the key is the primary key'],
-    ['use', K2, 409, 'the key is not installed here'],
-    ['install', 'short', 400, 'key: not a base64 key'],
-    ['install', null, 400, 'key: a key must be a string, not null'],
-  ] as const)('refuses %s %s at once, sending nothing', async (op, key, status, message) => {
+    ['remove', K1, 'primary-key', 'the key is the primary key'],
+    ['use', K2, 'not-installed', 'the key is not installed here'],
+    ['install', 'short', 'invalid-key', 'key: not a base64 key'],
+    ['install', null, 'invalid-key', 'key: a key must be a string, not null'],
+  ] as const)('refuses %s %s at once, sending nothing', async (op, key, reason, message) => {
     const h = harness([K1], PEERS);
-    expect(await h.ops.run(op, key)).toEqual({ ok: false, status, error: expect.stringContaining(message) });
+    expect(await h.ops.run(op, key)).toEqual({ ok: false, reason, error: expect.stringContaining(message) });
     expect(h.sent).toEqual([]);
+  });
+
+  it('refuses to install into a full keyring, sending nothing', async () => {
+    const full = Array.from({ length: LIMITS.maxKeyringKeys }, (_, i) => Buffer.alloc(32, 16 + i).toString('base64'));
+    const h = harness(full, PEERS);
+    expect(await h.ops.run('install', K2)).toEqual({ ok: false, reason: 'keyring-full', error: expect.stringContaining('the keyring is full') });
+    expect(h.sent).toEqual([]);
+  });
+
+  it('refuses more than four operations at once', async () => {
+    const h = harness([K1], PEERS);
+    const running = [1, 2, 3, 4].map(() => h.ops.run('list', null));
+    expect(await h.ops.run('list', null)).toMatchObject({ ok: false, reason: 'busy' });
+    h.timers.advance(TIMEOUT_MS);
+    expect((await Promise.all(running)).map((outcome) => outcome.ok)).toEqual([true, true, true, true]);
+    const fifth = h.ops.run('list', null);
+    h.timers.advance(TIMEOUT_MS);
+    expect(await fifth).toMatchObject({ ok: true });
+  });
+
+  it('gives each running operation its own id, drawing again when the random one is taken', async () => {
+    const draws = [7, 7, 9];
+    const h = harness([K1], PEERS.slice(0, 1), 'ok', () => draws.shift() ?? 0);
+    const first = h.ops.run('list', null);
+    const second = h.ops.run('list', null);
+    expect(requests(h).map((r) => r.id)).toEqual([7, 9]);
+    answer(h, 'p1', [ID1]);
+    expect((await first).ok && (await second).ok).toBe(true);
   });
 
   it('finishes running operations when closed, and refuses new ones', async () => {
     const h = harness([K1], PEERS);
     const running = h.ops.run('list', null);
-    await new Promise((resolve) => setImmediate(resolve));
     h.ops.close();
     expect((await running).ok).toBe(true);
-    expect(await h.ops.run('list', null)).toMatchObject({ ok: false, status: 409 });
+    expect(h.timers.armed).toBe(0);
+    expect(await h.ops.run('list', null)).toMatchObject({ ok: false, reason: 'stopping' });
   });
 
   it('waits 5 probe intervals (at least 2 s) and resends every probe timeout (at least 100 ms)', () => {

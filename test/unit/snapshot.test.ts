@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,6 +60,11 @@ describe('snapshot format', () => {
     const parsed = parseSnapshot(text, OWNER);
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(parsed.reason).toMatch(reason);
+  });
+
+  it('is pure: the format module reads no files', () => {
+    const source = readFileSync(new URL('../../src/agent/snapshot-format.ts', import.meta.url), 'utf8');
+    expect(source).not.toMatch(/from\s+['"]node:/);
   });
 
   it('never throws on random bytes or random cuts of a valid snapshot', () => {

@@ -1,0 +1,219 @@
+import { formatDuration } from '../config/duration.js';
+import { keyId, parseKey } from '../crypto/keys.js';
+import type { KeyOp, KeyRequest, KeyResponse } from '../protocol/messages.js';
+import type { KeyMemberResult, KeyOpOutcome, KeyOpRefusalReason, KeyOpReport, KeyView } from './api.js';
+import { applyKeyChange, type Applied, type KeyChange, type KeyPeer, type KeyringDeps, type SetTimer } from './key-op-shared.js';
+
+/**
+ * The operator's side of key operations: applies the change here, sends the request to every
+ * live member, resends to the silent ones every retry interval, and after the timeout reports
+ * what each answered. `use` and `remove` first ask every member for its keys (see
+ * clusterRefusal). Refusals are values with a reason, never HTTP statuses.
+ */
+
+export interface KeyOriginatorDeps extends KeyringDeps {
+  /** The members to ask: alive or suspect ones, this agent excluded. */
+  readonly peers: () => readonly KeyPeer[];
+  /** Resend to members that have not answered this often. */
+  readonly retryIntervalMs: number;
+  /** Stop waiting for members that have not answered after this long. */
+  readonly timeoutMs: number;
+  readonly setTimer: SetTimer;
+  /** A uniformly random unsigned 32-bit integer: operation ids. */
+  readonly randomUint32: () => number;
+}
+
+/** Key operations one agent runs at once; each waits on the network for up to its timeout. */
+const MAX_RUNNING_OPS = 4;
+
+/** Resend to silent members every probe timeout (≈ p99 RTT), at least this often apart. */
+const MIN_RETRY_INTERVAL_MS = 100;
+/** Wait for answers this many probe intervals, and at least MIN_TIMEOUT_MS. */
+const TIMEOUT_PROBE_INTERVALS = 5;
+const MIN_TIMEOUT_MS = 2000;
+
+/** How often to resend, and how long to wait, for a cluster with this timing. */
+export function keyOpTimings(options: { readonly probeIntervalMs: number; readonly probeTimeoutMs: number }): {
+  readonly retryIntervalMs: number;
+  readonly timeoutMs: number;
+} {
+  return {
+    retryIntervalMs: Math.max(options.probeTimeoutMs, MIN_RETRY_INTERVAL_MS),
+    timeoutMs: Math.max(TIMEOUT_PROBE_INTERVALS * options.probeIntervalMs, MIN_TIMEOUT_MS),
+  };
+}
+
+interface Running {
+  readonly waiting: Map<string, KeyPeer>;
+  readonly answers: Map<string, KeyMemberResult>;
+  readonly finish: () => void;
+}
+
+export class KeyOpOriginator {
+  private readonly running = new Map<number, Running>();
+  private closed = false;
+
+  constructor(private readonly deps: KeyOriginatorDeps) {}
+
+  /** Runs one operation here and on every live member; see the module comment. */
+  async run(op: KeyOp, key: string | null): Promise<KeyOpOutcome> {
+    if (this.closed) return refuse('stopping', 'the agent is stopping');
+    if (this.running.size >= MAX_RUNNING_OPS) {
+      return refuse('busy', `${this.running.size} key operations are already running; try again once they finish`);
+    }
+    if (op === 'list') return { ok: true, report: this.report('list', this.selfResult({ ok: true }), await this.broadcast('list', '')) };
+    const parsed = parseKey(key);
+    if (!parsed.ok) return refuse('invalid-key', `key: ${parsed.error}`);
+    const local = this.localRefusal(op, parsed.text);
+    if (local !== null) return local;
+    if (op === 'use' || op === 'remove') {
+      const problem = clusterRefusal(op, keyId(parsed.bytes), await this.broadcast('list', ''));
+      if (problem !== null) return refuse('would-cut-off', problem);
+    }
+    const applied = applyKeyChange(this.deps, op, parsed.text);
+    if (!applied.ok && applied.refused) return refuse(keyringRefusal(op), applied.error);
+    this.deps.logger.info({ op, key: keyId(parsed.bytes), ok: applied.ok }, 'key operation started');
+    const remote = await this.broadcast(op, parsed.text);
+    return { ok: true, report: this.report(op, this.selfResult(applied), remote) };
+  }
+
+  /** A member answers one of our requests. Late, duplicate and unasked answers are ignored. */
+  onResponse(response: KeyResponse): void {
+    const running = this.running.get(response.id);
+    if (running === undefined || !running.waiting.delete(response.name)) return;
+    running.answers.set(response.name, {
+      name: response.name,
+      ok: response.ok,
+      ...(response.ok ? {} : { error: response.error === '' ? 'refused' : response.error }),
+      keyIds: response.keyIds,
+    });
+    if (running.waiting.size === 0) running.finish();
+  }
+
+  /** Ends every running operation now (with the answers so far) and refuses new ones. */
+  close(): void {
+    this.closed = true;
+    for (const running of [...this.running.values()]) running.finish();
+  }
+
+  private localRefusal(op: KeyChange, text: string): KeyOpOutcome | null {
+    const keyring = this.deps.keyring;
+    if (op === 'use' && !keyring.keys().includes(text)) {
+      return refuse('not-installed', 'the key is not installed here: install it first (gossipd keys install)');
+    }
+    if (op === 'remove' && keyring.primaryKey === text) {
+      return refuse('primary-key', 'the key is the primary key: use another key first (gossipd keys use)');
+    }
+    return null;
+  }
+
+  /** Sends one request to every peer until each answers or the timeout; resolves with one result per peer. */
+  private broadcast(op: KeyOp, key: string): Promise<KeyMemberResult[]> {
+    const peers = this.deps.peers();
+    if (peers.length === 0 || this.closed) return Promise.resolve([]);
+    const id = this.freshId();
+    const request: KeyRequest = { type: 'key-request', id, op, key, sentAtS: Math.floor(this.deps.wallClockMs() / 1000) };
+    return new Promise((resolve) => {
+      const waiting = new Map(peers.map((peer) => [peer.name, peer]));
+      const answers = new Map<string, KeyMemberResult>();
+      let cancelRetry = (): void => undefined;
+      const sendToSilent = (): void => {
+        cancelRetry = this.deps.setTimer(sendToSilent, this.deps.retryIntervalMs);
+        for (const peer of waiting.values()) this.deps.send(peer.addr, request);
+      };
+      const cancelDeadline = this.deps.setTimer(() => finish(), this.deps.timeoutMs);
+      const finish = (): void => {
+        cancelRetry();
+        cancelDeadline();
+        this.running.delete(id);
+        const silent = `no answer within ${formatDuration(this.deps.timeoutMs)}`;
+        resolve(peers.map((peer) => answers.get(peer.name) ?? { name: peer.name, ok: false, error: silent, keyIds: [] }));
+      };
+      this.running.set(id, { waiting, answers, finish });
+      sendToSilent();
+    });
+  }
+
+  private selfResult(applied: Applied): KeyMemberResult {
+    return {
+      name: this.deps.name,
+      ok: applied.ok,
+      ...(applied.ok ? {} : { error: applied.error }),
+      keyIds: this.deps.keyring.keyIds(),
+    };
+  }
+
+  private report(op: KeyOp, self: KeyMemberResult, remote: readonly KeyMemberResult[]): KeyOpReport {
+    const nodes = [self, ...remote].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const answered = nodes.filter((node) => node.keyIds.length > 0);
+    const localIds = this.deps.keyring.keyIds();
+    const localKeys = this.deps.keyring.keys();
+    const otherIds = [...new Set(answered.flatMap((node) => node.keyIds))].filter((id) => !localIds.includes(id)).sort();
+    const keys: KeyView[] = [...localIds, ...otherIds].map((id) => ({
+      key: localKeys[localIds.indexOf(id)] ?? null,
+      id,
+      primary: answered.filter((node) => node.keyIds[0] === id).length,
+      installed: answered.filter((node) => node.keyIds.includes(id)).length,
+    }));
+    return { op, ok: nodes.every((node) => node.ok), members: nodes.length, responded: answered.length, keys, nodes };
+  }
+
+  private freshId(): number {
+    let id = this.deps.randomUint32();
+    while (this.running.has(id)) id = this.deps.randomUint32();
+    return id;
+  }
+}
+
+/**
+ * Why `use` or `remove` of the key `id` must not go ahead, judging by every member's answer to
+ * a list, or null. A member that did not answer might be the one the change would cut off.
+ */
+function clusterRefusal(op: 'use' | 'remove', id: string, members: readonly KeyMemberResult[]): string | null {
+  const silent = members.filter((member) => member.keyIds.length === 0).map((member) => member.name);
+  const blocking =
+    op === 'use'
+      ? members.filter((member) => member.keyIds.length > 0 && !member.keyIds.includes(id)).map((member) => member.name)
+      : members.filter((member) => member.keyIds[0] === id).map((member) => member.name);
+  if (blocking.length === 0 && silent.length === 0) return null;
+  const problems: string[] = [];
+  if (blocking.length > 0) {
+    problems.push(
+      op === 'use'
+        ? `not installed on ${nameList(blocking)} (gossipd keys install it first)`
+        : `still the primary key of ${nameList(blocking)} (gossipd keys use another key first)`,
+    );
+  }
+  if (silent.length > 0) problems.push(`no answer from ${nameList(silent)}`);
+  return `refused to ${op} the key, since members would be cut off: ${problems.join('; ')}`;
+}
+
+/**
+ * The reason when the keyring itself refuses a change of a valid key. Each change has one way
+ * to be refused (Keyring.install, use, remove): a full keyring, a key not installed, the
+ * primary key. The last two are checked before the members are asked (localRefusal); the
+ * keyring can still refuse them if a member's request changed it meanwhile.
+ */
+function keyringRefusal(op: KeyChange): KeyOpRefusalReason {
+  switch (op) {
+    case 'install':
+      return 'keyring-full';
+    case 'use':
+      return 'not-installed';
+    case 'remove':
+      return 'primary-key';
+    default: {
+      const unhandled: never = op;
+      throw new Error(`unhandled key change ${String(unhandled)}`);
+    }
+  }
+}
+
+function nameList(names: readonly string[]): string {
+  const shown = names.slice(0, 10).join(', ');
+  return names.length > 10 ? `${shown} and ${names.length - 10} more` : shown;
+}
+
+function refuse(reason: KeyOpRefusalReason, error: string): KeyOpOutcome {
+  return { ok: false, reason, error };
+}

@@ -1,0 +1,56 @@
+import type { Logger } from 'pino';
+import type { Keyring } from '../crypto/keyring.js';
+import type { KeyMessage, KeyOp } from '../protocol/messages.js';
+import type { Address } from '../protocol/types.js';
+
+/** What the originator and the responder of key operations share (see key-ops.ts). */
+
+export interface KeyPeer {
+  readonly name: string;
+  readonly addr: Address;
+}
+
+/** This agent's keyring and how it talks about it: all a responder needs. */
+export interface KeyringDeps {
+  /** This agent's member name, reported in its answers. */
+  readonly name: string;
+  readonly keyring: Keyring;
+  readonly send: (to: Address, message: KeyMessage) => void;
+  /** Saves the keyring after a change (to the keyring file); null when there is no file. Throws on failure. */
+  readonly persist: (() => void) | null;
+  readonly logger: Logger;
+  /** Wall clock in ms: request ages are compared across hosts, so a monotonic clock will not do. */
+  readonly wallClockMs: () => number;
+}
+
+/**
+ * Starts a one-shot timer and returns what cancels it (a no-op once it has fired). Injected so
+ * that tests drive key operations without real time.
+ */
+export type SetTimer = (callback: () => void, delayMs: number) => () => void;
+
+/** A key operation that changes a keyring. */
+export type KeyChange = Exclude<KeyOp, 'list'>;
+
+/**
+ * A change applied to this agent's keyring, or why not: `refused` when the keyring refused it
+ * (nothing changed), not refused when it changed but could not be saved.
+ */
+export type Applied = { readonly ok: true } | { readonly ok: false; readonly refused: boolean; readonly error: string };
+
+/** Applies one change to the keyring and saves it if it changed. */
+export function applyKeyChange(deps: KeyringDeps, op: KeyChange, text: string): Applied {
+  const keyring = deps.keyring;
+  const change = op === 'install' ? keyring.install(text) : op === 'use' ? keyring.use(text) : keyring.remove(text);
+  if (!change.ok) return { ok: false, refused: true, error: change.error };
+  if (change.changed && deps.persist !== null) {
+    try {
+      deps.persist();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      deps.logger.error({ err: message, op }, 'keyring changed but could not be saved');
+      return { ok: false, refused: false, error: `applied, but the keyring file was not saved: ${message}` };
+    }
+  }
+  return { ok: true };
+}
