@@ -18,6 +18,7 @@ import { DEFAULT_RECEIVE_LIMITS } from '../src/agent/receive-limiter.js';
 import { createCodec } from '../src/codec/index.js';
 import { defaultConfig, EXPERIMENT_TIMING, type AgentConfig } from '../src/config.js';
 import type { Message } from '../src/protocol/messages.js';
+import { incarnation, nodeName, seqNo } from '../src/protocol/types.js';
 import { openUdpTransport } from '../src/transport/udp.js';
 
 const CLUSTER = 'bench-flood';
@@ -34,11 +35,11 @@ function floodPackets(target: string): Uint8Array[] {
   for (let i = 0; i < 256; i++) {
     const kind = i % 10;
     let messages: Message[];
-    if (kind < 4) messages = [{ type: 'ping', seq: i, target }];
-    else if (kind < 6) messages = [{ type: 'ack', seq: 1_000_000 + i }];
-    else if (kind < 8) messages = [{ type: 'suspect', name: `ghost-${i}`, incarnation: i, from: `ghost-${i + 1}` }];
+    if (kind < 4) messages = [{ type: 'ping', seq: seqNo(i), target: nodeName(target) }];
+    else if (kind < 6) messages = [{ type: 'ack', seq: seqNo(1_000_000 + i) }];
+    else if (kind < 8) messages = [{ type: 'suspect', name: nodeName(`ghost-${i}`), incarnation: incarnation(i), from: nodeName(`ghost-${i + 1}`) }];
     else if (kind < 9) messages = [{ type: 'sync', digest: i, members: 3, join: false }];
-    else messages = [{ type: 'ping-req', seq: i, target: `ghost-${i}`, targetAddr: { host: '127.0.0.1', port: 9 }, wantNack: true }];
+    else messages = [{ type: 'ping-req', seq: seqNo(i), target: nodeName(`ghost-${i}`), targetAddr: { host: '127.0.0.1', port: 9 }, wantNack: true }];
     packets.push(Uint8Array.from(codec.encode(messages)));
   }
   return packets;

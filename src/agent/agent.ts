@@ -10,88 +10,36 @@ import type { MemberSnapshot } from '../protocol/events.js';
 import type { KeyOp } from '../protocol/messages.js';
 import { GossipNode } from '../protocol/node.js';
 import { seededRandom, type Random } from '../protocol/random.js';
-import { addressKey, sameTags, type Tags } from '../protocol/types.js';
+import { addressKey, nodeName, sameTags, type Incarnation, type Tags } from '../protocol/types.js';
 import type { NodeView } from '../protocol/view.js';
 import { failure, success } from '../result.js';
 import type { Transport } from '../transport/transport.js';
-import { openUdpTransport, type UdpTransportOptions } from '../transport/udp.js';
-import type { AgentApi, HealthView, JoinOutcome, KeyOpOutcome, MemberView, SelfView } from './api.js';
+import { openUdpTransport } from '../transport/udp.js';
+import type { Agent, HealthView, JoinOutcome, KeyOpOutcome, MemberView, SelfView } from './api.js';
 import { chooseAdvertiseAddress } from './advertise.js';
 import { systemClock, type Clock } from './clock.js';
 import { CoreDriver } from './core-driver.js';
-import { DatagramPipeline, type AgentDropReason } from './datagram-pipeline.js';
+import { DatagramPipeline } from './datagram-pipeline.js';
+import type { AgentDropReason } from './drops.js';
+import type { AgentDeps } from './deps.js';
 import { encryptedEnvelope, keyringSaver, loadKeyring, PLAINTEXT_ENVELOPE } from './encryption.js';
-import { EVENT_LIMITS } from './event-limits.js';
-import { EventLog, type EventFeed } from './event-log.js';
+import { EVENT_LIMITS } from './limits.js';
+import { EventLog } from './event-log.js';
 import { EventRouter } from './event-router.js';
 import { KeyOperations, keyOpTimings } from './key-ops.js';
 import { LoopDelayMonitor } from './loop-delay.js';
 import { countByStatus, renderAgentMetrics } from './metrics.js';
 import { startReactions, type Reactions } from './reactions.js';
-import { ReceiveLimiter, type ReceiveLimits } from './receive-limiter.js';
+import { ReceiveLimiter } from './receive-limiter.js';
 import { SeedWatch } from './seed-watch.js';
-import { resolveSeeds, systemLookupAll, type LookupAll, type ResolvedSeeds } from './seeds.js';
+import { resolveSeeds, systemLookupAll, type ResolvedSeeds } from './seeds.js';
 import { buildSnapshot, recallSnapshot, SnapshotWriter, startingIncarnation } from './snapshot.js';
 import { TrafficCounters } from './traffic.js';
 import { StatusTransitions } from './transitions.js';
 
-export type { AgentDropReason } from './datagram-pipeline.js';
-
-export interface AgentDeps {
-  /** pino logger; the agent makes child loggers from it. Default: a silent logger. */
-  readonly logger?: Logger;
-  /** Time: the core's monotonic clock, the wall clock, timers. Default: the system's. */
-  readonly clock?: Clock;
-  /**
-   * Randomness for the protocol (probe order, gossip targets) and injected loss. Default:
-   * seeded from node:crypto. A seeded one makes a benchmark's loss replay.
-   */
-  readonly random?: Random;
-  /**
-   * Measure event-loop delay for local health (Lifeguard + Node.js). Default true. Agents
-   * sharing one process can turn it off: the core still notices stalls from late timers.
-   */
-  readonly monitorLoopDelay?: boolean;
-  /** Whether to serve the HTTP endpoint. Default true. */
-  readonly http?: boolean;
-  /**
-   * Fault injection for benchmarks and tests: the fraction (0..1) of datagrams dropped, each
-   * way, as if the network lost them. Default 0.
-   */
-  readonly lossRate?: number;
-  /** Per-source receive rate limits (see ReceiveLimiter); tests and benchmarks tune them. */
-  readonly receiveLimits?: Partial<ReceiveLimits>;
-  /**
-   * Opens the datagram transport. Default: UDP. Tests wrap it to feed datagrams through the
-   * agent's receive path in-process (fuzzing) while the real socket still works.
-   */
-  readonly openTransport?: (options: UdpTransportOptions) => Promise<Transport>;
-  /**
-   * Resolves a seed host name to all its addresses. Default: the system resolver
-   * (dns.lookup with all: true). Tests inject names that resolve to several addresses.
-   */
-  readonly lookupHost?: LookupAll;
-}
-
-export interface Agent extends AgentApi {
-  readonly name: string;
-  /** Bind UDP and HTTP, start probing, contact the configured seeds (in the background). */
-  start(): Promise<void>;
-  /** Stop at once without telling anyone (as a crash would, but closing sockets). */
-  stop(): Promise<void>;
-  /** Resolves once the agent has stopped, by leave() or stop(). */
-  readonly stopped: Promise<void>;
-  /** The UDP and HTTP addresses actually bound (port 0 resolved). Valid after start(). */
-  readonly boundAddresses: { readonly udp: string; readonly http: string };
-  /** Datagrams dropped at the boundary, by reason. */
-  readonly drops: Readonly<Record<AgentDropReason, number>>;
-  /** Datagrams and bytes handed to the UDP socket since start (after injected loss): for benchmarks. */
-  readonly sent: { readonly datagrams: number; readonly bytes: number };
-  /** The protocol core, read-only (its stats, its own record), for embedding and tests. Valid after start(). */
-  readonly protocol: NodeView;
-  /** The membership events this agent saw (GET /v1/events, blocking queries, hooks, webhooks). */
-  readonly events: EventFeed;
-}
+export type { AgentDropReason } from './drops.js';
+export type { Agent } from './api.js';
+export type { AgentDeps } from './deps.js';
 
 /** How long a graceful leave waits for `left` to be sent the full number of times. */
 const LEAVE_TIMEOUT_MS = 5000;
@@ -242,7 +190,7 @@ class GossipAgent implements Agent {
     const node = new GossipNode(
       this.config,
       {
-        name: this.config.name,
+        name: nodeName(this.config.name),
         addr: advertise,
         tags: this.config.tags,
         incarnation: startingIncarnation(Math.floor(this.clock.wallMs() / 1000), remembered),
@@ -311,7 +259,7 @@ class GossipAgent implements Agent {
   }
 
   /** The incarnation remembered in --data-dir (and the seeds to rejoin through), if any. */
-  private async recall(): Promise<number | undefined> {
+  private async recall(): Promise<Incarnation | undefined> {
     if (this.config.dataDir === null) return undefined;
     const owner = { cluster: this.config.cluster, name: this.config.name };
     const recalled = await recallSnapshot(this.config.dataDir, owner, this.log);
@@ -382,7 +330,7 @@ class GossipAgent implements Agent {
   }
 
   member(name: string): MemberView | undefined {
-    const member = this.driver?.view.member(name);
+    const member = this.driver?.view.member(nodeName(name));
     return member === undefined ? undefined : this.view(member);
   }
 

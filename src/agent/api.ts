@@ -1,4 +1,6 @@
 import type { KeyOp } from '../protocol/messages.js';
+import type { NodeView } from '../protocol/view.js';
+import type { AgentDropReason } from './drops.js';
 import type { EventFeed } from './event-log.js';
 import type { MemberStatus, Tags } from '../protocol/types.js';
 import type { Result } from '../result.js';
@@ -148,4 +150,25 @@ export interface AgentApi {
    * an api without an event log (test fakes): those then answer 501.
    */
   readonly events?: EventFeed;
+}
+
+/** One running daemon (createAgent): the HTTP API plus its lifecycle and read-only views. */
+export interface Agent extends AgentApi {
+  readonly name: string;
+  /** Bind UDP and HTTP, start probing, contact the configured seeds (in the background). */
+  start(): Promise<void>;
+  /** Stop at once without telling anyone (as a crash would, but closing sockets). */
+  stop(): Promise<void>;
+  /** Resolves once the agent has stopped, by leave() or stop(). */
+  readonly stopped: Promise<void>;
+  /** The UDP and HTTP addresses actually bound (port 0 resolved). Valid after start(). */
+  readonly boundAddresses: { readonly udp: string; readonly http: string };
+  /** Datagrams dropped at the boundary, by reason. */
+  readonly drops: Readonly<Record<AgentDropReason, number>>;
+  /** Datagrams and bytes handed to the UDP socket since start (after injected loss): for benchmarks. */
+  readonly sent: { readonly datagrams: number; readonly bytes: number };
+  /** The protocol core, read-only (its stats, its own record), for embedding and tests. Valid after start(). */
+  readonly protocol: NodeView;
+  /** The membership events this agent saw (GET /v1/events, blocking queries, hooks, webhooks). */
+  readonly events: EventFeed;
 }

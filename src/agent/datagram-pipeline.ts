@@ -1,16 +1,13 @@
 import type { Logger } from 'pino';
-import { DROP_REASONS, type Codec } from '../codec/index.js';
-import { ENVELOPE_DROP_REASONS, type PacketDropReason } from '../crypto/keyring.js';
+import type { Codec } from '../codec/index.js';
 import type { KeyRequest, KeyResponse, Message } from '../protocol/messages.js';
 import type { Random } from '../protocol/random.js';
 import { addressKey, type Address } from '../protocol/types.js';
+import { AGENT_DROP_REASONS, type AgentDropReason } from './drops.js';
 import type { Envelope } from './encryption.js';
 import { probeReplies, type ReceiveLimiter } from './receive-limiter.js';
 import type { TrafficCounters } from './traffic.js';
 
-/** Why the agent dropped a datagram; `rate-limited`: over its source's budget (its acks and nacks were still handled). */
-export type AgentDropReason = PacketDropReason | 'rate-limited';
-export const AGENT_DROP_REASONS: readonly AgentDropReason[] = [...DROP_REASONS, ...ENVELOPE_DROP_REASONS, 'rate-limited'];
 
 export interface DatagramPipelineDeps {
   readonly codec: Codec;

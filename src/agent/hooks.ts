@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { EventHandler } from '../config/event-handlers.js';
 import { formatDuration } from '../config/duration.js';
 import { eventEnv } from './event-env.js';
-import { EVENT_LIMITS } from './event-limits.js';
+import { EVENT_LIMITS } from './limits.js';
 import { runCommand, type CommandOutcome, type CommandRun } from './hook-process.js';
 import type { MembershipEvent } from './membership-event.js';
 import { SerialQueue } from './serial-queue.js';

@@ -2,6 +2,7 @@ import { formatDuration } from '../config/duration.js';
 import { keyId, parseKey } from '../crypto/keys.js';
 import type { KeyOp, KeyRequest, KeyResponse } from '../protocol/messages.js';
 import type { KeyMemberResult, KeyOpOutcome, KeyOpRefusalReason, KeyOpReport, KeyView } from './api.js';
+import { AGENT_LIMITS } from './limits.js';
 import { applyKeyChange, type Applied, type KeyChange, type KeyPeer, type KeyringDeps, type SetTimer } from './key-op-shared.js';
 
 /**
@@ -22,9 +23,6 @@ export interface KeyOriginatorDeps extends KeyringDeps {
   /** A uniformly random unsigned 32-bit integer: operation ids. */
   readonly randomUint32: () => number;
 }
-
-/** Key operations one agent runs at once; each waits on the network for up to its timeout. */
-const MAX_RUNNING_OPS = 4;
 
 /** Resend to silent members every probe timeout (≈ p99 RTT), at least this often apart. */
 const MIN_RETRY_INTERVAL_MS = 100;
@@ -58,7 +56,7 @@ export class KeyOpOriginator {
   /** Runs one operation here and on every live member; see the module comment. */
   async run(op: KeyOp, key: string | null): Promise<KeyOpOutcome> {
     if (this.closed) return refuse('stopping', 'the agent is stopping');
-    if (this.running.size >= MAX_RUNNING_OPS) {
+    if (this.running.size >= AGENT_LIMITS.maxRunningKeyOps) {
       return refuse('busy', `${this.running.size} key operations are already running; try again once they finish`);
     }
     if (op === 'list') return { ok: true, report: this.report('list', this.selfResult({ ok: true }), await this.broadcast('list', '')) };

@@ -1,7 +1,8 @@
 import { LIMITS } from '../codec/limits.js';
 import { keyId, parseKey } from '../crypto/keys.js';
 import type { KeyRequest, KeyResponse } from '../protocol/messages.js';
-import { addressKey, type Address } from '../protocol/types.js';
+import { addressKey, nodeName, type Address } from '../protocol/types.js';
+import { AGENT_LIMITS } from './limits.js';
 import { applyKeyChange, type Applied, type KeyringDeps } from './key-op-shared.js';
 
 /**
@@ -15,9 +16,6 @@ import { applyKeyChange, type Applied, type KeyringDeps } from './key-op-shared.
  * clocks must agree this closely for key operations to work; NTP keeps them far closer.
  */
 export const KEY_REQUEST_MAX_AGE_S = 300;
-/** Requests remembered (to answer resends without applying twice): far more than operators make in the window. */
-const MAX_REMEMBERED_REQUESTS = 1024;
-
 interface Remembered {
   readonly atS: number;
   /** What we answered; null for a refused stale request, which gets no answer. */
@@ -55,7 +53,7 @@ export class KeyOpResponder {
     const response: KeyResponse = {
       type: 'key-response',
       id: request.id,
-      name: this.deps.name,
+      name: nodeName(this.deps.name),
       ok: applied.ok,
       error: applied.ok ? '' : fitError(applied.error),
       keyIds: this.deps.keyring.keyIds(),
@@ -76,7 +74,7 @@ export class KeyOpResponder {
   private remember(memoKey: string, nowS: number, response: KeyResponse | null): void {
     for (const [key, memo] of this.remembered) {
       // Entries are in insertion order, so the stale ones are at the front.
-      if (nowS - memo.atS <= 2 * KEY_REQUEST_MAX_AGE_S && this.remembered.size < MAX_REMEMBERED_REQUESTS) break;
+      if (nowS - memo.atS <= 2 * KEY_REQUEST_MAX_AGE_S && this.remembered.size < AGENT_LIMITS.maxRememberedKeyRequests) break;
       this.remembered.delete(key);
     }
     this.remembered.set(memoKey, { atS: nowS, response });

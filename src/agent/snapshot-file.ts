@@ -1,14 +1,11 @@
 import { mkdir, open, readFile, rename, stat } from 'node:fs/promises';
 import { join, parse, relative, resolve, sep } from 'node:path';
 import type { Logger } from 'pino';
+import { AGENT_LIMITS } from './limits.js';
 import { parseSnapshot, rejoinSeeds, type Snapshot, type SnapshotOwner } from './snapshot-format.js';
 
 /** The snapshot in the data dir: reading it at start, replacing it atomically, creating the dir. */
-
 export const SNAPSHOT_FILE = 'snapshot.json';
-/** A snapshot of 10,000 members is about 2 MB; anything far bigger is not ours. */
-export const MAX_SNAPSHOT_BYTES = 32 * 1024 * 1024;
-
 /** What reading the data dir found: nothing yet, a usable snapshot, or one to ignore (and why). */
 export type SnapshotLoad =
   | { readonly kind: 'none' }
@@ -25,7 +22,7 @@ export async function loadSnapshot(dir: string, owner: SnapshotOwner): Promise<S
   try {
     const info = await stat(path);
     if (!info.isFile()) return { kind: 'ignored', reason: `${path} is not a regular file` };
-    if (info.size > MAX_SNAPSHOT_BYTES) return { kind: 'ignored', reason: `${info.size} bytes (max ${MAX_SNAPSHOT_BYTES})` };
+    if (info.size > AGENT_LIMITS.maxSnapshotBytes) return { kind: 'ignored', reason: `${info.size} bytes (max ${AGENT_LIMITS.maxSnapshotBytes})` };
     const parsed = parseSnapshot(await readFile(path, 'utf8'), owner);
     return parsed.ok ? { kind: 'loaded', snapshot: parsed.snapshot } : { kind: 'ignored', reason: parsed.reason };
   } catch (error) {

@@ -1,8 +1,8 @@
-import { LIMITS, validateHost, validateName, validatePort, validateTags } from '../codec/index.js';
-import { isUint32 } from '../codec/fields.js';
+import { validateHost, validateName, validatePort, validateTags } from '../codec/index.js';
+import { isIncarnation } from '../codec/fields.js';
 import { isRecord } from '../config/parsed.js';
 import type { MemberSnapshot } from '../protocol/events.js';
-import { addressKey, isMemberStatus, MEMBER_STATUSES, type Incarnation, type MemberStatus, type Tags } from '../protocol/types.js';
+import { addressKey, incarnation as asIncarnation, isMemberStatus, MEMBER_STATUSES, nextIncarnation, type Incarnation, type MemberStatus, type Tags } from '../protocol/types.js';
 
 /**
  * The snapshot's format: what it holds, how it is built from the agent's state, and how a
@@ -74,7 +74,7 @@ export function parseSnapshot(text: string, owner: SnapshotOwner): ParsedSnapsho
   if (cluster !== owner.cluster || name !== owner.name) {
     return fail(`foreign: written by ${JSON.stringify(name)} of cluster ${JSON.stringify(cluster)}, this is ${JSON.stringify(owner.name)} of cluster ${JSON.stringify(owner.cluster)}`);
   }
-  if (!isUint32(incarnation)) return fail(`incarnation ${JSON.stringify(incarnation)} is not an unsigned 32-bit integer`);
+  if (!isIncarnation(incarnation)) return fail(`incarnation ${JSON.stringify(incarnation)} is not an unsigned 32-bit integer`);
   if (typeof savedAt !== 'string') return fail('missing savedAt');
   if (!Array.isArray(members)) return fail('members is not an array');
   const remembered: RememberedMember[] = [];
@@ -95,7 +95,7 @@ function parseMember(value: unknown): RememberedMember | string {
   const problem = validateName(name) ?? validateHost(addr, 'addr') ?? validatePort(port);
   if (problem !== null) return problem;
   if (!isMemberStatus(status)) return `status ${JSON.stringify(status)} is not a member status`;
-  if (!isUint32(incarnation)) return `incarnation ${JSON.stringify(incarnation)} is not an unsigned 32-bit integer`;
+  if (!isIncarnation(incarnation)) return `incarnation ${JSON.stringify(incarnation)} is not an unsigned 32-bit integer`;
   if (!isRecord(tags)) return 'tags is not an object';
   const tagsProblem = validateTags(tags as Tags);
   if (tagsProblem !== null) return tagsProblem;
@@ -104,8 +104,10 @@ function parseMember(value: unknown): RememberedMember | string {
 
 /** Wall-clock seconds, but above the remembered incarnation: a restart always outranks its old record. */
 export function startingIncarnation(wallSeconds: number, remembered: Incarnation | undefined): Incarnation {
-  if (remembered === undefined) return wallSeconds;
-  return Math.max(wallSeconds, Math.min(LIMITS.maxUint32, remembered + 1));
+  const fromClock = asIncarnation(wallSeconds);
+  if (remembered === undefined) return fromClock;
+  const afterRemembered = nextIncarnation(remembered);
+  return afterRemembered > fromClock ? afterRemembered : fromClock;
 }
 
 /**

@@ -23,7 +23,6 @@ export {
 export {
   ensureDataDir,
   loadSnapshot,
-  MAX_SNAPSHOT_BYTES,
   recallSnapshot,
   SNAPSHOT_FILE,
   snapshotPath,

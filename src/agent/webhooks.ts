@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { EVENT_LIMITS } from './event-limits.js';
+import { EVENT_LIMITS } from './limits.js';
 import type { MembershipEvent } from './membership-event.js';
 import { SerialQueue } from './serial-queue.js';
 

@@ -1,4 +1,4 @@
-import type { Tags } from '../protocol/types.js';
+import type { Incarnation, NodeName, SeqNo, Tags } from '../protocol/types.js';
 import { LIMITS } from './limits.js';
 import { mapHeaderBytes, strBytesFromLength } from './sizes.js';
 import { TEXT_CONTROL, TEXT_UNPAIRED_SURROGATE, codePointLabel, firstBadCharIndex, scanText } from './text.js';
@@ -13,11 +13,20 @@ export function isUint32(value: unknown): value is number {
   return typeof value === 'number' && value >>> 0 === value;
 }
 
+/** An incarnation on the wire is a u32; checked, it is one. */
+export function isIncarnation(value: unknown): value is Incarnation {
+  return isUint32(value);
+}
+
+export function isSeqNo(value: unknown): value is SeqNo {
+  return isUint32(value);
+}
+
 export function isPort(value: unknown): value is number {
   return typeof value === 'number' && value >>> 0 === value && value >= LIMITS.minPort && value <= LIMITS.maxPort;
 }
 
-export function isName(value: unknown): value is string {
+export function isName(value: unknown): value is NodeName {
   return typeof value === 'string' && value.length > 0 && scanText(value, LIMITS.maxNameBytes, false) > 0;
 }
 

@@ -22,8 +22,10 @@ import {
   describe,
   hostProblem,
   isHost,
+  isIncarnation,
   isName,
   isPort,
+  isSeqNo,
   isUint32,
   keyErrorProblem,
   keyIdProblem,
@@ -93,14 +95,14 @@ function parseTuple(type: MessageType, tuple: readonly unknown[]): Message | str
 function parsePing(tuple: readonly unknown[]): Ping | string {
   const seq = tuple[1];
   const target = tuple[2];
-  if (!isUint32(seq)) return uint32Problem('seq', seq);
+  if (!isSeqNo(seq)) return uint32Problem('seq', seq);
   if (!isName(target)) return nameProblem('target', target);
   return { type: 'ping', seq, target };
 }
 
 function parseSeqOnly(type: 'ack' | 'nack', tuple: readonly unknown[]): Ack | Nack | string {
   const seq = tuple[1];
-  if (!isUint32(seq)) return uint32Problem('seq', seq);
+  if (!isSeqNo(seq)) return uint32Problem('seq', seq);
   return type === 'ack' ? { type: 'ack', seq } : { type: 'nack', seq };
 }
 
@@ -116,7 +118,7 @@ function parsePingReq(tuple: readonly unknown[]): PingReq | string {
   const host = tuple[3];
   const port = tuple[4];
   const wantNack = tuple[5];
-  if (!isUint32(seq)) return uint32Problem('seq', seq);
+  if (!isSeqNo(seq)) return uint32Problem('seq', seq);
   if (!isName(target)) return nameProblem('target', target);
   const targetAddr = parseAddress(host, port);
   if (typeof targetAddr === 'string') return targetAddr;
@@ -131,7 +133,7 @@ function parseAlive(tuple: readonly unknown[]): Alive | string {
   const port = tuple[4];
   const rawTags = tuple[5];
   if (!isName(name)) return nameProblem('name', name);
-  if (!isUint32(incarnation)) return uint32Problem('incarnation', incarnation);
+  if (!isIncarnation(incarnation)) return uint32Problem('incarnation', incarnation);
   const addr = parseAddress(host, port);
   if (typeof addr === 'string') return addr;
   const tags = parseTags(rawTags);
@@ -144,7 +146,7 @@ function parseAccusation(type: 'suspect' | 'failed', tuple: readonly unknown[]):
   const incarnation = tuple[2];
   const from = tuple[3];
   if (!isName(name)) return nameProblem('name', name);
-  if (!isUint32(incarnation)) return uint32Problem('incarnation', incarnation);
+  if (!isIncarnation(incarnation)) return uint32Problem('incarnation', incarnation);
   if (!isName(from)) return nameProblem('from', from);
   return type === 'suspect'
     ? { type: 'suspect', name, incarnation, from }
@@ -155,7 +157,7 @@ function parseLeft(tuple: readonly unknown[]): Left | string {
   const name = tuple[1];
   const incarnation = tuple[2];
   if (!isName(name)) return nameProblem('name', name);
-  if (!isUint32(incarnation)) return uint32Problem('incarnation', incarnation);
+  if (!isIncarnation(incarnation)) return uint32Problem('incarnation', incarnation);
   return { type: 'left', name, incarnation };
 }
 
@@ -244,7 +246,7 @@ function parseMember(raw: unknown): MemberState | string {
   if (!isName(name)) return nameProblem('name', name);
   const addr = parseAddress(host, port);
   if (typeof addr === 'string') return addr;
-  if (!isUint32(incarnation)) return uint32Problem('incarnation', incarnation);
+  if (!isIncarnation(incarnation)) return uint32Problem('incarnation', incarnation);
   const status = typeof statusCode === 'number' ? STATUS_BY_CODE[statusCode] : undefined;
   if (status === undefined) return `unknown status code ${describe(statusCode)}`;
   const tags = parseTags(rawTags);

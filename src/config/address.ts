@@ -1,5 +1,6 @@
 import { isIP, isIPv4, isIPv6 } from 'node:net';
 import type { Address } from '../protocol/types.js';
+import { MAX_HOST_NAME_BYTES } from './limits.js';
 import { fail, ok, show, type Parsed } from './parsed.js';
 
 export interface AddressRules {
@@ -17,7 +18,6 @@ const PORT = /^\d{1,5}$/;
 const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9])?';
 const HOST_NAME = new RegExp(`^${LABEL}(?:\\.${LABEL})*\\.?$`);
 const ALL_NUMERIC = /^[\d.]+$/;
-const MAX_HOST_NAME_BYTES = 253;
 
 /** Parses "host:port", "[v6]:port" and, with a default host, ":port". */
 export function parseAddress(text: string, rules: AddressRules): Parsed<Address> {

@@ -1,4 +1,3 @@
-import { LIMITS } from '../codec/limits.js';
 import { PROFILES, type ProtocolOptions } from '../protocol/options.js';
 import type { AgentConfig, LogLevel } from './types.js';
 
@@ -26,11 +25,7 @@ export const AGENT_DEFAULTS: Omit<AgentConfig, keyof ProtocolOptions | 'name'> =
 
 export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-/** Member names travel in every message; the codec's limit, so a name we accept is never dropped. */
-export const MAX_NAME_BYTES = LIMITS.maxNameBytes;
-export const MIN_PACKET_BYTES = 576;
-/** Peers drop datagrams above the codec's limit, so we never send bigger ones. */
-export const MAX_PACKET_BYTES = LIMITS.maxDatagramBytes;
+export { MAX_NAME_BYTES, MAX_PACKET_BYTES, MIN_PACKET_BYTES } from './limits.js';
 
 /**
  * The fast timing README suggests for experiments on one machine (and the tests use): the

@@ -1,3 +1,4 @@
+import { MAX_DURATION_MS } from './limits.js';
 import { fail, ok, show, type Parsed, type Syntax } from './parsed.js';
 
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
@@ -7,8 +8,7 @@ type Unit = keyof typeof UNIT_MS;
 const PART = /(\d+(?:\.\d+)?)(ms|h|m|s)/y;
 const BARE_NUMBER = /^\d+(?:\.\d+)?$/;
 
-/** Node's timers overflow (and fire at once) above 2^31 − 1 ms, so no duration may exceed it. */
-export const MAX_DURATION_MS = 2 ** 31 - 1;
+export { MAX_DURATION_MS } from './limits.js';
 export const DURATION_HINT = 'use e.g. 500ms, 2s';
 
 function isUnit(text: string): text is Unit {

@@ -1,4 +1,4 @@
-import { EVENT_LIMITS } from '../agent/event-limits.js';
+import { EVENT_LIMITS } from '../agent/limits.js';
 import { MEMBERSHIP_EVENT_TYPES, type MembershipEventType } from '../agent/membership-event.js';
 import { fail, isRecord, isStringArray, ok, orList, show, splitList, type Parsed, type Syntax } from './parsed.js';
 import { closest } from './suggest.js';

@@ -2,6 +2,7 @@ import { validateName } from '../codec/fields.js';
 import { addressKey, type Address } from '../protocol/types.js';
 import { MAX_NAME_BYTES } from './defaults.js';
 import { parseAddress, type AddressRules } from './address.js';
+import { MAX_PATH_BYTES } from './limits.js';
 import { fail, isStringArray, ok, orList, show, splitList, type Parsed, type Syntax } from './parsed.js';
 
 const WHOLE_NUMBER = /^-?\d+$/;
@@ -93,9 +94,6 @@ function listItems(raw: unknown, syntax: Syntax): readonly string[] | null {
   if (isStringArray(raw)) return syntax === 'file' ? raw : raw.flatMap(splitList);
   return null;
 }
-
-/** Longest directory path accepted: PATH_MAX on Linux. */
-const MAX_PATH_BYTES = 4096;
 
 /** A directory path (--data-dir); `null` in the file spells "not set", as for advertise. */
 export function parseOptionalPath(raw: unknown, syntax: Syntax): Parsed<string | null> {

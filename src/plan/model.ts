@@ -1,5 +1,6 @@
 import { messageSize, packetOverheadBytes } from '../codec/index.js';
 import { retransmitLimit } from '../protocol/broadcast-queue.js';
+import { nodeName, seqNo } from '../protocol/types.js';
 import { scaledPushPullIntervalMs, type ProtocolOptions } from '../protocol/options.js';
 import { expectedFigures, type ExpectedFigures } from '../sim/expected.js';
 
@@ -61,8 +62,8 @@ export function plan(input: PlanInput): Plan {
   const pushPullS = scaledPushPullIntervalMs(o.pushPullIntervalMs, n) / 1000;
   const messagesPerMemberPerSec = probePackets / periodS + 1 / pushPullS;
   const name = 'x'.repeat(input.nameLength);
-  const pingBytes = packetOverheadBytes(1) + messageSize({ type: 'ping', seq: 100_000, target: name }) + UDP_IP_BYTES;
-  const ackBytes = packetOverheadBytes(1) + messageSize({ type: 'ack', seq: 100_000 }) + UDP_IP_BYTES;
+  const pingBytes = packetOverheadBytes(1) + messageSize({ type: 'ping', seq: seqNo(100_000), target: nodeName(name) }) + UDP_IP_BYTES;
+  const ackBytes = packetOverheadBytes(1) + messageSize({ type: 'ack', seq: seqNo(100_000) }) + UDP_IP_BYTES;
   const syncBytes = packetOverheadBytes(1) + messageSize({ type: 'sync', digest: 2 ** 31, members: n, join: false }) + UDP_IP_BYTES;
   const bytesPerMemberPerSec = (pingBytes + ackBytes) / periodS + syncBytes / pushPullS;
 

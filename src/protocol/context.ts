@@ -10,7 +10,7 @@ import { ProbeOrder } from './probe-order.js';
 import type { Random } from './random.js';
 import { NodeStats } from './stats.js';
 import { TimerQueue } from './timers.js';
-import type { Address, Incarnation, MemberStatus, NodeName, SeqNo, Tags } from './types.js';
+import { incarnation, seqNo, type Address, type Incarnation, type MemberStatus, type NodeName, type SeqNo, type Tags } from './types.js';
 import { snapshotOf } from './view.js';
 
 /** Who this node is when it starts. */
@@ -67,7 +67,7 @@ export class NodeContext {
     this.self = {
       name: identity.name,
       addr: identity.addr,
-      incarnation: identity.incarnation >>> 0,
+      incarnation: incarnation(identity.incarnation >>> 0),
       status: 'alive',
       tags: identity.tags,
       sinceMs: 0,
@@ -102,7 +102,7 @@ export class NodeContext {
 
   nextSeq(): SeqNo {
     this.seq = (this.seq + 1) >>> 0;
-    return this.seq;
+    return seqNo(this.seq);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { Address, Incarnation, MemberStatus, NodeName, Tags } from './types.js';
+import type { Address, Incarnation, MemberStatus, NodeName, SeqNo, Tags } from './types.js';
 
 /**
  * Every message gossipd sends. One UDP datagram carries one or more of them (a compound
@@ -8,26 +8,26 @@ import type { Address, Incarnation, MemberStatus, NodeName, Tags } from './types
 /** Heartbeat probe (SWIM §3). `target` is the name the sender believes lives at this address. */
 export interface Ping {
   readonly type: 'ping';
-  readonly seq: number;
+  readonly seq: SeqNo;
   readonly target: NodeName;
 }
 
 /** Answer to a ping, sent back to the packet's source. */
 export interface Ack {
   readonly type: 'ack';
-  readonly seq: number;
+  readonly seq: SeqNo;
 }
 
 /** A relay's "the target stayed silent" answer to a ping-req (Lifeguard §IV-A). */
 export interface Nack {
   readonly type: 'nack';
-  readonly seq: number;
+  readonly seq: SeqNo;
 }
 
 /** Ask the receiver to probe `target` on the sender's behalf and relay the ack (SWIM §3.1). */
 export interface PingReq {
   readonly type: 'ping-req';
-  readonly seq: number;
+  readonly seq: SeqNo;
   readonly target: NodeName;
   readonly targetAddr: Address;
   /** Whether the requester wants a nack when the target stays silent. */

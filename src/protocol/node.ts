@@ -13,7 +13,7 @@ import { Reaper } from './reap.js';
 import { Reconnector } from './reconnect.js';
 import { StallGate } from './stall-gate.js';
 import type { DueTimer } from './timers.js';
-import { assertNever, nextIncarnation, type Address, type NodeName, type Tags } from './types.js';
+import { assertNever, nextIncarnation, nodeName, seqNo, type Address, type NodeName, type Tags } from './types.js';
 import { Updates } from './updates.js';
 import { snapshotOf, type NodeView } from './view.js';
 
@@ -224,11 +224,11 @@ export class GossipNode implements NodeView {
       case 'probe-timeout':
         return this.prober.onProbeTimeout();
       case 'relay':
-        return this.prober.onRelayExpired(Number(due.key));
+        return this.prober.onRelayExpired(seqNo(Number(due.key)));
       case 'gossip':
         return this.dissemination.onGossipTimer();
       case 'suspicion':
-        return this.updates.suspicionExpired(due.key);
+        return this.updates.suspicionExpired(nodeName(due.key));
       case 'sync':
         return this.antiEntropy.onSyncTimer();
       case 'join-window':

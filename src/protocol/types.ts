@@ -1,21 +1,40 @@
 import { PROTOCOL_LIMITS } from './limits.js';
 
+declare const brand: unique symbol;
+/** `T` at run time, but not interchangeable with other `T`s: the compiler keeps names, incarnations and sequence numbers apart. */
+export type Brand<T, B extends string> = T & { readonly [brand]: B };
+
 /** A member's unique name in the cluster (by default the host name). */
-export type NodeName = string;
+export type NodeName = Brand<string, 'NodeName'>;
 
 /**
  * A member's incarnation number: only the member itself raises it, to refute a suspicion
  * (SWIM §4.2). Unsigned 32-bit on the wire; a fresh start takes the wall clock in seconds.
  */
-export type Incarnation = number;
+export type Incarnation = Brand<number, 'Incarnation'>;
+
+/** A member name from text already validated (the codec, the config): the one way in. */
+export function nodeName(text: string): NodeName {
+  return text as NodeName;
+}
+
+/** An incarnation from a number already checked to be an unsigned 32-bit integer. */
+export function incarnation(value: number): Incarnation {
+  return value as Incarnation;
+}
+
+/** A sequence number from a number already checked to be an unsigned 32-bit integer. */
+export function seqNo(value: number): SeqNo {
+  return value as SeqNo;
+}
 
 /** The incarnation after `incarnation`, saturating at the wire's maximum instead of overflowing. */
-export function nextIncarnation(incarnation: Incarnation): Incarnation {
-  return Math.min(PROTOCOL_LIMITS.maxUint32, incarnation + 1);
+export function nextIncarnation(current: Incarnation): Incarnation {
+  return Math.min(PROTOCOL_LIMITS.maxUint32, current + 1) as Incarnation;
 }
 
 /** A probe's sequence number, echoed by its ack or nack. Unsigned 32-bit on the wire. */
-export type SeqNo = number;
+export type SeqNo = Brand<number, 'SeqNo'>;
 
 /** Where a member receives gossip: an IP address (or host name) and a UDP port. */
 export interface Address {

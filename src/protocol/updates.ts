@@ -189,7 +189,7 @@ export class Updates {
   private refute(accusation: 'suspect' | 'failed' | 'left' | 'alive', heard: Incarnation, accuser?: Address): void {
     const ctx = this.ctx;
     // u32 on the wire: a (buggy or hostile) peer claiming the maximum cannot make us overflow.
-    const incarnation = nextIncarnation(Math.max(ctx.self.incarnation, heard));
+    const incarnation = nextIncarnation(heard > ctx.self.incarnation ? heard : ctx.self.incarnation);
     ctx.table.setState(ctx.self, ctx.self.status, incarnation);
     if (accusation === 'suspect' || accusation === 'failed') ctx.awareness.apply(1);
     ctx.stats.refutations++;

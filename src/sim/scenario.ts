@@ -1,6 +1,9 @@
 import type { ProfileName, ProtocolOptions } from '../protocol/options.js';
 import { randomInt, seededRandom, shuffle, type Random } from '../protocol/random.js';
-import type { MemberStatus, NodeName } from '../protocol/types.js';
+import type { MemberStatus } from '../protocol/types.js';
+
+/** A simulated member's host name. */
+type NodeName = string;
 import { expectedFigures } from './expected.js';
 import { ConvergenceTracker } from './convergence.js';
 import type { CrashReport, SimulationReport, Spread } from './report.js';

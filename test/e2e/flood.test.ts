@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createCodec } from '../../src/codec/index.js';
 import { PROFILES, suspicionBounds, suspicionTimeoutMs } from '../../src/protocol/index.js';
 import type { Message } from '../../src/protocol/messages.js';
+import { incarnation, nodeName, seqNo } from '../../src/protocol/types.js';
 import { killAll, startAgentProcess, type AgentProcess } from './processes.js';
 
 // A moderate local flood of valid-looking packets against one of three real agent processes.
@@ -46,11 +47,11 @@ const MANY_SOURCES_EACH_PER_SEC = 100;
 function floodPackets(target: string): Uint8Array[] {
   const codec = createCodec({ cluster: 'e2e' });
   const kinds: Message[][] = [
-    [{ type: 'ping', seq: 7, target }],
-    [{ type: 'ack', seq: 123_456_789 }],
-    [{ type: 'suspect', name: 'ghost-1', incarnation: 1, from: 'ghost-2' }],
+    [{ type: 'ping', seq: seqNo(7), target: nodeName(target) }],
+    [{ type: 'ack', seq: seqNo(123_456_789) }],
+    [{ type: 'suspect', name: nodeName('ghost-1'), incarnation: incarnation(1), from: nodeName('ghost-2') }],
     [{ type: 'sync', digest: 1, members: 3, join: false }],
-    [{ type: 'ping-req', seq: 9, target: 'ghost-3', targetAddr: { host: '127.0.0.1', port: 9 }, wantNack: true }],
+    [{ type: 'ping-req', seq: seqNo(9), target: nodeName('ghost-3'), targetAddr: { host: '127.0.0.1', port: 9 }, wantNack: true }],
   ];
   return kinds.map((messages) => Uint8Array.from(codec.encode(messages)));
 }

@@ -9,6 +9,7 @@ import type { AgentConfig } from '../../src/config.js';
 import { Keyring } from '../../src/crypto/keyring.js';
 import { keyId } from '../../src/crypto/keys.js';
 import type { MemberState, Message } from '../../src/protocol/messages.js';
+import { incarnation, nodeName } from '../../src/protocol/types.js';
 import { ackedProbes, allAlive, fastConfig, roundsToProbeEveryPeer, startCluster, waitFor, waitForAckedProbes } from './helpers.js';
 
 // Encrypted clusters over real UDP on 127.0.0.1: convergence, outsiders kept out, and a key
@@ -57,8 +58,8 @@ function sealWith(key: string, messages: readonly Message[], cluster = CLUSTER):
 
 /** Messages that would make `observer` mark `victim` failed, if it believed them. */
 function accusation(observer: Agent, victim: string): Message[] {
-  const incarnation = (observer.member(victim)?.incarnation ?? 0) + 1;
-  return [{ type: 'failed', name: victim, incarnation, from: 'mallory' }];
+  const next = (observer.member(victim)?.incarnation ?? 0) + 1;
+  return [{ type: 'failed', name: nodeName(victim), incarnation: incarnation(next), from: nodeName('mallory') }];
 }
 
 describe('an encrypted cluster', () => {
@@ -145,9 +146,9 @@ describe('packet size with encryption', () => {
 /** The tag size that puts a two-member `state` between the budgets with and without the envelope. */
 function twoEntriesStateTagBytes(): number {
   const member = (name: string, blob: string): MemberState => ({
-    name,
+    name: nodeName(name),
     addr: { host: '127.0.0.1', port: 40_000 },
-    incarnation: 1_764_000_000,
+    incarnation: incarnation(1_764_000_000),
     status: 'alive',
     tags: { blob },
   });

@@ -6,7 +6,7 @@ import type { AgentDropReason } from '../../src/agent/agent.js';
 import { clusterTag, createCodec, HEADER_BYTES, LIMITS, PROTOCOL_VERSION } from '../../src/codec/index.js';
 import { toTuple } from '../../src/codec/tuples.js';
 import type { MemberState, Message } from '../../src/protocol/messages.js';
-import type { Address } from '../../src/protocol/types.js';
+import { incarnation, nodeName, seqNo, type Address } from '../../src/protocol/types.js';
 import { openUdpTransport } from '../../src/transport/udp.js';
 import type { DatagramHandler } from '../../src/transport/transport.js';
 import { allAlive, fastConfig, waitFor } from './helpers.js';
@@ -57,13 +57,13 @@ function loopbackAddr(random: Random): Address {
 }
 
 /** A small pool, so the table stays small and every full-state answer the agent sends is cheap. */
-const FUZZ_NAMES = Array.from({ length: 40 }, (_, i) => `fz-${i.toString(36)}-member`);
+const FUZZ_NAMES = Array.from({ length: 40 }, (_, i) => nodeName(`fz-${i.toString(36)}-member`));
 
 function fuzzMember(random: Random): MemberState {
   return {
     name: pick(random, FUZZ_NAMES),
     addr: loopbackAddr(random),
-    incarnation: int(random, 2 ** 32),
+    incarnation: incarnation(int(random, 2 ** 32)),
     status: pick(random, ['alive', 'suspect', 'failed', 'left'] as const),
     tags: random() < 0.7 ? {} : { role: 'x'.repeat(int(random, 40)), zone: String(int(random, 9)) },
   };
@@ -74,11 +74,11 @@ const KINDS = ['ping', 'ack', 'nack', 'ping-req', 'alive', 'suspect', 'failed', 
 
 function validMessage(random: Random, target: string): Message {
   const name = pick(random, FUZZ_NAMES);
-  const incarnation = int(random, 2 ** 32);
-  const seq = int(random, 2 ** 32);
+  const inc = incarnation(int(random, 2 ** 32));
+  const seq = seqNo(int(random, 2 ** 32));
   switch (pick(random, KINDS)) {
     case 'ping':
-      return { type: 'ping', seq, target: random() < 0.5 ? target : name };
+      return { type: 'ping', seq, target: random() < 0.5 ? nodeName(target) : name };
     case 'ack':
       return { type: 'ack', seq };
     case 'nack':
@@ -87,14 +87,14 @@ function validMessage(random: Random, target: string): Message {
       return { type: 'ping-req', seq, target: name, targetAddr: loopbackAddr(random), wantNack: random() < 0.5 };
     case 'alive': {
       const m = fuzzMember(random);
-      return { type: 'alive', name, incarnation, addr: m.addr, tags: m.tags };
+      return { type: 'alive', name, incarnation: inc, addr: m.addr, tags: m.tags };
     }
     case 'suspect':
-      return { type: 'suspect', name, incarnation, from: pick(random, FUZZ_NAMES) };
+      return { type: 'suspect', name, incarnation: inc, from: pick(random, FUZZ_NAMES) };
     case 'failed':
-      return { type: 'failed', name, incarnation, from: pick(random, FUZZ_NAMES) };
+      return { type: 'failed', name, incarnation: inc, from: pick(random, FUZZ_NAMES) };
     case 'left':
-      return { type: 'left', name, incarnation };
+      return { type: 'left', name, incarnation: inc };
     case 'sync':
       return { type: 'sync', digest: int(random, 2 ** 32), members: int(random, 300), join: random() < 0.3 };
     default:
@@ -134,9 +134,9 @@ type Mutation = (random: Random, target: string) => Uint8Array;
 
 const OVERSIZED_STATES: readonly Uint8Array[] = [1, 2, 30].map((extra) => {
   const members: MemberState[] = Array.from({ length: LIMITS.maxStateMembersPerPacket + extra }, (_, i) => ({
-    name: `fz-big-${i}`,
+    name: nodeName(`fz-big-${i}`),
     addr: { host: '127.77.0.1', port: 1024 + i },
-    incarnation: i,
+    incarnation: incarnation(i),
     status: 'alive',
     tags: {},
   }));

@@ -5,6 +5,7 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAgent, type Agent } from '../../src/agent/index.js';
 import { parseSnapshot, SNAPSHOT_FILE, type Snapshot } from '../../src/agent/snapshot.js';
+import { incarnation } from '../../src/protocol/types.js';
 import { allAlive, fastConfig, sees, startCluster, waitFor } from './helpers.js';
 
 type LogLine = Record<string, unknown>;
@@ -78,7 +79,14 @@ describe('restarts that remember (--data-dir)', () => {
 
   it('the starting incarnation beats a remembered one ahead of the wall clock', async () => {
     const ahead = Math.floor(Date.now() / 1000) + 1_000; // e.g. after many refutations
-    const snapshot: Snapshot = { version: 1, cluster: 'integration', name: 'r1', incarnation: ahead, savedAt: new Date().toISOString(), members: [] };
+    const snapshot: Snapshot = {
+      version: 1,
+      cluster: 'integration',
+      name: 'r1',
+      incarnation: incarnation(ahead),
+      savedAt: new Date().toISOString(),
+      members: [],
+    };
     await writeFile(join(dir, SNAPSHOT_FILE), JSON.stringify(snapshot));
     const { agent } = rememberingAgent('r1', dir, 0);
     agents.push(agent);

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeEvent } from '../../src/protocol/events.js';
 import { PROFILES, type ProtocolOptions } from '../../src/protocol/options.js';
-import { addressKey, type NodeName } from '../../src/protocol/types.js';
+import { addressKey, nodeName } from '../../src/protocol/types.js';
 import type { Simulation } from '../../src/sim/simulation.js';
 import { cluster, converged } from './helpers.js';
 
 type Conflict = Extract<NodeEvent, { type: 'address-conflict' }>;
 
-function recordConflicts(sim: Simulation): Array<{ observer: NodeName; conflict: Conflict }> {
-  const log: Array<{ observer: NodeName; conflict: Conflict }> = [];
+function recordConflicts(sim: Simulation): Array<{ observer: string; conflict: Conflict }> {
+  const log: Array<{ observer: string; conflict: Conflict }> = [];
   sim.onEvent((observer, event) => {
     if (event.type === 'address-conflict') log.push({ observer, conflict: event });
   });
@@ -91,9 +91,9 @@ describe('two hosts claiming one name', () => {
   }
 
   const holders = ['m0', 'm2', 'm3'];
-  const addrOf = (sim: Simulation, host: NodeName): string => addressKey(sim.core(host).selfMember.addr);
-  const heldAddr = (sim: Simulation, observer: NodeName): string | undefined => {
-    const member = sim.core(observer).member('m1');
+  const addrOf = (sim: Simulation, host: string): string => addressKey(sim.core(host).selfMember.addr);
+  const heldAddr = (sim: Simulation, observer: string): string | undefined => {
+    const member = sim.core(observer).member(nodeName('m1'));
     return member === undefined ? undefined : addressKey(member.addr);
   };
 

@@ -1,5 +1,5 @@
 import { PROFILES, type ProtocolOptions } from '../../src/protocol/options.js';
-import type { MemberStatus, NodeName } from '../../src/protocol/types.js';
+import type { MemberStatus } from '../../src/protocol/types.js';
 import { Simulation, type SimulationOptions } from '../../src/sim/simulation.js';
 
 /** A simulated cluster of `size` members named m0…m(size-1), each joining through m0. */
@@ -11,7 +11,7 @@ export function cluster(size: number, options: Partial<SimulationOptions> & { se
 }
 
 /** Whether every running member sees every member in `subjects` with `status`. */
-export function allSee(sim: Simulation, subjects: readonly NodeName[], status: MemberStatus): boolean {
+export function allSee(sim: Simulation, subjects: readonly string[], status: MemberStatus): boolean {
   return sim
     .memberNames()
     .filter((observer) => sim.isRunning(observer) && !subjects.includes(observer))
@@ -25,8 +25,8 @@ export function converged(sim: Simulation): boolean {
 }
 
 /** Records every (observer, subject, status) transition with its virtual time. */
-export function recordTransitions(sim: Simulation): Array<{ observer: NodeName; subject: NodeName; status: MemberStatus; atMs: number }> {
-  const log: Array<{ observer: NodeName; subject: NodeName; status: MemberStatus; atMs: number }> = [];
+export function recordTransitions(sim: Simulation): Array<{ observer: string; subject: string; status: MemberStatus; atMs: number }> {
+  const log: Array<{ observer: string; subject: string; status: MemberStatus; atMs: number }> = [];
   sim.onEvent((observer, event, atMs) => {
     if (event.type === 'member-changed' && event.previous !== event.member.status) {
       log.push({ observer, subject: event.member.name, status: event.member.status, atMs });

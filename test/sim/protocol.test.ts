@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PROFILES } from '../../src/protocol/options.js';
 import { suspicionBounds } from '../../src/protocol/suspicion.js';
+import { nodeName } from '../../src/protocol/types.js';
 import { allSee, cluster, converged, recordTransitions } from './helpers.js';
 
 const lan = PROFILES.lan;
@@ -96,10 +97,10 @@ describe('protocol on a virtual clock (5 members, lan profile)', () => {
     expect(sim.runUntil(() => converged(sim), 10_000)).toBe(true);
     sim.crash('m2');
     expect(sim.runUntil(() => allSee(sim, ['m2'], 'failed'), 60_000)).toBe(true);
-    const failedIncarnation = sim.core('m0').member('m2')?.incarnation ?? 0;
+    const failedIncarnation = sim.core('m0').member(nodeName('m2'))?.incarnation ?? 0;
     sim.restart('m2', ['m0']);
     expect(sim.runUntil(() => converged(sim), 10_000)).toBe(true);
-    expect(sim.core('m0').member('m2')?.incarnation).toBeGreaterThan(failedIncarnation);
+    expect(sim.core('m0').member(nodeName('m2'))?.incarnation).toBeGreaterThan(failedIncarnation);
   });
 
   it('a member restarted before anyone noticed keeps its record alive', () => {

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { BroadcastQueue, retransmitLimit } from '../../src/protocol/broadcast-queue.js';
 import type { UpdateMessage } from '../../src/protocol/messages.js';
+import { incarnation, nodeName } from '../../src/protocol/types.js';
 
-const alive = (name: string, incarnation = 1): UpdateMessage => ({
+const alive = (name: string, at = 1): UpdateMessage => ({
   type: 'alive',
-  name,
-  incarnation,
+  name: nodeName(name),
+  incarnation: incarnation(at),
   addr: { host: '127.0.0.1', port: 7946 },
   tags: {},
 });
@@ -40,14 +41,14 @@ describe('transmit-limited broadcast queue', () => {
   it('puts priority updates (leave, refutation) first', () => {
     const queue = new BroadcastQueue();
     queue.enqueue(alive('x'), 20);
-    queue.enqueue({ type: 'left', name: 'me', incarnation: 3 }, 20, true);
+    queue.enqueue({ type: 'left', name: nodeName('me'), incarnation: incarnation(3) }, 20, true);
     expect(queue.take(25, 10).map((m) => m.name)).toEqual(['me']);
   });
 
   it('a newer update about a member supersedes the queued one', () => {
     const queue = new BroadcastQueue();
     queue.enqueue(alive('a', 1), 20);
-    queue.enqueue({ type: 'suspect', name: 'a', incarnation: 1, from: 'b' }, 20);
+    queue.enqueue({ type: 'suspect', name: nodeName('a'), incarnation: incarnation(1), from: nodeName('b') }, 20);
     expect(queue.size).toBe(1);
     expect(queue.take(1000, 10)).toEqual([{ type: 'suspect', name: 'a', incarnation: 1, from: 'b' }]);
   });

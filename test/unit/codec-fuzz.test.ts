@@ -14,7 +14,7 @@ import {
   validateTags,
 } from '../../src/codec/index.js';
 import type { MemberState, Message } from '../../src/protocol/messages.js';
-import { MEMBER_STATUSES } from '../../src/protocol/types.js';
+import { MEMBER_STATUSES, incarnation, nodeName, seqNo, type NodeName } from '../../src/protocol/types.js';
 
 /**
  * Seeded fuzzing: every run is the same run, and a failure names its seed and case so it can
@@ -152,8 +152,8 @@ function randomText(random: Random, minBytes: number, maxBytes: number, extra: r
   return text;
 }
 
-function randomName(random: Random): string {
-  return randomText(random, 1, LIMITS.maxNameBytes);
+function randomName(random: Random): NodeName {
+  return nodeName(randomText(random, 1, LIMITS.maxNameBytes));
 }
 
 function randomHost(random: Random): string {
@@ -188,7 +188,7 @@ function randomMember(random: Random): MemberState {
   return {
     name: randomName(random),
     addr: randomAddr(random),
-    incarnation: randomUint32(random),
+    incarnation: incarnation(randomUint32(random)),
     status: pick(random, MEMBER_STATUSES),
     tags: random() < 0.7 ? {} : randomTags(random),
   };
@@ -197,15 +197,15 @@ function randomMember(random: Random): MemberState {
 function randomMessage(random: Random): Message {
   switch (int(random, 10)) {
     case 0:
-      return { type: 'ping', seq: randomUint32(random), target: randomName(random) };
+      return { type: 'ping', seq: seqNo(randomUint32(random)), target: randomName(random) };
     case 1:
-      return { type: 'ack', seq: randomUint32(random) };
+      return { type: 'ack', seq: seqNo(randomUint32(random)) };
     case 2:
-      return { type: 'nack', seq: randomUint32(random) };
+      return { type: 'nack', seq: seqNo(randomUint32(random)) };
     case 3:
       return {
         type: 'ping-req',
-        seq: randomUint32(random),
+        seq: seqNo(randomUint32(random)),
         target: randomName(random),
         targetAddr: randomAddr(random),
         wantNack: random() < 0.5,
@@ -214,16 +214,16 @@ function randomMessage(random: Random): Message {
       return {
         type: 'alive',
         name: randomName(random),
-        incarnation: randomUint32(random),
+        incarnation: incarnation(randomUint32(random)),
         addr: randomAddr(random),
         tags: randomTags(random),
       };
     case 5:
-      return { type: 'suspect', name: randomName(random), incarnation: randomUint32(random), from: randomName(random) };
+      return { type: 'suspect', name: randomName(random), incarnation: incarnation(randomUint32(random)), from: randomName(random) };
     case 6:
-      return { type: 'failed', name: randomName(random), incarnation: randomUint32(random), from: randomName(random) };
+      return { type: 'failed', name: randomName(random), incarnation: incarnation(randomUint32(random)), from: randomName(random) };
     case 7:
-      return { type: 'left', name: randomName(random), incarnation: randomUint32(random) };
+      return { type: 'left', name: randomName(random), incarnation: incarnation(randomUint32(random)) };
     case 8:
       return { type: 'sync', digest: randomUint32(random), members: randomUint32(random), join: random() < 0.5 };
     default:
@@ -247,7 +247,7 @@ function randomMessages(random: Random): Message[] {
     bytes += size;
     messages.push(message);
   }
-  if (messages.length === 0) messages.push({ type: 'ack', seq: 0 });
+  if (messages.length === 0) messages.push({ type: 'ack', seq: seqNo(0) });
   return messages;
 }
 

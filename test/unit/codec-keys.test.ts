@@ -11,6 +11,7 @@ import {
   validateMessage,
 } from '../../src/codec/index.js';
 import type { KeyRequest, KeyResponse, Message } from '../../src/protocol/messages.js';
+import { nodeName } from '../../src/protocol/types.js';
 
 // The key-operation messages of src/agent/key-ops.ts: codes 10 and 11, validated like the rest.
 
@@ -34,7 +35,7 @@ function request(overrides: Partial<KeyRequest> = {}): KeyRequest {
 }
 
 function response(overrides: Partial<KeyResponse> = {}): KeyResponse {
-  return { type: 'key-response', id: 7, name: 'node-1', ok: true, error: '', keyIds: [KEY_ID], ...overrides };
+  return { type: 'key-response', id: 7, name: nodeName('node-1'), ok: true, error: '', keyIds: [KEY_ID], ...overrides };
 }
 
 const ROUND_TRIP: [string, Message][] = [
@@ -48,7 +49,7 @@ const ROUND_TRIP: [string, Message][] = [
     'longest response',
     response({
       id: 0xffff_ffff,
-      name: 'n'.repeat(LIMITS.maxNameBytes),
+      name: nodeName('n'.repeat(LIMITS.maxNameBytes)),
       error: 'é'.repeat(64),
       keyIds: Array.from({ length: LIMITS.maxKeyringKeys }, () => KEY_ID),
     }),

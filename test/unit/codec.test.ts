@@ -22,7 +22,7 @@ import {
 } from '../../src/codec/index.js';
 import { scanBody } from '../../src/codec/scan.js';
 import type { Alive, MemberState, Message } from '../../src/protocol/messages.js';
-import type { Tags } from '../../src/protocol/types.js';
+import { incarnation, nodeName, seqNo, type Incarnation, type NodeName, type SeqNo, type Tags } from '../../src/protocol/types.js';
 
 const CLUSTER = 'test-cluster';
 const codec = createCodec({ cluster: CLUSTER });
@@ -56,8 +56,8 @@ function dropOf(bytes: Uint8Array): { reason: string; detail: string } {
 function alive(overrides: Partial<Alive> = {}): Alive {
   return {
     type: 'alive',
-    name: 'node-00001',
-    incarnation: 1_712_345_678,
+    name: nodeName('node-00001'),
+    incarnation: incarnation(1_712_345_678),
     addr: { host: '10.0.0.12', port: 7946 },
     tags: { role: 'web' },
     ...overrides,
@@ -66,9 +66,9 @@ function alive(overrides: Partial<Alive> = {}): Alive {
 
 function member(overrides: Partial<MemberState> = {}): MemberState {
   return {
-    name: 'node-00002',
+    name: nodeName('node-00002'),
     addr: { host: '10.0.0.13', port: 7946 },
-    incarnation: 7,
+    incarnation: incarnation(7),
     status: 'alive',
     tags: {},
     ...overrides,
@@ -83,31 +83,43 @@ function ownTags(entries: readonly (readonly [string, string])[]): Tags {
 const manyTags = ownTags(Array.from({ length: LIMITS.maxTagCount }, (_, i) => [`k${i}`, 'v'] as const));
 
 const ROUND_TRIP: readonly (readonly [string, Message])[] = [
-  ['ping', { type: 'ping', seq: 1, target: 'node-00001' }],
-  ['ping u32 max seq', { type: 'ping', seq: U32_MAX, target: 'n' }],
-  ['ping unicode target', { type: 'ping', seq: 0, target: 'nœud-東京-🚀' }],
-  ['ack seq 0', { type: 'ack', seq: 0 }],
-  ['ack u32 max', { type: 'ack', seq: U32_MAX }],
-  ['nack', { type: 'nack', seq: 65_536 }],
+  ['ping', { type: 'ping', seq: seqNo(1), target: nodeName('node-00001') }],
+  ['ping u32 max seq', { type: 'ping', seq: seqNo(U32_MAX), target: nodeName('n') }],
+  ['ping unicode target', { type: 'ping', seq: seqNo(0), target: nodeName('nœud-東京-🚀') }],
+  ['ack seq 0', { type: 'ack', seq: seqNo(0) }],
+  ['ack u32 max', { type: 'ack', seq: seqNo(U32_MAX) }],
+  ['nack', { type: 'nack', seq: seqNo(65_536) }],
   [
     'ping-req wantNack',
-    { type: 'ping-req', seq: 42, target: 'node-00003', targetAddr: { host: '10.0.0.14', port: 7946 }, wantNack: true },
+    {
+      type: 'ping-req',
+      seq: seqNo(42),
+      target: nodeName('node-00003'),
+      targetAddr: { host: '10.0.0.14', port: 7946 },
+      wantNack: true,
+    },
   ],
   [
     'ping-req IPv6, extreme port',
-    { type: 'ping-req', seq: U32_MAX, target: 'x', targetAddr: { host: 'fe80::1%eth0', port: 65_535 }, wantNack: false },
+    {
+      type: 'ping-req',
+      seq: seqNo(U32_MAX),
+      target: nodeName('x'),
+      targetAddr: { host: 'fe80::1%eth0', port: 65_535 },
+      wantNack: false,
+    },
   ],
   ['alive', alive()],
-  ['alive no tags, port 1, incarnation 0', alive({ tags: {}, incarnation: 0, addr: { host: 'h', port: 1 } })],
-  ['alive u32 max incarnation', alive({ incarnation: U32_MAX })],
+  ['alive no tags, port 1, incarnation 0', alive({ tags: {}, incarnation: incarnation(0), addr: { host: 'h', port: 1 } })],
+  ['alive u32 max incarnation', alive({ incarnation: incarnation(U32_MAX) })],
   ['alive unicode tags', alive({ tags: { zone: 'eu-west-1a', 'región': 'São Paulo 🌎', empty: '', multi: 'a\nb\tc' } })],
   ['alive 64 tags', alive({ tags: manyTags })],
   ['alive awkward tag keys', alive({ tags: ownTags([['__proto__', 'x'], ['toJSON', 'y'], ['constructor', 'z'], ['0', 'n']]) })],
-  ['alive 128-byte multibyte name', alive({ name: 'é'.repeat(64) })],
+  ['alive 128-byte multibyte name', alive({ name: nodeName('é'.repeat(64)) })],
   ['alive 253-char host', alive({ addr: { host: 'h'.repeat(253), port: 80 } })],
-  ['suspect', { type: 'suspect', name: 'node-00001', incarnation: 3, from: 'node-00002' }],
-  ['failed', { type: 'failed', name: 'node-00001', incarnation: U32_MAX, from: '🚀' }],
-  ['left', { type: 'left', name: 'node-00001', incarnation: 9 }],
+  ['suspect', { type: 'suspect', name: nodeName('node-00001'), incarnation: incarnation(3), from: nodeName('node-00002') }],
+  ['failed', { type: 'failed', name: nodeName('node-00001'), incarnation: incarnation(U32_MAX), from: nodeName('🚀') }],
+  ['left', { type: 'left', name: nodeName('node-00001'), incarnation: incarnation(9) }],
   ['sync', { type: 'sync', digest: U32_MAX, members: 0, join: true }],
   ['sync no join', { type: 'sync', digest: 0, members: U32_MAX, join: false }],
   ['state empty', { type: 'state', echo: false, members: [] }],
@@ -118,9 +130,9 @@ const ROUND_TRIP: readonly (readonly [string, Message])[] = [
       echo: true,
       members: [
         member({ status: 'alive', tags: { role: 'db' } }),
-        member({ name: 'b', status: 'suspect' }),
-        member({ name: 'c', status: 'failed', incarnation: U32_MAX }),
-        member({ name: 'd', status: 'left', addr: { host: '::1', port: 1 } }),
+        member({ name: nodeName('b'), status: 'suspect' }),
+        member({ name: nodeName('c'), status: 'failed', incarnation: incarnation(U32_MAX) }),
+        member({ name: nodeName('d'), status: 'left', addr: { host: '::1', port: 1 } }),
       ],
     },
   ],
@@ -129,7 +141,7 @@ const ROUND_TRIP: readonly (readonly [string, Message])[] = [
     {
       type: 'state',
       echo: false,
-      members: Array.from({ length: LIMITS.maxStateMembersPerPacket }, (_, i) => member({ name: `m${i}` })),
+      members: Array.from({ length: LIMITS.maxStateMembersPerPacket }, (_, i) => member({ name: nodeName(`m${i}`) })),
     },
   ],
 ];
@@ -152,7 +164,7 @@ describe('codec round trip', () => {
   });
 
   it('carries 255 messages, the most a packet may hold', () => {
-    const messages = Array.from({ length: LIMITS.maxMessagesPerPacket }, (_, i): Message => ({ type: 'ack', seq: i }));
+    const messages = Array.from({ length: LIMITS.maxMessagesPerPacket }, (_, i): Message => ({ type: 'ack', seq: seqNo(i) }));
     const bytes = codec.encode(messages);
     expect(codec.decode(bytes)).toEqual({ ok: true, messages });
     expect(bytes.length).toBe(PACKET_OVERHEAD_BYTES + messages.reduce((t, m) => t + messageSize(m), 0));
@@ -160,7 +172,7 @@ describe('codec round trip', () => {
 
   it('sizes integers and strings exactly at every msgpack header boundary', () => {
     for (const n of [0, 127, 128, 255, 256, 65_535, 65_536, U32_MAX]) {
-      for (const message of [{ type: 'ack', seq: n }, alive({ incarnation: n })] satisfies Message[]) {
+      for (const message of [{ type: 'ack', seq: seqNo(n) }, alive({ incarnation: incarnation(n) })] satisfies Message[]) {
         expect(codec.encode([message]).length, `value ${n}`).toBe(packetOverheadBytes(1) + messageSize(message));
       }
     }
@@ -204,19 +216,19 @@ describe('packet header', () => {
   });
 
   it('starts with the version byte and the big-endian cluster tag', () => {
-    const bytes = codec.encode([{ type: 'ack', seq: 1 }]);
+    const bytes = codec.encode([{ type: 'ack', seq: seqNo(1) }]);
     expect(bytes[0]).toBe(PROTOCOL_VERSION);
     expect(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(1)).toBe(clusterTag(CLUSTER));
     expect(codec.cluster).toBe(CLUSTER);
   });
 
   it('drops packets of another cluster', () => {
-    const other = createCodec({ cluster: 'other' }).encode([{ type: 'ack', seq: 1 }]);
+    const other = createCodec({ cluster: 'other' }).encode([{ type: 'ack', seq: seqNo(1) }]);
     expect(dropOf(other).reason).toBe('wrong-cluster');
   });
 
   it('drops packets of another protocol version', () => {
-    const bytes = Uint8Array.from(codec.encode([{ type: 'ack', seq: 1 }]));
+    const bytes = Uint8Array.from(codec.encode([{ type: 'ack', seq: seqNo(1) }]));
     for (const version of [0, 2, 255]) {
       bytes[0] = version;
       expect(dropOf(bytes)).toEqual({ reason: 'bad-version', detail: `protocol version ${version} (expected 1)` });
@@ -239,9 +251,9 @@ describe('packet header', () => {
 
 describe('malformed packets', () => {
   const valid = codec.encode([
-    { type: 'ping', seq: 70_000, target: 'node-00001' },
+    { type: 'ping', seq: seqNo(70_000), target: nodeName('node-00001') },
     alive({ tags: { role: 'web', zone: 'eu' } }),
-    { type: 'state', echo: true, members: [member(), member({ name: 'z', status: 'left' })] },
+    { type: 'state', echo: true, members: [member(), member({ name: nodeName('z'), status: 'left' })] },
   ]);
 
   it('rejects every proper prefix of a valid packet, never throwing', () => {
@@ -460,19 +472,27 @@ describe('invalid messages', () => {
 describe('encode', () => {
   it('throws on an empty list or more than 255 messages', () => {
     expect(() => codec.encode([])).toThrow(RangeError);
-    const tooMany = Array.from({ length: 256 }, (): Message => ({ type: 'ack', seq: 1 }));
+    const tooMany = Array.from({ length: 256 }, (): Message => ({ type: 'ack', seq: seqNo(1) }));
     expect(() => codec.encode(tooMany)).toThrow(RangeError);
   });
 
   const invalid: readonly (readonly [string, Message, string])[] = [
-    ['seq 2^32', { type: 'ack', seq: 2 ** 32 }, 'seq 4294967296 out of range'],
-    ['negative incarnation', { type: 'left', name: 'n', incarnation: -1 }, 'incarnation -1 out of range'],
-    ['empty name', alive({ name: '' }), 'name is empty'],
-    ['name 129 bytes', alive({ name: 'a'.repeat(129) }), 'name is 129 UTF-8 bytes'],
+    ['seq 2^32', { type: 'ack', seq: 2 ** 32 as unknown as SeqNo }, 'seq 4294967296 out of range'],
+    [
+      'negative incarnation',
+      { type: 'left', name: nodeName('n'), incarnation: -1 as unknown as Incarnation },
+      'incarnation -1 out of range',
+    ],
+    ['empty name', alive({ name: '' as unknown as NodeName }), 'name is empty'],
+    ['name 129 bytes', alive({ name: 'a'.repeat(129) as unknown as NodeName }), 'name is 129 UTF-8 bytes'],
     ['port 0', alive({ addr: { host: 'h', port: 0 } }), 'port 0 out of range'],
     ['host with space', alive({ addr: { host: 'a b', port: 1 } }), 'host contains whitespace'],
     ['tags too big', alive({ tags: { k: 'v'.repeat(600) } }), 'tag "k" value is 600 UTF-8 bytes'],
-    ['from with control char', { type: 'suspect', name: 'n', incarnation: 1, from: 'a\u0001' }, 'from contains control'],
+    [
+      'from with control char',
+      { type: 'suspect', name: nodeName('n'), incarnation: incarnation(1), from: 'a\u0001' as unknown as NodeName },
+      'from contains control',
+    ],
     ['sync members float', { type: 'sync', digest: 1, members: 0.5, join: false }, 'members 0.5 is not an integer'],
     [
       'state with 256 members',
@@ -489,7 +509,7 @@ describe('encode', () => {
 
   it.each(invalid)('refuses a message with %s', (_label, message, problem) => {
     expect(validateMessage(message)).toContain(problem);
-    expect(() => codec.encode([{ type: 'ack', seq: 1 }, message])).toThrow(problem);
+    expect(() => codec.encode([{ type: 'ack', seq: seqNo(1) }, message])).toThrow(problem);
   });
 
   it('refuses to build a datagram over the receive limit', () => {
@@ -500,9 +520,9 @@ describe('encode', () => {
   });
 
   it('keeps earlier packets intact while encoding later ones', () => {
-    const first = codec.encode([{ type: 'ping', seq: 1, target: 'first' }]);
+    const first = codec.encode([{ type: 'ping', seq: seqNo(1), target: nodeName('first') }]);
     const copy = Uint8Array.from(first);
-    for (let i = 0; i < 2000; i++) codec.encode([alive({ incarnation: i })]);
+    for (let i = 0; i < 2000; i++) codec.encode([alive({ incarnation: incarnation(i) })]);
     expect([...first]).toEqual([...copy]);
     expect(codec.decode(first).ok).toBe(true);
   });
@@ -510,8 +530,8 @@ describe('encode', () => {
   it('keeps codecs of different clusters independent', () => {
     const a = createCodec({ cluster: 'a' });
     const b = createCodec({ cluster: 'b' });
-    const fromA = a.encode([{ type: 'ack', seq: 1 }]);
-    const fromB = b.encode([{ type: 'ack', seq: 2 }]);
+    const fromA = a.encode([{ type: 'ack', seq: seqNo(1) }]);
+    const fromB = b.encode([{ type: 'ack', seq: seqNo(2) }]);
     expect(a.decode(fromA).ok).toBe(true);
     expect(b.decode(fromB).ok).toBe(true);
     expect(a.decode(fromB).ok).toBe(false);

@@ -6,7 +6,7 @@ import type { Message } from '../../src/protocol/messages.js';
 import { GossipNode } from '../../src/protocol/node.js';
 import { PROFILES } from '../../src/protocol/options.js';
 import { seededRandom } from '../../src/protocol/random.js';
-import type { Address } from '../../src/protocol/types.js';
+import { incarnation, nodeName, type Address } from '../../src/protocol/types.js';
 import { FakeClock } from './fake-clock.js';
 
 const SELF: Address = { host: '10.0.0.1', port: 7946 };
@@ -16,7 +16,7 @@ function driven(): { driver: CoreDriver; clock: FakeClock; sent: { to: Address; 
   const clock = new FakeClock();
   const sent: { to: Address; messages: readonly Message[] }[] = [];
   const events: NodeEvent[] = [];
-  const node = new GossipNode(PROFILES.lan, { name: 'a', addr: SELF, tags: {}, incarnation: 1 }, {
+  const node = new GossipNode(PROFILES.lan, { name: nodeName('a'), addr: SELF, tags: {}, incarnation: incarnation(1) }, {
     random: seededRandom(3),
     messageSize,
     packetOverheadBytes: 8,
@@ -52,7 +52,7 @@ describe('CoreDriver: the core on a clock', () => {
 
   it('on stop: no timer left, a pending join resolves with 0, a pending leave resolves', async () => {
     const { driver, clock } = driven();
-    driver.receive([{ type: 'alive', name: 'b', incarnation: 1, addr: OTHER, tags: {} }], OTHER, 0);
+    driver.receive([{ type: 'alive', name: nodeName('b'), incarnation: incarnation(1), addr: OTHER, tags: {} }], OTHER, 0);
     const joined = driver.join([{ host: '10.0.0.3', port: 7946 }], false);
     const left = driver.leave();
     driver.stop();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EventLog, type FeedItem } from '../../src/agent/event-log.js';
 import { changeType, membershipEventOf, type EventBody } from '../../src/agent/membership-event.js';
-import type { MemberStatus } from '../../src/protocol/types.js';
+import { incarnation, nodeName, type MemberStatus } from '../../src/protocol/types.js';
 
 const START = 1_000_000;
 
@@ -46,7 +46,15 @@ describe('changeType: what a status change is called', () => {
   });
 
   it('keeps who declared a member failed, and ignores bookkeeping events', () => {
-    const member = { name: 'n2', addr: { host: '10.0.0.2', port: 7946 }, incarnation: 3, status: 'failed' as const, tags: { role: 'db' }, sinceMs: 0, statusFrom: 'n1' };
+    const member = {
+      name: nodeName('n2'),
+      addr: { host: '10.0.0.2', port: 7946 },
+      incarnation: incarnation(3),
+      status: 'failed' as const,
+      tags: { role: 'db' },
+      sinceMs: 0,
+      statusFrom: nodeName('n1'),
+    };
     expect(membershipEventOf({ type: 'member-changed', member, previous: 'suspect' }, 'n1')).toEqual({
       type: 'member-failed',
       member: 'n2',
@@ -57,7 +65,7 @@ describe('changeType: what a status change is called', () => {
       by: 'n1',
       tags: { role: 'db' },
     });
-    expect(membershipEventOf({ type: 'refuted', accusation: 'suspect', incarnation: 9 }, 'me')).toEqual({
+    expect(membershipEventOf({ type: 'refuted', accusation: 'suspect', incarnation: incarnation(9) }, 'me')).toEqual({
       type: 'refute',
       member: 'me',
       accusation: 'suspect',

@@ -5,7 +5,7 @@ import { LIMITS } from '../../src/codec/limits.js';
 import { Keyring } from '../../src/crypto/keyring.js';
 import { keyId } from '../../src/crypto/keys.js';
 import type { KeyMessage, KeyRequest, KeyResponse } from '../../src/protocol/messages.js';
-import type { Address } from '../../src/protocol/types.js';
+import { nodeName, type Address } from '../../src/protocol/types.js';
 
 // KeyOperations without a network or real time: what it sends is captured, peers' answers are
 // fed back, and its timers run on a manual clock.
@@ -125,7 +125,7 @@ function requests(h: Harness): KeyRequest[] {
 
 /** Answers every request sent so far as `peer` would, holding `keyIds`. */
 function answer(h: Harness, peer: string, keyIds: readonly string[], ok = true, error = ''): void {
-  for (const sent of requests(h)) h.ops.onResponse({ type: 'key-response', id: sent.id, name: peer, ok, error, keyIds });
+  for (const sent of requests(h)) h.ops.onResponse({ type: 'key-response', id: sent.id, name: nodeName(peer), ok, error, keyIds });
 }
 
 const PEERS: KeyPeer[] = [
@@ -139,7 +139,7 @@ describe('a member answering key requests', () => {
     h.ops.onRequest(request(), FROM);
     expect(h.keyring.keys()).toEqual([K1, K2]);
     expect(h.saves).toBe(1);
-    const expected: KeyResponse = { type: 'key-response', id: 1, name: 'self', ok: true, error: '', keyIds: [ID1, ID2] };
+    const expected: KeyResponse = { type: 'key-response', id: 1, name: nodeName('self'), ok: true, error: '', keyIds: [ID1, ID2] };
     expect(h.sent).toEqual([{ to: FROM, message: expected }]);
   });
 

@@ -7,6 +7,7 @@ import { parseKeyringText, writeKeyringFile } from '../../src/crypto/keyring-fil
 import { ENVELOPE_OVERHEAD_BYTES, ENVELOPE_VERSION, Keyring, type OpenResult } from '../../src/crypto/keyring.js';
 import { generateKey, keyId, parseKey } from '../../src/crypto/keys.js';
 import { seededRandom } from '../../src/protocol/random.js';
+import { seqNo } from '../../src/protocol/types.js';
 
 const K1 = Buffer.alloc(32, 1).toString('base64');
 const K2 = Buffer.alloc(32, 2).toString('base64');
@@ -139,7 +140,7 @@ describe('seal and open', () => {
 
   it('drops plaintext datagrams, and oversized ones before any decryption', () => {
     const keyring = ring([K1]);
-    const plaintext = createCodec({ cluster: CLUSTER }).encode([{ type: 'ack', seq: 1 }]);
+    const plaintext = createCodec({ cluster: CLUSTER }).encode([{ type: 'ack', seq: seqNo(1) }]);
     expect(keyring.open(plaintext)).toMatchObject({ ok: false, reason: 'not-encrypted' });
     const huge = Buffer.alloc(LIMITS.maxDatagramBytes + ENVELOPE_OVERHEAD_BYTES + 1, ENVELOPE_VERSION);
     expect(dropReason(keyring.open(huge))).toBe('too-large');

@@ -1,10 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { Member } from '../../src/protocol/member.js';
 import { Membership } from '../../src/protocol/membership.js';
-import { addressKey } from '../../src/protocol/types.js';
+import { addressKey, incarnation, nodeName } from '../../src/protocol/types.js';
 
 function member(name: string): Member {
-  return { name, addr: { host: '127.0.0.1', port: 7946 }, incarnation: 1, status: 'alive', tags: {}, sinceMs: 0, statusFrom: name };
+  return {
+    name: nodeName(name),
+    addr: { host: '127.0.0.1', port: 7946 },
+    incarnation: incarnation(1),
+    status: 'alive',
+    tags: {},
+    sinceMs: 0,
+    statusFrom: nodeName(name),
+  };
 }
 
 describe('Membership.version', () => {
@@ -14,11 +22,11 @@ describe('Membership.version', () => {
     const a = member('a');
     table.add(a);
     seen.push(table.version);
-    table.setState(a, 'alive', 2);
+    table.setState(a, 'alive', incarnation(2));
     seen.push(table.version);
-    table.setState(a, 'suspect', 2);
+    table.setState(a, 'suspect', incarnation(2));
     seen.push(table.version);
-    table.remove('a');
+    table.remove(nodeName('a'));
     seen.push(table.version);
     expect(new Set(seen).size).toBe(seen.length);
   });
@@ -27,9 +35,9 @@ describe('Membership.version', () => {
     const table = new Membership();
     table.add(member('a'));
     const version = table.version;
-    table.get('a');
+    table.get(nodeName('a'));
     table.all();
-    table.remove('nobody');
+    table.remove(nodeName('nobody'));
     expect(table.version).toBe(version);
   });
 });
@@ -49,10 +57,10 @@ describe('Membership.hasAddress', () => {
     table.setAddress(a, two);
     expect(table.hasAddress(addressKey(one))).toBe(true);
     expect(table.hasAddress(addressKey(two))).toBe(true);
-    table.remove('b');
+    table.remove(nodeName('b'));
     expect(table.hasAddress(addressKey(one))).toBe(false);
-    table.remove('a');
-    table.remove('a');
+    table.remove(nodeName('a'));
+    table.remove(nodeName('a'));
     expect(table.hasAddress(addressKey(two))).toBe(false);
   });
 });

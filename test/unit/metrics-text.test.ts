@@ -5,6 +5,7 @@ import { StatusTransitions } from '../../src/agent/transitions.js';
 import { escapeLabelValue, formatValue } from '../../src/metrics/exposition.js';
 import { MetricRegistry } from '../../src/metrics/registry.js';
 import { NodeStats, RTT_BUCKET_BOUNDS_MS } from '../../src/protocol/stats.js';
+import { incarnation, nodeName, seqNo } from '../../src/protocol/types.js';
 
 describe('Prometheus text exposition', () => {
   it('writes HELP and TYPE lines, labels and escaped values', () => {
@@ -63,7 +64,13 @@ describe('agent metrics', () => {
     stats.recordRtt(40);
     stats.recordRtt(99_000);
     const traffic = new TrafficCounters();
-    traffic.countSent([{ type: 'ping', seq: 1, target: 'b' }, { type: 'left', name: 'c', incarnation: 1 }], 120);
+    traffic.countSent(
+      [
+        { type: 'ping', seq: seqNo(1), target: nodeName('b') },
+        { type: 'left', name: nodeName('c'), incarnation: incarnation(1) },
+      ],
+      120,
+    );
     traffic.countReceived([{ type: 'state', echo: false, members: [] }], 900);
     const transitions = new StatusTransitions();
     transitions.note(null, 'alive');

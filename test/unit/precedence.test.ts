@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { overrides } from '../../src/protocol/member.js';
-import type { MemberStatus } from '../../src/protocol/types.js';
+import { incarnation, type MemberStatus } from '../../src/protocol/types.js';
 
 // SWIM §4.2 as DESIGN.md states it: higher incarnation wins; at equal incarnation
 // left > failed > suspect > alive; alive never overrides at equal incarnation.
@@ -36,6 +36,8 @@ const cases: Array<[MemberStatus, number, MemberStatus, number, boolean]> = [
 
 describe('precedence of membership updates', () => {
   it.each(cases)('%s@%i over held %s@%i → %s', (inStatus, inInc, heldStatus, heldInc, expected) => {
-    expect(overrides({ status: inStatus, incarnation: inInc }, { status: heldStatus, incarnation: heldInc })).toBe(expected);
+    expect(
+      overrides({ status: inStatus, incarnation: incarnation(inInc) }, { status: heldStatus, incarnation: incarnation(heldInc) }),
+    ).toBe(expected);
   });
 });

@@ -1,19 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import type { Message, Ping } from '../../src/protocol/messages.js';
 import { PROFILES } from '../../src/protocol/options.js';
+import { incarnation, nodeName } from '../../src/protocol/types.js';
 import { RecordingNode, type SentDatagram } from './recording-node.js';
 
 const OPTIONS = { ...PROFILES.lan, probeIntervalMs: 1000, probeTimeoutMs: 500 };
 
 /** A node that knows two others and records what it sends; time moves only when we say. */
 function probingNode(): { node: RecordingNode; sent: SentDatagram[] } {
-  const node = new RecordingNode(OPTIONS, { name: 'a', addr: { host: '10.0.0.1', port: 1 }, tags: {}, incarnation: 1 });
+  const node = new RecordingNode(OPTIONS, {
+    name: nodeName('a'),
+    addr: { host: '10.0.0.1', port: 1 },
+    tags: {},
+    incarnation: incarnation(1),
+  });
   const sent = node.sent;
   node.start(0);
   node.restore(
     [
-      { name: 'b', addr: { host: '10.0.0.2', port: 1 }, incarnation: 1, status: 'alive', tags: {} },
-      { name: 'c', addr: { host: '10.0.0.3', port: 1 }, incarnation: 1, status: 'alive', tags: {} },
+      { name: nodeName('b'), addr: { host: '10.0.0.2', port: 1 }, incarnation: incarnation(1), status: 'alive', tags: {} },
+      { name: nodeName('c'), addr: { host: '10.0.0.3', port: 1 }, incarnation: incarnation(1), status: 'alive', tags: {} },
     ],
     0,
   );

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RECEIVE_LIMITS, probeReplies, ReceiveLimiter } from '../../src/agent/receive-limiter.js';
 import type { Message } from '../../src/protocol/messages.js';
+import { incarnation, nodeName, seqNo } from '../../src/protocol/types.js';
 
 function admitted(limiter: ReceiveLimiter, source: string, count: number, nowMs: number, member = false): number {
   let n = 0;
@@ -53,10 +54,10 @@ describe('ReceiveLimiter', () => {
 describe('probeReplies', () => {
   it('keeps only acks and nacks: the answers to our own probes', () => {
     const messages: Message[] = [
-      { type: 'ping', seq: 1, target: 'x' },
-      { type: 'ack', seq: 2 },
-      { type: 'alive', name: 'y', incarnation: 1, addr: { host: '10.0.0.1', port: 1 }, tags: {} },
-      { type: 'nack', seq: 3 },
+      { type: 'ping', seq: seqNo(1), target: nodeName('x') },
+      { type: 'ack', seq: seqNo(2) },
+      { type: 'alive', name: nodeName('y'), incarnation: incarnation(1), addr: { host: '10.0.0.1', port: 1 }, tags: {} },
+      { type: 'nack', seq: seqNo(3) },
       { type: 'sync', digest: 1, members: 1, join: true },
     ];
     expect(probeReplies(messages).map((m) => m.type)).toEqual(['ack', 'nack']);

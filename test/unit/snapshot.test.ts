@@ -17,16 +17,24 @@ import {
   type Snapshot,
 } from '../../src/agent/snapshot.js';
 import type { MemberSnapshot } from '../../src/protocol/events.js';
-import type { MemberStatus } from '../../src/protocol/types.js';
+import { incarnation, nodeName, type MemberStatus } from '../../src/protocol/types.js';
 
 const OWNER = { cluster: 'prod', name: 'n1' };
 
 function member(name: string, status: MemberStatus, port = 7946): MemberSnapshot {
-  return { name, addr: { host: '10.0.0.1', port }, incarnation: 1_700_000_000, status, tags: { role: 'web' }, sinceMs: 0, statusFrom: name };
+  return {
+    name: nodeName(name),
+    addr: { host: '10.0.0.1', port },
+    incarnation: incarnation(1_700_000_000),
+    status,
+    tags: { role: 'web' },
+    sinceMs: 0,
+    statusFrom: nodeName(name),
+  };
 }
 
 function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
-  const self = { ...member('n1', 'alive'), incarnation: 1_700_000_123 };
+  const self = { ...member('n1', 'alive'), incarnation: incarnation(1_700_000_123) };
   return { ...buildSnapshot(OWNER, self, [self, member('n2', 'alive', 2), member('n3', 'failed', 3)], 0), ...overrides };
 }
 
@@ -86,10 +94,10 @@ describe('snapshot format', () => {
 describe('starting incarnation and rejoin seeds', () => {
   it.each([
     ['no snapshot: the wall clock', 1_800_000_000, undefined, 1_800_000_000],
-    ['an older snapshot: the wall clock', 1_800_000_000, 1_700_000_000, 1_800_000_000],
-    ['restarted within the same second', 1_800_000_000, 1_800_000_000, 1_800_000_001],
-    ['after many refutations, ahead of the clock', 1_800_000_000, 1_800_000_500, 1_800_000_501],
-    ['at the u32 ceiling', 1_800_000_000, 0xffff_ffff, 0xffff_ffff],
+    ['an older snapshot: the wall clock', 1_800_000_000, incarnation(1_700_000_000), 1_800_000_000],
+    ['restarted within the same second', 1_800_000_000, incarnation(1_800_000_000), 1_800_000_001],
+    ['after many refutations, ahead of the clock', 1_800_000_000, incarnation(1_800_000_500), 1_800_000_501],
+    ['at the u32 ceiling', 1_800_000_000, incarnation(0xffff_ffff), 0xffff_ffff],
   ])('%s', (_case, wall, remembered, expected) => {
     expect(startingIncarnation(wall, remembered)).toBe(expected);
   });
@@ -121,9 +129,12 @@ describe('snapshot files', () => {
 
   it('writes atomically: the snapshot reads back and no temporary file is left', async () => {
     await writeSnapshotFile(dir, snapshot());
-    await writeSnapshotFile(dir, snapshot({ incarnation: 1_700_000_999 }));
+    await writeSnapshotFile(dir, snapshot({ incarnation: incarnation(1_700_000_999) }));
     expect(await readdir(dir)).toEqual([SNAPSHOT_FILE]);
-    expect(await loadSnapshot(dir, OWNER)).toEqual({ kind: 'loaded', snapshot: snapshot({ incarnation: 1_700_000_999 }) });
+    expect(await loadSnapshot(dir, OWNER)).toEqual({
+      kind: 'loaded',
+      snapshot: snapshot({ incarnation: incarnation(1_700_000_999) }),
+    });
   });
 
   it('reports no snapshot in an empty dir, and ignores (never throws on) a bad one', async () => {
@@ -138,13 +149,13 @@ describe('snapshot files', () => {
   });
 
   it('the writer coalesces bursts of changes, and writes once more at close', async () => {
-    let incarnation = 1;
+    let current = 1;
     const errors: Error[] = [];
     const writer = new SnapshotWriter({
       dir,
       minIntervalMs: 500,
       nowMs: () => performance.now(),
-      build: () => snapshot({ incarnation }),
+      build: () => snapshot({ incarnation: incarnation(current) }),
       onError: (error) => errors.push(error),
     });
     const until = async (writes: number): Promise<number> => {
@@ -155,12 +166,12 @@ describe('snapshot files', () => {
     const firstAt = performance.now();
     for (let i = 0; i < 100; i++) writer.changed();
     await until(1);
-    incarnation = 2;
+    current = 2;
     for (let i = 0; i < 100; i++) writer.changed();
     const secondAt = await until(2);
     expect(writer.writes).toBe(2); // 200 changes, two writes
     expect(secondAt - firstAt).toBeGreaterThanOrEqual(450); // held back by minIntervalMs
-    incarnation = 3;
+    current = 3;
     await writer.close();
     expect(writer.writes).toBe(3);
     expect(errors).toEqual([]);

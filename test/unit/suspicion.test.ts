@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Suspicion, suspicionBounds, suspicionTimeoutMs } from '../../src/protocol/suspicion.js';
+import { nodeName } from '../../src/protocol/types.js';
 
 describe('Lifeguard suspicion timeout', () => {
   // Figures from memberlist's derived table (protocol brief §3.2) for the lan profile.
@@ -31,13 +32,13 @@ describe('Lifeguard suspicion timeout', () => {
   });
 
   it('counts only independent confirmations, not the originator or repeats', () => {
-    const suspicion = new Suspicion(7, 10_000, 'a', suspicionBounds(10, 1000, 4, 6));
+    const suspicion = new Suspicion(7, 10_000, nodeName('a'), suspicionBounds(10, 1000, 4, 6));
     expect(suspicion.deadlineMs()).toBe(10_000 + 24_000);
-    expect(suspicion.confirm('a')).toBe(false);
-    expect(suspicion.confirm('b')).toBe(true);
-    expect(suspicion.confirm('b')).toBe(false);
-    expect(suspicion.confirm('c')).toBe(true);
-    expect(suspicion.confirm('d')).toBe(false);
+    expect(suspicion.confirm(nodeName('a'))).toBe(false);
+    expect(suspicion.confirm(nodeName('b'))).toBe(true);
+    expect(suspicion.confirm(nodeName('b'))).toBe(false);
+    expect(suspicion.confirm(nodeName('c'))).toBe(true);
+    expect(suspicion.confirm(nodeName('d'))).toBe(false);
     expect(suspicion.confirmations).toBe(2);
     expect(suspicion.deadlineMs()).toBe(10_000 + 4_000);
   });

@@ -1,4 +1,17 @@
 /**
+ * The agent's bounds, in one place: on what a data dir, a key operation or a slow consumer of
+ * events may make it hold. Each keeps memory bounded whatever peers, files or hooks do.
+ */
+export const AGENT_LIMITS = {
+  /** Largest snapshot file read back from --data-dir (10,000 members take about 2 MB); a bigger one is ignored (warn). */
+  maxSnapshotBytes: 32 * 1024 * 1024,
+  /** Key operations this agent originates at once (each waits on the network up to its timeout); more are refused as `busy`. */
+  maxRunningKeyOps: 4,
+  /** Key requests remembered (by sender and id) so a resend is answered, not applied again: far more than operators make in the window. */
+  maxRememberedKeyRequests: 1024,
+} as const;
+
+/**
  * Bounds on membership events and what reacts to them, in one place. Each keeps a slow
  * consumer (a hook that hangs, a webhook that is down) from growing the agent's memory.
  */
