@@ -7,7 +7,7 @@ import type { ProtocolOptions } from '../protocol/options.js';
 import { fnv1aText } from '../protocol/hash.js';
 import { seededRandom, type Random } from '../protocol/random.js';
 import type { NodeView } from '../protocol/view.js';
-import { addressKey, assertNever, type Address, type MemberStatus, type NodeName, type Tags } from '../protocol/types.js';
+import { addressKey, assertNever, type Address, type Incarnation, type MemberStatus, type NodeName, type Tags } from '../protocol/types.js';
 import { EventQueue } from './event-queue.js';
 
 export interface SimulationOptions {
@@ -22,21 +22,24 @@ export interface SimulationOptions {
   readonly startWallSeconds?: number;
 }
 
-/** Whether a datagram from one member may reach another (partitions). */
-export type LinkFilter = (from: NodeName, to: NodeName) => boolean;
+// The simulator addresses members by plain strings; the protocol's NodeName is converted at
+// the boundary (toNodeName), so that callers never need the core's name type.
 
-export type SimEventListener = (observer: NodeName, event: NodeEvent, nowMs: number) => void;
+/** Whether a datagram from one member may reach another (partitions). */
+export type LinkFilter = (from: string, to: string) => boolean;
+
+export type SimEventListener = (observer: string, event: NodeEvent, nowMs: number) => void;
 
 interface Delivery {
   readonly bytes: Uint8Array;
   readonly from: Address;
-  readonly fromName: NodeName;
+  readonly fromName: string;
 }
 
 interface SimMember {
-  readonly name: NodeName;
+  readonly name: string;
   /** The name its core claims: `name`, unless this host impersonates another member. */
-  readonly claimedName: NodeName;
+  readonly claimedName: string;
   readonly addr: Address;
   core: GossipNode;
   crashed: boolean;
@@ -67,9 +70,13 @@ export class Simulation {
   nowMs = 0;
   /** Datagrams the codec rejected (must stay 0: every simulated sender is honest). */
   decodeFailures = 0;
+  /** Datagrams sent (by running members, lost or not) that carry at least one `state` message. */
+  statePacketsSent = 0;
+  /** `state` messages sent with echo set: each opens one full-table exchange (the answer to a `sync`). */
+  fullStateTransfers = 0;
 
   private readonly agenda = new EventQueue<SimEvent>();
-  private readonly byName = new Map<NodeName, SimMember>();
+  private readonly byName = new Map<string, SimMember>();
   private readonly byAddress = new Map<string, SimMember>();
   private readonly networkRandom: Random;
   private readonly codec: Codec;
@@ -91,7 +98,7 @@ export class Simulation {
    * `claimedName` makes this host's core call itself by another member's name (a name conflict:
    * two hosts, one name); the simulator still addresses it as `name`.
    */
-  addMember(name: NodeName, seeds: readonly NodeName[] = [], tags: Tags = {}, claimedName: NodeName = name): void {
+  addMember(name: string, seeds: readonly string[] = [], tags: Tags = {}, claimedName: string = name): void {
     if (this.byName.has(name)) throw new Error(`member ${name} exists`);
     const index = ++this.memberCounter;
     const addr: Address = { host: `10.${(index >> 16) & 255}.${(index >> 8) & 255}.${index & 255}`, port: 7946 };
@@ -118,7 +125,7 @@ export class Simulation {
    * Adds members that start as one converged cluster: every member already knows every other
    * one as alive (as if they had joined long ago), so large clusters skip the join storm.
    */
-  addConvergedMembers(names: readonly NodeName[]): void {
+  addConvergedMembers(names: readonly string[]): void {
     for (const name of names) this.addMember(name);
     const states = names.map((name) => this.get(name).core.selfMember);
     for (const name of names) {
@@ -128,19 +135,19 @@ export class Simulation {
   }
 
   /** Stops a member abruptly: it sends nothing more and everything sent to it is lost. */
-  crash(name: NodeName): void {
+  crash(name: string): void {
     this.get(name).crashed = true;
   }
 
   /** Freezes a member: nothing sent, packets queue up, timers fire late when it resumes. */
-  pause(name: NodeName, durationMs: number): void {
+  pause(name: string, durationMs: number): void {
     const member = this.get(name);
     member.pausedUntilMs = this.nowMs + durationMs;
     this.agenda.push(member.pausedUntilMs, { kind: 'resume', member });
   }
 
   /** Starts a crashed member again under the same name and address, with a new incarnation. */
-  restart(name: NodeName, seeds: readonly NodeName[]): void {
+  restart(name: string, seeds: readonly string[]): void {
     const member = this.get(name);
     member.crashed = false;
     member.pausedUntilMs = -Infinity;
@@ -149,7 +156,7 @@ export class Simulation {
   }
 
   /** Gracefully leaves. */
-  leave(name: NodeName): void {
+  leave(name: string): void {
     const member = this.get(name);
     this.apply(member, member.core.leave(this.nowMs));
   }
@@ -178,25 +185,25 @@ export class Simulation {
   }
 
   /** How `observer` sees `subject`, or undefined if it does not know it. */
-  statusOf(observer: NodeName, subject: NodeName): MemberStatus | undefined {
-    return this.get(observer).core.member(subject)?.status;
+  statusOf(observer: string, subject: string): MemberStatus | undefined {
+    return this.get(observer).core.member(toNodeName(subject))?.status;
   }
 
   /** What a member's core holds, read-only: its inputs are the simulator's to give. */
-  core(name: NodeName): NodeView {
+  core(name: string): NodeView {
     return this.get(name).core;
   }
 
-  memberNames(): NodeName[] {
+  memberNames(): string[] {
     return [...this.byName.keys()];
   }
 
-  isRunning(name: NodeName): boolean {
+  isRunning(name: string): boolean {
     const member = this.get(name);
     return !member.crashed;
   }
 
-  traffic(name: NodeName): { readonly packetsSent: number; readonly bytesSent: number } {
+  traffic(name: string): { readonly packetsSent: number; readonly bytesSent: number } {
     const member = this.get(name);
     return { packetsSent: member.packetsSent, bytesSent: member.bytesSent };
   }
@@ -257,12 +264,12 @@ export class Simulation {
     this.apply(member, member.core.receive(decoded.messages, delivery.from, this.nowMs));
   }
 
-  private boot(member: SimMember, seeds: readonly NodeName[]): void {
+  private boot(member: SimMember, seeds: readonly string[]): void {
     const wallSeconds = (this.options.startWallSeconds ?? 1_700_000_000) + Math.floor(this.nowMs / 1000);
     const random = seededRandom(mix(this.options.seed, (fnv1aText(member.name) >>> 0) ^ wallSeconds));
     const core = new GossipNode(
       this.options.protocol,
-      { name: member.claimedName, addr: member.addr, tags: member.tags, incarnation: wallSeconds },
+      { name: toNodeName(member.claimedName), addr: member.addr, tags: member.tags, incarnation: wallSeconds as Incarnation },
       { random, messageSize, packetOverheadBytes: PACKET_OVERHEAD_BYTES },
     );
     member.core = core;
@@ -284,6 +291,7 @@ export class Simulation {
   private send(from: SimMember, to: Address, messages: readonly Message[]): void {
     if (from.crashed) return;
     const bytes = this.codec.encode(messages);
+    this.countState(messages);
     from.packetsSent++;
     from.bytesSent += bytes.length + UDP_IP_OVERHEAD_BYTES;
     const target = this.byAddress.get(addressKey(to));
@@ -300,6 +308,16 @@ export class Simulation {
     });
   }
 
+  private countState(messages: readonly Message[]): void {
+    let state = false;
+    for (const message of messages) {
+      if (message.type !== 'state') continue;
+      state = true;
+      if (message.echo) this.fullStateTransfers++;
+    }
+    if (state) this.statePacketsSent++;
+  }
+
   private reschedule(member: SimMember, deadline: number): void {
     if (member.crashed) return;
     if (deadline >= member.wakeAtMs || deadline === Infinity) return;
@@ -312,15 +330,19 @@ export class Simulation {
     return this.nowMs < member.pausedUntilMs;
   }
 
-  private get(name: NodeName): SimMember {
+  private get(name: string): SimMember {
     const member = this.byName.get(name);
     if (member === undefined) throw new Error(`no simulated member named ${name}`);
     return member;
   }
 }
 
-/** splitmix32-style mixing, so each member's random stream is independent but seed-derived. */
-function mix(a: number, b: number): number {
+function toNodeName(name: string): NodeName {
+  return name as NodeName;
+}
+
+/** splitmix32-style mixing, so each member's (or fault plan's) random stream is independent but seed-derived. */
+export function mix(a: number, b: number): number {
   let h = (a ^ Math.imul(b, 0x9e3779b1)) >>> 0;
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
