@@ -1,4 +1,4 @@
-import type { MemberStatus, NodeName } from '../protocol/types.js';
+import type { MemberStatus } from '../protocol/types.js';
 import type { Simulation } from './simulation.js';
 
 /**
@@ -8,8 +8,8 @@ import type { Simulation } from './simulation.js';
  * 10,000 members.
  */
 export class ConvergenceTracker {
-  private readonly running = new Set<NodeName>();
-  private readonly aliveSeenBy = new Map<NodeName, number>();
+  private readonly running = new Set<string>();
+  private readonly aliveSeenBy = new Map<string, number>();
   private complete = 0;
   private started = 0;
 
@@ -19,14 +19,14 @@ export class ConvergenceTracker {
     private readonly members: number,
   ) {}
 
-  onStart(name: NodeName): void {
+  onStart(name: string): void {
     this.started++;
     this.running.add(name);
     this.aliveSeenBy.set(name, 0);
     this.recount();
   }
 
-  onChange(observer: NodeName, subject: NodeName, previous: MemberStatus | null, status: MemberStatus): void {
+  onChange(observer: string, subject: string, previous: MemberStatus | null, status: MemberStatus): void {
     if (observer === subject || !this.running.has(observer) || !this.running.has(subject)) return;
     const wasAlive = previous === 'alive';
     const isAlive = status === 'alive';
@@ -40,7 +40,7 @@ export class ConvergenceTracker {
   }
 
   /** A crashed member no longer counts as an observer, nor as someone to be seen. */
-  onCrash(name: NodeName): void {
+  onCrash(name: string): void {
     if (!this.running.delete(name)) return;
     this.aliveSeenBy.delete(name);
     for (const observer of this.running) {
@@ -49,6 +49,34 @@ export class ConvergenceTracker {
       }
     }
     this.recount();
+  }
+
+  /**
+   * A member crashed and started again at once: it stays running and seen by others as they
+   * see it, but its new table starts empty and fills up through its own events.
+   */
+  onRestart(name: string): void {
+    if (!this.running.has(name)) return;
+    this.aliveSeenBy.set(name, 0);
+    this.recount();
+  }
+
+  /** Whether `name` has started and not crashed. */
+  isRunning(name: string): boolean {
+    return this.running.has(name);
+  }
+
+  /** Running members, in the order they started. */
+  runningNames(): string[] {
+    return [...this.running];
+  }
+
+  /** (observer, member) pairs of running members in which the observer does not have the member alive. */
+  notSeenAlive(): number {
+    const target = this.running.size - 1;
+    let missing = 0;
+    for (const count of this.aliveSeenBy.values()) missing += target - count;
+    return missing;
   }
 
   converged(): boolean {

@@ -1,6 +1,6 @@
 import { createCodec, messageSize, PACKET_OVERHEAD_BYTES, type Codec } from '../codec/index.js';
 import type { Effects } from '../protocol/effects.js';
-import type { NodeEvent } from '../protocol/events.js';
+import type { MemberSnapshot, NodeEvent } from '../protocol/events.js';
 import type { Message } from '../protocol/messages.js';
 import { GossipNode } from '../protocol/node.js';
 import type { ProtocolOptions } from '../protocol/options.js';
@@ -187,6 +187,11 @@ export class Simulation {
   /** How `observer` sees `subject`, or undefined if it does not know it. */
   statusOf(observer: string, subject: string): MemberStatus | undefined {
     return this.get(observer).core.member(toNodeName(subject))?.status;
+  }
+
+  /** `observer`'s record of `subject`, or undefined if it does not know it. */
+  memberAsSeenBy(observer: string, subject: string): MemberSnapshot | undefined {
+    return this.get(observer).core.member(toNodeName(subject));
   }
 
   /** What a member's core holds, read-only: its inputs are the simulator's to give. */
