@@ -62,6 +62,8 @@ export interface SimulationReport {
   /**
    * At the end of the run, (observer, member) pairs of running members (started, not crashed;
    * paused and stalling ones included) in which the observer does not have the member alive.
+   * A snapshot: a member suspected at that moment (in the middle of a stall, or just
+   * restarted) counts too, so with frequent or long stalls it is rarely 0.
    */
   readonly stuck: number;
   /** After the partition ends, until every live member sees every live member alive. */
