@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { Option, type Command } from 'commander';
 import { parseDurationText } from '../config/duration.js';
 import type { SimulationReport } from '../sim/report.js';
-import type { PartitionFault, PauseFault, ScenarioOptions } from '../sim/scenario.js';
+import type { PartitionFault, PauseFault, ScenarioOptions, StallFault } from '../sim/scenario.js';
 import { EXIT_OK, EXIT_USAGE, printErrors, type CommandContext } from './context.js';
 import type { CliIo } from './io.js';
 import { formatTable } from './table.js';
@@ -24,6 +24,8 @@ export function registerSimulate(program: Command, context: CommandContext): voi
     .option('--crash <k>', 'members that crash at --fault-at', '1')
     .option('--pause <k:duration>', 'K members frozen at --fault-at for DURATION (e.g. 3:8s)')
     .option('--partition <fraction:duration>', 'that fraction of members cut off at --fault-at for DURATION (e.g. 0.3:60s); add :oneway for one-way')
+    .option('--stall <fraction:duration:every>', 'that fraction of members (never crashed or paused ones) each frozen for DURATION once every EVERY, at its own phase, for the whole run (e.g. 0.1:2s:60s); their failures count as false')
+    .option('--churn <rate>', 'that fraction of the members restarted per simulated minute, evenly spread: crashed and started again at once, same name and address, new incarnation, joining through 3 running members (e.g. 0.01)', '0')
     .option('--fault-at <duration>', 'when the faults happen (default: a third of --duration)')
     .addOption(new Option('--start <mode>', `join: members start within 1 s and join through earlier ones; converged: they start knowing each other (default: join up to ${JOIN_START_MAX_NODES} members, converged above)`).choices(['join', 'converged']))
     .option('--json', 'print the report as one JSON object');
@@ -72,9 +74,17 @@ function parseScenario(flags: Readonly<Record<string, unknown>>, io: CliIo): Par
   const crash = integer(flags['crash'], '--crash', 0, nodes - 1, errors);
   const pause = flags['pause'] === undefined ? null : pauseFault(flags['pause'], errors);
   const partition = flags['partition'] === undefined ? null : partitionFault(flags['partition'], errors);
+  const stall = flags['stall'] === undefined ? null : stallFault(flags['stall'], errors);
+  const churn = fraction(flags['churn'], '--churn', errors);
   const faultAtMs = flags['faultAt'] === undefined ? Math.round(durationMs / 3) : duration(flags['faultAt'], '--fault-at', errors);
   if (faultAtMs > durationMs) errors.push(`--fault-at: ${faultAtMs} ms is after the end of the run (--duration ${durationMs} ms)`);
   if (crash + (pause?.count ?? 0) >= nodes) errors.push(`--crash and --pause: ${crash} + ${pause?.count ?? 0} members leave none running out of ${nodes}`);
+  const stalling = stall === null ? 0 : Math.round(stall.fraction * nodes);
+  if (crash + (pause?.count ?? 0) + stalling > nodes) {
+    errors.push(`--stall: ${stalling} stalling members do not fit beside ${crash} crashed and ${pause?.count ?? 0} paused out of ${nodes}`);
+  } else if (churn > 0 && crash + (pause?.count ?? 0) + stalling >= nodes) {
+    errors.push(`--churn: every member crashes, pauses or stalls, which leaves none to restart`);
+  }
   const timing = resolveTiming(flags, io);
   if (!timing.ok) errors.push(...timing.errors);
   if (errors.length > 0 || !timing.ok) return { ok: false, errors };
@@ -92,6 +102,8 @@ function parseScenario(flags: Readonly<Record<string, unknown>>, io: CliIo): Par
       crash,
       pause,
       partition,
+      stall,
+      churn,
       faultAtMs,
       start,
     },
@@ -157,6 +169,21 @@ function partitionFault(raw: unknown, errors: string[]): PartitionFault | null {
   return errors.length > before ? null : parsed;
 }
 
+function stallFault(raw: unknown, errors: string[]): StallFault | null {
+  const [share, length, every, ...rest] = typeof raw === 'string' ? raw.split(':') : [];
+  const before = errors.length;
+  const parsed = {
+    fraction: fraction(share, '--stall fraction', errors),
+    durationMs: duration(length, '--stall duration', errors),
+    everyMs: duration(every, '--stall every', errors),
+  };
+  if (rest.length > 0) errors.push(`--stall: ${JSON.stringify(raw)} is not FRACTION:DURATION:EVERY (e.g. 0.1:2s:60s)`);
+  else if (errors.length === before && parsed.durationMs >= parsed.everyMs) {
+    errors.push(`--stall: a stall of ${parsed.durationMs} ms must be shorter than its period of ${parsed.everyMs} ms`);
+  }
+  return errors.length > before ? null : parsed;
+}
+
 function summary(report: SimulationReport): string {
   const ms = (value: number | null): string => (value === null ? 'never' : formatSeconds(value));
   const e = report.expected;
@@ -172,9 +199,14 @@ function summary(report: SimulationReport): string {
     ['false failures', String(report.falseFailures), '(observer, member) pairs'],
     ['false suspicions', `${report.falseSuspicions} (${report.falseSuspicionsOriginated} started)`, `started: SWIM ≈ ${e.falseSuspicionsExpected.toFixed(1)}, with the second ping ≈ ${e.falseSuspicionsExpectedWithRetry.toFixed(1)}`],
     ['paused members failed', String(report.pausedFailures), '(observer, member) pairs'],
+    ['stalls / stalling failed', `${report.stalls} / ${report.stallFailures}`, 'stall failures are among the false failures'],
+    ['restarts / recovered', `${report.restarts} / ${report.restartsRecovered}`, `recovery p50 ${ms(report.restartRecoveryMs.p50)}, max ${ms(report.restartRecoveryMs.max)}`],
+    ['stuck at the end', String(report.stuck), '(observer, running member) pairs not seen alive'],
     ['healed after partition', report.healedMs === null ? '-' : ms(report.healedMs), ''],
     ['datagrams / member / s', `${report.perNode.msgsSentPerSec.mean} (max ${report.perNode.msgsSentPerSec.max})`, 'after convergence'],
     ['bytes / member / s', `${report.perNode.bytesSentPerSec.mean} (max ${report.perNode.bytesSentPerSec.max})`, 'incl. 28 B IPv4+UDP headers'],
+    ['full-state transfers', `${report.fullStateTransfers} (${report.statePacketsSent} datagrams)`, 'whole run, joins included'],
+    ['peak memory', `${(report.peakMemoryBytes / 2 ** 20).toFixed(0)} MiB`, 'RSS of the whole simulating process'],
     ['suspicion timeout', `${ms(e.suspicionTimeoutMinMs)} … ${ms(e.suspicionTimeoutMaxMs)}`, `retransmit limit ${e.retransmitLimit}`],
   ];
   return formatTable(['', 'RESULT', 'NOTE'], rows);

@@ -51,6 +51,34 @@ export class ConvergenceTracker {
     this.recount();
   }
 
+  /**
+   * A member crashed and started again at once: it stays running and seen by others as they
+   * see it, but its new table starts empty and fills up through its own events.
+   */
+  onRestart(name: string): void {
+    if (!this.running.has(name)) return;
+    this.aliveSeenBy.set(name, 0);
+    this.recount();
+  }
+
+  /** Whether `name` has started and not crashed. */
+  isRunning(name: string): boolean {
+    return this.running.has(name);
+  }
+
+  /** Running members, in the order they started. */
+  runningNames(): string[] {
+    return [...this.running];
+  }
+
+  /** (observer, member) pairs of running members in which the observer does not have the member alive. */
+  notSeenAlive(): number {
+    const target = this.running.size - 1;
+    let missing = 0;
+    for (const count of this.aliveSeenBy.values()) missing += target - count;
+    return missing;
+  }
+
   converged(): boolean {
     return this.started >= this.members && this.complete === this.running.size;
   }

@@ -33,14 +33,39 @@ export interface SimulationReport {
   };
   /**
    * (observer, member) pairs in which the observer marked failed (or suspect) a member that
-   * was never crashed, never paused and never cut off from that observer.
+   * was never crashed, never paused (--pause), not cut off from that observer, and not within
+   * a restart window (--churn: from its restart until every running member has seen it alive
+   * again with its new incarnation). Stalling members (--stall) count like any other: a stall
+   * shorter than the tolerance must never become a failure.
    */
   readonly falseFailures: number;
   readonly falseSuspicions: number;
   /** How many of those suspicions a prober started itself after a failed probe (the rest spread by gossip). */
   readonly falseSuspicionsOriginated: number;
-  /** (observer, member) pairs in which a paused member was marked failed. */
+  /** (observer, member) pairs in which a paused member (--pause) was marked failed. */
   readonly pausedFailures: number;
+  /** Stalls carried out (--stall): each one a Simulation.pause of a stalling member that had started. */
+  readonly stalls: number;
+  /** Of falseFailures, the pairs whose member is a stalling one. */
+  readonly stallFailures: number;
+  /** Restarts carried out (--churn): a crash and an immediate start under the same name and address. */
+  readonly restarts: number;
+  /** Restarts after which every running member saw the member alive with its new incarnation before the run ended. */
+  readonly restartsRecovered: number;
+  /**
+   * From each restart until every running member has the member alive with its new
+   * incarnation (checked every 100 ms of simulated time). A restart that never recovered
+   * counts as longer than any other: `max` is null if one never did, `p50` if half never did
+   * (both null without restarts). A member restarted again before it recovered never did.
+   */
+  readonly restartRecoveryMs: { readonly p50: number | null; readonly max: number | null };
+  /**
+   * At the end of the run, (observer, member) pairs of running members (started, not crashed;
+   * paused and stalling ones included) in which the observer does not have the member alive.
+   * A snapshot: a member suspected at that moment (in the middle of a stall, or just
+   * restarted) counts too, so with frequent or long stalls it is rarely 0.
+   */
+  readonly stuck: number;
   /** After the partition ends, until every live member sees every live member alive. */
   readonly healedMs: number | null;
   /**
@@ -48,6 +73,19 @@ export interface SimulationReport {
    * from convergence to the end of the run (the one-off join storm left out).
    */
   readonly perNode: { readonly msgsSentPerSec: Spread; readonly bytesSentPerSec: Spread };
+  /**
+   * `state` messages sent with echo set, over the whole run (joins included): each one opens
+   * a full-table exchange (the answer to a `sync` with a differing digest or a join).
+   */
+  readonly fullStateTransfers: number;
+  /** Datagrams carrying a `state` message (a chunk of a full table), over the whole run. */
+  readonly statePacketsSent: number;
+  /**
+   * The simulating process's resident set size (process.memoryUsage.rss), sampled every
+   * 100 ms of simulated time, at its highest: the whole process (Node.js, the simulator, the
+   * cores), not one member.
+   */
+  readonly peakMemoryBytes: number;
   /** Datagrams the real codec rejected in transit (always 0 unless something is broken). */
   readonly decodeFailures: number;
   readonly expected: ExpectedFigures;

@@ -1,13 +1,14 @@
 import type { ProfileName, ProtocolOptions } from '../protocol/options.js';
 import { randomInt, seededRandom, shuffle, type Random } from '../protocol/random.js';
 import type { MemberStatus } from '../protocol/types.js';
-
-/** A simulated member's host name. */
-type NodeName = string;
+import { NO_CHURN, planChurn, RestartTracker, type ChurnPlan } from './churn.js';
 import { expectedFigures } from './expected.js';
 import { ConvergenceTracker } from './convergence.js';
 import type { CrashReport, SimulationReport, Spread } from './report.js';
-import { Simulation } from './simulation.js';
+import { mix, Simulation } from './simulation.js';
+import { NO_STALLS, planStalls, type StallFault, type StallPlan } from './stalls.js';
+
+export type { StallFault } from './stalls.js';
 
 export interface PauseFault {
   readonly count: number;
@@ -35,6 +36,10 @@ export interface ScenarioOptions {
   readonly pause: PauseFault | null;
   readonly partition: PartitionFault | null;
   readonly faultAtMs: number;
+  /** Members that freeze for a while, again and again, over the whole run. Default none. */
+  readonly stall?: StallFault | null;
+  /** Fraction of the members restarted (crashed and started again at once) per simulated minute. Default 0. */
+  readonly churn?: number;
   /** `join`: members start within the first second and join through earlier ones. `converged`: they start knowing each other. */
   readonly start: 'join' | 'converged';
   /** Called about once per simulated second. */
@@ -45,6 +50,10 @@ export interface ScenarioOptions {
 const JOIN_WINDOW_MS = 1000;
 const SEEDS_PER_JOIN = 3;
 const STEP_MS = 100;
+/** Stalls and churn draw from streams of their own, so that adding them changes no other draw of a run. */
+const STALL_STREAM = 0x57a11;
+const CHURN_PLAN_STREAM = 0xc4247;
+const CHURN_SEEDS_STREAM = 0xc4248;
 
 /** Wall time between yields to the event loop, so a long run never starves its host (vitest, a progress display). */
 const YIELD_EVERY_MS = 200;
@@ -61,7 +70,8 @@ export async function runScenario(options: ScenarioOptions): Promise<SimulationR
   });
   const names = Array.from({ length: options.nodes }, (_, i) => `node-${String(i).padStart(5, '0')}`);
   const plan = planFaults(options, names, random);
-  const judge = new Judge(plan);
+  const restarts = new RestartTracker();
+  const judge = new Judge(plan, restarts);
   const tracker = new ConvergenceTracker(sim, names.length);
   sim.onEvent((observer, event, atMs) => {
     if (event.type !== 'member-changed' || event.previous === event.member.status) return;
@@ -70,7 +80,10 @@ export async function runScenario(options: ScenarioOptions): Promise<SimulationR
   });
 
   if (options.start === 'join') {
-    scheduleJoins(sim, names, random, tracker);
+    scheduleJoins(sim, names, random, (name) => {
+      tracker.onStart(name);
+      restarts.onStart(name);
+    });
   } else {
     for (const name of names) tracker.onStart(name);
     sim.addConvergedMembers(names);
@@ -79,6 +92,7 @@ export async function runScenario(options: ScenarioOptions): Promise<SimulationR
     for (const name of plan.crashed) {
       sim.crash(name);
       tracker.onCrash(name);
+      restarts.onCrash(name);
     }
     judge.crashedAtMs = sim.nowMs;
     judge.liveObservers = names.length - plan.crashed.size;
@@ -87,15 +101,20 @@ export async function runScenario(options: ScenarioOptions): Promise<SimulationR
   });
   const partitionEndMs = options.partition === null ? null : options.faultAtMs + options.partition.durationMs;
   if (partitionEndMs !== null) sim.at(partitionEndMs, () => sim.setLinkFilter(undefined));
+  const stalls = scheduleStalls(sim, plan.stalls, options.stall?.durationMs ?? 0, tracker);
+  scheduleChurn(sim, plan.churn, seededRandom(mix(options.seed, CHURN_SEEDS_STREAM)), tracker, restarts);
 
   let convergenceMs: number | null = null;
   let healedMs: number | null = null;
+  let peakMemoryBytes = process.memoryUsage.rss();
   let nextProgressMs = 0;
   let lastYield = performance.now();
   // Traffic is measured from convergence on: the join storm is a one-off, not the running cost.
   let trafficBase = trafficSnapshot(sim, []);
   while (sim.nowMs < options.durationMs) {
     sim.runFor(Math.min(STEP_MS, options.durationMs - sim.nowMs));
+    restarts.poll(sim);
+    peakMemoryBytes = Math.max(peakMemoryBytes, process.memoryUsage.rss());
     if (convergenceMs === null && sim.nowMs <= options.faultAtMs && tracker.converged()) {
       convergenceMs = sim.nowMs;
       trafficBase = trafficSnapshot(sim, names);
@@ -113,6 +132,7 @@ export async function runScenario(options: ScenarioOptions): Promise<SimulationR
     }
   }
   const live = names.filter((name) => !plan.crashed.has(name));
+  const recoveries = restarts.recoveries();
   return {
     nodes: options.nodes,
     seed: options.seed,
@@ -127,31 +147,93 @@ export async function runScenario(options: ScenarioOptions): Promise<SimulationR
     falseSuspicions: judge.falseSuspicions.size,
     falseSuspicionsOriginated: judge.falseSuspicionsOriginated,
     pausedFailures: judge.pausedFailures.size,
+    stalls: stalls.count,
+    stallFailures: judge.stallFailures.size,
+    restarts: restarts.count,
+    restartsRecovered: recoveries.filter((ms) => ms !== null).length,
+    restartRecoveryMs: { p50: percentileOrNever(recoveries, 0.5), max: percentileOrNever(recoveries, 1) },
+    stuck: tracker.notSeenAlive(),
     healedMs,
     perNode: trafficPerNode(sim, live, trafficBase, sim.nowMs - (convergenceMs ?? 0)),
+    fullStateTransfers: sim.fullStateTransfers,
+    statePacketsSent: sim.statePacketsSent,
+    peakMemoryBytes,
     decodeFailures: sim.decodeFailures,
     expected: expectedFigures(options.protocol, options.nodes, options.lossRate, options.durationMs),
   };
 }
 
-interface FaultPlan {
-  readonly crashed: ReadonlySet<NodeName>;
-  readonly paused: ReadonlySet<NodeName>;
-  readonly cutOff: ReadonlySet<NodeName>;
+/** Freezes each stalling member at its planned times, if it has started by then; returns how many stalls began. */
+function scheduleStalls(sim: Simulation, stalls: StallPlan, durationMs: number, tracker: ConvergenceTracker): { count: number } {
+  const done = { count: 0 };
+  for (const stall of stalls.stalls) {
+    sim.at(stall.atMs, () => {
+      if (!tracker.isRunning(stall.name)) return;
+      sim.pause(stall.name, durationMs);
+      done.count++;
+    });
+  }
+  return done;
 }
 
-/** Crash, pause and partition sets, drawn by seed; crashed and paused members are disjoint. */
-function planFaults(options: ScenarioOptions, names: readonly NodeName[], random: Random): FaultPlan {
+/**
+ * At each planned time, the next member in the churn order that is running crashes and
+ * starts again at once (same name and address, a new incarnation from the virtual wall
+ * clock), joining through up to SEEDS_PER_JOIN random running members.
+ */
+function scheduleChurn(sim: Simulation, churn: ChurnPlan, random: Random, tracker: ConvergenceTracker, restarts: RestartTracker): void {
+  let next = 0;
+  const pick = (): string | undefined => {
+    for (let tried = 0; tried < churn.order.length; tried++) {
+      const name = churn.order[next++ % churn.order.length];
+      if (name !== undefined && tracker.isRunning(name)) return name;
+    }
+    return undefined;
+  };
+  for (const atMs of churn.timesMs) {
+    sim.at(atMs, () => {
+      const name = pick();
+      if (name === undefined) return;
+      const others = tracker.runningNames().filter((other) => other !== name);
+      const seeds = others.length <= SEEDS_PER_JOIN ? others : sampleSeeds(random, others, SEEDS_PER_JOIN);
+      sim.crash(name);
+      sim.restart(name, seeds);
+      tracker.onRestart(name);
+      restarts.onRestart(name, sim.nowMs, sim.core(name).selfMember.incarnation, others);
+    });
+  }
+}
+
+interface FaultPlan {
+  readonly crashed: ReadonlySet<string>;
+  readonly paused: ReadonlySet<string>;
+  readonly cutOff: ReadonlySet<string>;
+  readonly stalls: StallPlan;
+  readonly churn: ChurnPlan;
+}
+
+/**
+ * Crash, pause and partition sets, drawn by seed from the scenario's stream; then stalls and
+ * churn, each from a stream of its own (so that runs without them draw exactly as before).
+ * Crashed, paused, stalling and restarting members are disjoint.
+ */
+function planFaults(options: ScenarioOptions, names: readonly string[], random: Random): FaultPlan {
   const order = shuffle(random, [...names]);
   const crashed = new Set(order.slice(0, options.crash));
   const pauseCount = options.pause?.count ?? 0;
   const paused = new Set(order.slice(options.crash, options.crash + pauseCount));
   const cutCount = options.partition === null ? 0 : Math.round(options.partition.fraction * names.length);
   const cutOff = new Set(shuffle(random, [...names]).slice(0, cutCount));
-  return { crashed, paused, cutOff };
+  const unfaulted = names.filter((name) => !crashed.has(name) && !paused.has(name));
+  const stall = options.stall ?? null;
+  const stalls = stall === null ? NO_STALLS : planStalls(stall, names.length, unfaulted, options.durationMs, seededRandom(mix(options.seed, STALL_STREAM)));
+  const churnRate = options.churn ?? 0;
+  const churnable = unfaulted.filter((name) => !stalls.members.has(name));
+  const churn = churnRate === 0 ? NO_CHURN : planChurn(churnRate, names.length, churnable, options.durationMs, seededRandom(mix(options.seed, CHURN_PLAN_STREAM)));
+  return { crashed, paused, cutOff, stalls, churn };
 }
 
-function scheduleJoins(sim: Simulation, names: readonly NodeName[], random: Random, tracker: ConvergenceTracker): void {
+function scheduleJoins(sim: Simulation, names: readonly string[], random: Random, onStart: (name: string) => void): void {
   const startTimes = names.map((_, i) => (i === 0 ? 0 : randomInt(random, JOIN_WINDOW_MS)));
   const order = names.map((name, i) => ({ name, atMs: startTimes[i] ?? 0 })).sort((a, b) => a.atMs - b.atMs);
   order.forEach(({ name, atMs }, index) => {
@@ -159,7 +241,7 @@ function scheduleJoins(sim: Simulation, names: readonly NodeName[], random: Rand
     const seeds = earlier.length <= SEEDS_PER_JOIN ? earlier : sampleSeeds(random, earlier, SEEDS_PER_JOIN);
     sim.at(atMs, () => {
       sim.addMember(name, seeds.map((s) => s.name));
-      tracker.onStart(name);
+      onStart(name);
     });
   });
 }
@@ -170,7 +252,7 @@ function sampleSeeds<T>(random: Random, items: readonly T[], count: number): T[]
   return [...chosen].map((i) => items[i] as T);
 }
 
-function cut(sim: Simulation, cutOff: ReadonlySet<NodeName>, oneWay: boolean): void {
+function cut(sim: Simulation, cutOff: ReadonlySet<string>, oneWay: boolean): void {
   sim.setLinkFilter((from, to) => {
     const fromCut = cutOff.has(from);
     const toCut = cutOff.has(to);
@@ -186,14 +268,19 @@ class Judge {
   readonly falseFailures = new Set<string>();
   readonly falseSuspicions = new Set<string>();
   readonly pausedFailures = new Set<string>();
+  /** The falseFailures pairs whose member is a stalling one. */
+  readonly stallFailures = new Set<string>();
   falseSuspicionsOriginated = 0;
-  private readonly detections = new Map<NodeName, { firstMs: number | null; allMs: number | null; by: Set<NodeName> }>();
+  private readonly detections = new Map<string, { firstMs: number | null; allMs: number | null; by: Set<string> }>();
 
-  constructor(private readonly plan: FaultPlan) {
+  constructor(
+    private readonly plan: FaultPlan,
+    private readonly restarts: RestartTracker,
+  ) {
     for (const name of plan.crashed) this.detections.set(name, { firstMs: null, allMs: null, by: new Set() });
   }
 
-  onChange(observer: NodeName, subject: NodeName, status: MemberStatus, atMs: number, originated: boolean): void {
+  onChange(observer: string, subject: string, status: MemberStatus, atMs: number, originated: boolean): void {
     if (status !== 'suspect' && status !== 'failed') return;
     if (this.plan.crashed.has(subject)) {
       if (status === 'failed') this.detected(subject, observer, atMs);
@@ -204,12 +291,16 @@ class Judge {
       if (status === 'failed') this.pausedFailures.add(pair);
       return;
     }
+    // From its crash until everyone has it alive again, a restarting member may rightly be suspected or failed.
+    if (this.restarts.inWindow(subject)) return;
     if (this.plan.cutOff.has(subject) !== this.plan.cutOff.has(observer)) return;
+    // A stalling member is not exempt: a stall shorter than the tolerance must never become a failure.
     (status === 'failed' ? this.falseFailures : this.falseSuspicions).add(pair);
+    if (status === 'failed' && this.plan.stalls.members.has(subject)) this.stallFailures.add(pair);
     if (status === 'suspect' && originated) this.falseSuspicionsOriginated++;
   }
 
-  private detected(subject: NodeName, observer: NodeName, atMs: number): void {
+  private detected(subject: string, observer: string, atMs: number): void {
     const detection = this.detections.get(subject);
     if (detection === undefined || this.plan.crashed.has(observer) || detection.by.has(observer)) return;
     detection.by.add(observer);
@@ -234,15 +325,15 @@ class Judge {
   }
 }
 
-type TrafficSnapshot = ReadonlyMap<NodeName, { readonly packetsSent: number; readonly bytesSent: number }>;
+type TrafficSnapshot = ReadonlyMap<string, { readonly packetsSent: number; readonly bytesSent: number }>;
 
-function trafficSnapshot(sim: Simulation, names: readonly NodeName[]): TrafficSnapshot {
+function trafficSnapshot(sim: Simulation, names: readonly string[]): TrafficSnapshot {
   return new Map(names.map((name) => [name, sim.traffic(name)]));
 }
 
 function trafficPerNode(
   sim: Simulation,
-  live: readonly NodeName[],
+  live: readonly string[],
   base: TrafficSnapshot,
   windowMs: number,
 ): SimulationReport['perNode'] {
@@ -261,6 +352,14 @@ function percentile(values: readonly number[], p: number): number | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? null;
+}
+
+/** A percentile in which null (never) counts as longer than anything: null if it falls on a never. */
+function percentileOrNever(values: ReadonlyArray<number | null>, p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = values.map((value) => value ?? Infinity).sort((a, b) => a - b);
+  const value = sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Infinity;
+  return value === Infinity ? null : value;
 }
 
 function max(values: readonly number[]): number | null {

@@ -1,6 +1,6 @@
 import { createCodec, messageSize, PACKET_OVERHEAD_BYTES, type Codec } from '../codec/index.js';
 import type { Effects } from '../protocol/effects.js';
-import type { NodeEvent } from '../protocol/events.js';
+import type { MemberSnapshot, NodeEvent } from '../protocol/events.js';
 import type { Message } from '../protocol/messages.js';
 import { GossipNode } from '../protocol/node.js';
 import type { ProtocolOptions } from '../protocol/options.js';
@@ -21,6 +21,9 @@ export interface SimulationOptions {
   /** Virtual wall clock at time 0, in seconds: where starting incarnations come from. */
   readonly startWallSeconds?: number;
 }
+
+// The simulator addresses members by plain strings; the protocol's NodeName is converted at
+// the boundary (nodeName), so that callers never need the core's name type.
 
 /** Whether a datagram from one member may reach another (partitions). */
 export type LinkFilter = (from: string, to: string) => boolean;
@@ -67,6 +70,10 @@ export class Simulation {
   nowMs = 0;
   /** Datagrams the codec rejected (must stay 0: every simulated sender is honest). */
   decodeFailures = 0;
+  /** Datagrams sent (by running members, lost or not) that carry at least one `state` message. */
+  statePacketsSent = 0;
+  /** `state` messages sent with echo set: each opens one full-table exchange (the answer to a `sync`). */
+  fullStateTransfers = 0;
 
   private readonly agenda = new EventQueue<SimEvent>();
   private readonly byName = new Map<string, SimMember>();
@@ -182,6 +189,11 @@ export class Simulation {
     return this.get(observer).core.member(nodeName(subject))?.status;
   }
 
+  /** `observer`'s record of `subject`, or undefined if it does not know it. */
+  memberAsSeenBy(observer: string, subject: string): MemberSnapshot | undefined {
+    return this.get(observer).core.member(nodeName(subject));
+  }
+
   /** What a member's core holds, read-only: its inputs are the simulator's to give. */
   core(name: string): NodeView {
     return this.get(name).core;
@@ -284,6 +296,7 @@ export class Simulation {
   private send(from: SimMember, to: Address, messages: readonly Message[]): void {
     if (from.crashed) return;
     const bytes = this.codec.encode(messages);
+    this.countState(messages);
     from.packetsSent++;
     from.bytesSent += bytes.length + UDP_IP_OVERHEAD_BYTES;
     const target = this.byAddress.get(addressKey(to));
@@ -298,6 +311,16 @@ export class Simulation {
       to: target,
       delivery: { bytes, from: from.addr, fromName: from.name },
     });
+  }
+
+  private countState(messages: readonly Message[]): void {
+    let state = false;
+    for (const message of messages) {
+      if (message.type !== 'state') continue;
+      state = true;
+      if (message.echo) this.fullStateTransfers++;
+    }
+    if (state) this.statePacketsSent++;
   }
 
   private reschedule(member: SimMember, deadline: number): void {
@@ -319,8 +342,8 @@ export class Simulation {
   }
 }
 
-/** splitmix32-style mixing, so each member's random stream is independent but seed-derived. */
-function mix(a: number, b: number): number {
+/** splitmix32-style mixing, so each member's (or fault plan's) random stream is independent but seed-derived. */
+export function mix(a: number, b: number): number {
   let h = (a ^ Math.imul(b, 0x9e3779b1)) >>> 0;
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);

@@ -81,10 +81,23 @@ describe('simulated cluster properties', { timeout: 300_000 }, () => {
     expect(large.perNode.msgsSentPerSec.mean).toBeLessThan(2.5);
   });
 
-  it('(f) the same seed gives the same report, wall time apart', async () => {
-    const options: ScenarioOptions = { ...base, seed: 61, nodes: 60, durationMs: 90_000, crash: 2, lossRate: 0.1, pause: { count: 2, durationMs: 3_000 }, start: 'join' };
-    const { wallMs: _a, ...first } = await runScenario(options);
-    const { wallMs: _b, ...second } = await runScenario(options);
+  it('(f) the same seed gives the same report, wall time and process memory apart', async () => {
+    const options: ScenarioOptions = {
+      ...base,
+      seed: 61,
+      nodes: 60,
+      durationMs: 90_000,
+      crash: 2,
+      lossRate: 0.1,
+      pause: { count: 2, durationMs: 3_000 },
+      stall: { fraction: 0.1, durationMs: 2_000, everyMs: 30_000 },
+      churn: 0.05,
+      start: 'join',
+    };
+    const { wallMs: _a, peakMemoryBytes: _c, ...first } = await runScenario(options);
+    const { wallMs: _b, peakMemoryBytes: _d, ...second } = await runScenario(options);
+    expect(first.stalls).toBeGreaterThan(0);
+    expect(first.restarts).toBeGreaterThan(0);
     expect(second).toEqual(first);
   });
 });
