@@ -62,16 +62,17 @@ export class KeyOpOriginator {
     if (op === 'list') return { ok: true, report: this.report('list', this.selfResult({ ok: true }), await this.broadcast('list', '')) };
     const parsed = parseKey(key);
     if (!parsed.ok) return refuse('invalid-key', `key: ${parsed.error}`);
-    const local = this.localRefusal(op, parsed.text);
+    const { text, bytes } = parsed.value;
+    const local = this.localRefusal(op, text);
     if (local !== null) return local;
     if (op === 'use' || op === 'remove') {
-      const problem = clusterRefusal(op, keyId(parsed.bytes), await this.broadcast('list', ''));
+      const problem = clusterRefusal(op, keyId(bytes), await this.broadcast('list', ''));
       if (problem !== null) return refuse('would-cut-off', problem);
     }
-    const applied = applyKeyChange(this.deps, op, parsed.text);
+    const applied = applyKeyChange(this.deps, op, text);
     if (!applied.ok && applied.refused) return refuse(keyringRefusal(op), applied.error);
-    this.deps.logger.info({ op, key: keyId(parsed.bytes), ok: applied.ok }, 'key operation started');
-    const remote = await this.broadcast(op, parsed.text);
+    this.deps.logger.info({ op, key: keyId(bytes), ok: applied.ok }, 'key operation started');
+    const remote = await this.broadcast(op, text);
     return { ok: true, report: this.report(op, this.selfResult(applied), remote) };
   }
 

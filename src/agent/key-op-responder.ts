@@ -83,7 +83,7 @@ export class KeyOpResponder {
 
 function keyIdOfText(text: string): string {
   const parsed = parseKey(text);
-  return parsed.ok ? keyId(parsed.bytes) : 'invalid';
+  return parsed.ok ? keyId(parsed.value.bytes) : 'invalid';
 }
 
 /** Our refusal as the codec accepts it: no control characters, at most LIMITS.maxKeyErrorBytes bytes. */

@@ -43,7 +43,7 @@ export function applyKeyChange(deps: KeyringDeps, op: KeyChange, text: string): 
   const keyring = deps.keyring;
   const change = op === 'install' ? keyring.install(text) : op === 'use' ? keyring.use(text) : keyring.remove(text);
   if (!change.ok) return { ok: false, refused: true, error: change.error };
-  if (change.changed && deps.persist !== null) {
+  if (change.value && deps.persist !== null) {
     try {
       deps.persist();
     } catch (error) {

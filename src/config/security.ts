@@ -14,7 +14,7 @@ const TOKEN_CHARS = /^[\x21-\x7e]+$/;
 export function parseKeyOption(raw: unknown, syntax: Syntax): Parsed<string | null> {
   if (raw === null && syntax === 'file') return ok(null);
   const parsed = parseKey(raw);
-  return parsed.ok ? ok(parsed.text) : fail(parsed.error);
+  return parsed.ok ? ok(parsed.value.text) : fail(parsed.error);
 }
 
 /** --http-token: visible ASCII, long enough not to be guessed; `null` in the file spells "none". */

@@ -53,7 +53,7 @@ function splitHostPort(text: string): [string, number] {
 function sealWith(key: string, messages: readonly Message[], cluster = CLUSTER): Uint8Array {
   const created = Keyring.create([key], cluster);
   if (!created.ok) throw new Error(created.error);
-  return created.keyring.seal(createCodec({ cluster }).encode(messages));
+  return created.value.seal(createCodec({ cluster }).encode(messages));
 }
 
 /** Messages that would make `observer` mark `victim` failed, if it believed them. */

@@ -68,7 +68,7 @@ function harness(
 ): Harness {
   const created = Keyring.create(keys, 'c');
   if (!created.ok) throw new Error(created.error);
-  const keyring = created.keyring;
+  const keyring = created.value;
   const sent: Harness['sent'] = [];
   const timers = new ManualTimers();
   const h: { saves: number } = { saves: 0 };
