@@ -1,4 +1,4 @@
-import type { AgentApi, KeyOpOutcome, MemberView } from '../agent/api.js';
+import type { AgentApi, KeyOpOutcome, KeyOpRefusalReason, MemberView } from '../agent/api.js';
 import type { KeyOp } from '../protocol/messages.js';
 import { checkBearer } from './auth.js';
 import { EXPOSITION_CONTENT_TYPE } from '../metrics/exposition.js';
@@ -174,9 +174,9 @@ function keyOp(op: Exclude<KeyOp, 'list'>): Route['handle'] {
  * silent (the report says which, and `ok` is false); 4xx when it was refused before it ran.
  */
 function keyReply(outcome: KeyOpOutcome): Reply {
-  if (outcome.ok) return jsonReply(200, outcome.report);
+  if (outcome.ok) return jsonReply(200, outcome.value);
   // A bad key is the caller's mistake; every other refusal is the agent's or the cluster's state.
-  const statuses: Readonly<Record<Extract<KeyOpOutcome, { ok: false }>['reason'], 400 | 409>> = {
+  const statuses: Readonly<Record<KeyOpRefusalReason, 400 | 409>> = {
     'invalid-key': 400,
     'encryption-off': 409,
     stopping: 409,
