@@ -117,7 +117,7 @@ export function createCodec(options: CodecOptions): Codec {
       if (typeof message === 'string') return drop('invalid-message', message);
       messages.push(message);
     }
-    return decoded(messages);
+    return new Decoded(messages);
   }
 
   function decode(bytes: Uint8Array): DecodeResult {
@@ -135,10 +135,6 @@ export function createCodec(options: CodecOptions): Codec {
 
 function drop(reason: DropReason, error: string): Failure<DropReason> {
   return failure(reason, error);
-}
-
-function decoded(messages: readonly Message[]): Decoded {
-  return new Decoded(messages);
 }
 
 function hex32(value: number): string {
