@@ -53,7 +53,7 @@ export class InProcessCluster implements Cluster {
         return cluster.lossEachWay;
       },
     };
-    const agent = createAgent(resolved.config, deps);
+    const agent = createAgent(resolved.value, deps);
     this.tracker.addObserver(name);
     try {
       await agent.start();

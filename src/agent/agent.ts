@@ -414,7 +414,7 @@ class GossipAgent implements Agent {
   keys(op: KeyOp, key: string | null): Promise<KeyOpOutcome> {
     if (this.keyOps === undefined) {
       const error = 'encryption is off: start the agent with --encrypt or --keyring-file to use keys';
-      return Promise.resolve({ ok: false, reason: 'encryption-off', error });
+      return Promise.resolve(failure('encryption-off', error));
     }
     return this.keyOps.run(op, key);
   }

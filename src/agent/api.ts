@@ -110,9 +110,8 @@ export type KeyOpRefusalReason =
   /** `use` or `remove` would cut members off: one lacks the key, still encrypts with it, or did not answer. */
   | 'would-cut-off';
 
-export type KeyOpOutcome =
-  | { readonly ok: true; readonly report: KeyOpReport }
-  | { readonly ok: false; readonly reason: KeyOpRefusalReason; readonly error: string };
+/** The report of an operation that ran (even if members refused), or why it did not run. */
+export type KeyOpOutcome = Result<KeyOpReport, KeyOpRefusalReason>;
 
 /** What the HTTP endpoint needs from an agent; implemented by createAgent(). */
 export interface AgentApi {

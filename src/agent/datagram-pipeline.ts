@@ -70,23 +70,23 @@ export class DatagramPipeline {
     if (this.lose()) return;
     const deps = this.deps;
     const opened = this.envelope.open(bytes);
-    const decoded = opened.ok ? deps.codec.decode(opened.plaintext) : opened;
+    const decoded = opened.ok ? deps.codec.decode(opened.value) : opened;
     if (!decoded.ok) {
       this.drops[decoded.reason]++;
-      deps.log.debug({ from: addressKey(from), reason: decoded.reason, detail: decoded.detail }, 'dropped datagram');
+      deps.log.debug({ from: addressKey(from), reason: decoded.reason, detail: decoded.error }, 'dropped datagram');
       return;
     }
-    deps.traffic.countReceived(decoded.messages, bytes.length);
+    deps.traffic.countReceived(decoded.value, bytes.length);
     const source = addressKey(from);
     if (!deps.limiter.admit(source, receivedAtMs, deps.isMemberAddress(source))) {
       // Over its source's budget: only answers to our own probes are still worth the work.
       this.drops['rate-limited']++;
-      const replies = probeReplies(decoded.messages);
+      const replies = probeReplies(decoded.value);
       if (replies.length > 0) deps.deliver(replies, from, receivedAtMs);
       return;
     }
     const membership: Message[] = [];
-    for (const message of decoded.messages) {
+    for (const message of decoded.value) {
       if (message.type === 'key-request' || message.type === 'key-response') deps.onKeyMessage(message, from);
       else membership.push(message);
     }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { AgentConfig } from '../config.js';
 import { ENVELOPE_OVERHEAD_BYTES, ENVELOPE_VERSION, Keyring, type OpenResult } from '../crypto/keyring.js';
 import { parseKeyringText, writeKeyringFile } from '../crypto/keyring-file.js';
+import { failure, success } from '../result.js';
 
 /** What the agent wraps around each codec datagram: nothing, or an encrypted envelope. */
 export interface Envelope {
@@ -18,12 +19,8 @@ export const PLAINTEXT_ENVELOPE: Envelope = {
   seal: (datagram) => datagram,
   open: (bytes) =>
     bytes[0] === ENVELOPE_VERSION
-      ? {
-          ok: false,
-          reason: 'unexpected-encryption',
-          detail: 'an encrypted datagram, and this agent has no key (give it --encrypt or --keyring-file)',
-        }
-      : { ok: true, plaintext: bytes },
+      ? failure('unexpected-encryption', 'an encrypted datagram, and this agent has no key (give it --encrypt or --keyring-file)')
+      : success(bytes),
 };
 
 export function encryptedEnvelope(keyring: Keyring): Envelope {
@@ -45,7 +42,7 @@ export function loadKeyring(config: AgentConfig): Keyring | null {
     const text = readKeyringFile(config.keyringFile);
     const parsed = parseKeyringText(text);
     if (!parsed.ok) throw new Error(`--keyring-file ${config.keyringFile}: ${parsed.errors.join('; ')}`);
-    keys = parsed.keys;
+    keys = parsed.value;
   } else if (config.encrypt !== null) {
     keys = [config.encrypt];
   } else {
@@ -53,7 +50,7 @@ export function loadKeyring(config: AgentConfig): Keyring | null {
   }
   const created = Keyring.create(keys, config.cluster);
   if (!created.ok) throw new Error(`cannot set up encryption: ${created.error}`);
-  return created.keyring;
+  return created.value;
 }
 
 /** Writes the keyring back to --keyring-file, if one was given; see writeKeyringFile. */

@@ -1,6 +1,7 @@
 import { formatDuration } from '../config/duration.js';
 import { keyId, parseKey } from '../crypto/keys.js';
 import type { KeyOp, KeyRequest, KeyResponse } from '../protocol/messages.js';
+import { failure, success } from '../result.js';
 import type { KeyMemberResult, KeyOpOutcome, KeyOpRefusalReason, KeyOpReport, KeyView } from './api.js';
 import { AGENT_LIMITS } from './limits.js';
 import { applyKeyChange, type Applied, type KeyChange, type KeyPeer, type KeyringDeps, type SetTimer } from './key-op-shared.js';
@@ -59,20 +60,22 @@ export class KeyOpOriginator {
     if (this.running.size >= AGENT_LIMITS.maxRunningKeyOps) {
       return refuse('busy', `${this.running.size} key operations are already running; try again once they finish`);
     }
-    if (op === 'list') return { ok: true, report: this.report('list', this.selfResult({ ok: true }), await this.broadcast('list', '')) };
+    if (op === 'list') return success(this.report('list', this.selfResult(success(false)), await this.broadcast('list', '')));
     const parsed = parseKey(key);
     if (!parsed.ok) return refuse('invalid-key', `key: ${parsed.error}`);
-    const local = this.localRefusal(op, parsed.text);
+    const { text, bytes } = parsed.value;
+    const local = this.localRefusal(op, text);
     if (local !== null) return local;
     if (op === 'use' || op === 'remove') {
-      const problem = clusterRefusal(op, keyId(parsed.bytes), await this.broadcast('list', ''));
+      const problem = clusterRefusal(op, keyId(bytes), await this.broadcast('list', ''));
       if (problem !== null) return refuse('would-cut-off', problem);
     }
-    const applied = applyKeyChange(this.deps, op, parsed.text);
-    if (!applied.ok && applied.refused) return refuse(keyringRefusal(op), applied.error);
-    this.deps.logger.info({ op, key: keyId(parsed.bytes), ok: applied.ok }, 'key operation started');
-    const remote = await this.broadcast(op, parsed.text);
-    return { ok: true, report: this.report(op, this.selfResult(applied), remote) };
+    const applied = applyKeyChange(this.deps, op, text);
+    // The keyring's own refusal (a member's request may have changed it since localRefusal).
+    if (!applied.ok && applied.reason !== 'not-saved') return refuse(applied.reason, applied.error);
+    this.deps.logger.info({ op, key: keyId(bytes), ok: applied.ok }, 'key operation started');
+    const remote = await this.broadcast(op, text);
+    return success(this.report(op, this.selfResult(applied), remote));
   }
 
   /** A member answers one of our requests. Late, duplicate and unasked answers are ignored. */
@@ -186,32 +189,11 @@ function clusterRefusal(op: 'use' | 'remove', id: string, members: readonly KeyM
   return `refused to ${op} the key, since members would be cut off: ${problems.join('; ')}`;
 }
 
-/**
- * The reason when the keyring itself refuses a change of a valid key. Each change has one way
- * to be refused (Keyring.install, use, remove): a full keyring, a key not installed, the
- * primary key. The last two are checked before the members are asked (localRefusal); the
- * keyring can still refuse them if a member's request changed it meanwhile.
- */
-function keyringRefusal(op: KeyChange): KeyOpRefusalReason {
-  switch (op) {
-    case 'install':
-      return 'keyring-full';
-    case 'use':
-      return 'not-installed';
-    case 'remove':
-      return 'primary-key';
-    default: {
-      const unhandled: never = op;
-      throw new Error(`unhandled key change ${String(unhandled)}`);
-    }
-  }
-}
-
 function nameList(names: readonly string[]): string {
   const shown = names.slice(0, 10).join(', ');
   return names.length > 10 ? `${shown} and ${names.length - 10} more` : shown;
 }
 
 function refuse(reason: KeyOpRefusalReason, error: string): KeyOpOutcome {
-  return { ok: false, reason, error };
+  return failure(reason, error);
 }

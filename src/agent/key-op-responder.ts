@@ -2,6 +2,7 @@ import { LIMITS } from '../codec/limits.js';
 import { keyId, parseKey } from '../crypto/keys.js';
 import type { KeyRequest, KeyResponse } from '../protocol/messages.js';
 import { addressKey, nodeName, type Address } from '../protocol/types.js';
+import { success } from '../result.js';
 import { AGENT_LIMITS } from './limits.js';
 import { applyKeyChange, type Applied, type KeyringDeps } from './key-op-shared.js';
 
@@ -49,7 +50,7 @@ export class KeyOpResponder {
       );
       return;
     }
-    const applied: Applied = request.op === 'list' ? { ok: true } : applyKeyChange(this.deps, request.op, request.key);
+    const applied: Applied = request.op === 'list' ? success(false) : applyKeyChange(this.deps, request.op, request.key);
     const response: KeyResponse = {
       type: 'key-response',
       id: request.id,
@@ -83,7 +84,7 @@ export class KeyOpResponder {
 
 function keyIdOfText(text: string): string {
   const parsed = parseKey(text);
-  return parsed.ok ? keyId(parsed.bytes) : 'invalid';
+  return parsed.ok ? keyId(parsed.value.bytes) : 'invalid';
 }
 
 /** Our refusal as the codec accepts it: no control characters, at most LIMITS.maxKeyErrorBytes bytes. */

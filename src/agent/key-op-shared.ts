@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
-import type { Keyring } from '../crypto/keyring.js';
+import type { Keyring, KeyringRefusal } from '../crypto/keyring.js';
 import type { KeyMessage, KeyOp } from '../protocol/messages.js';
 import type { Address } from '../protocol/types.js';
+import { failure, type Result } from '../result.js';
 
 /** What the originator and the responder of key operations share (see key-ops.ts). */
 
@@ -33,24 +34,25 @@ export type SetTimer = (callback: () => void, delayMs: number) => () => void;
 export type KeyChange = Exclude<KeyOp, 'list'>;
 
 /**
- * A change applied to this agent's keyring, or why not: `refused` when the keyring refused it
- * (nothing changed), not refused when it changed but could not be saved.
+ * Why a change did not fully happen: the keyring's refusal (nothing changed), or `not-saved`
+ * (it changed here, but the keyring file could not be written).
  */
-export type Applied = { readonly ok: true } | { readonly ok: false; readonly refused: boolean; readonly error: string };
+export type AppliedRefusal = KeyringRefusal | 'not-saved';
+
+/** A change applied to this agent's keyring (value: whether anything changed), or why not. */
+export type Applied = Result<boolean, AppliedRefusal>;
 
 /** Applies one change to the keyring and saves it if it changed. */
 export function applyKeyChange(deps: KeyringDeps, op: KeyChange, text: string): Applied {
   const keyring = deps.keyring;
   const change = op === 'install' ? keyring.install(text) : op === 'use' ? keyring.use(text) : keyring.remove(text);
-  if (!change.ok) return { ok: false, refused: true, error: change.error };
-  if (change.changed && deps.persist !== null) {
-    try {
-      deps.persist();
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      deps.logger.error({ err: message, op }, 'keyring changed but could not be saved');
-      return { ok: false, refused: false, error: `applied, but the keyring file was not saved: ${message}` };
-    }
+  if (!change.ok || !change.value || deps.persist === null) return change;
+  try {
+    deps.persist();
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    deps.logger.error({ err: message, op }, 'keyring changed but could not be saved');
+    return failure('not-saved', `applied, but the keyring file was not saved: ${message}`);
   }
-  return { ok: true };
+  return change;
 }

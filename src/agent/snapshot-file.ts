@@ -24,7 +24,7 @@ export async function loadSnapshot(dir: string, owner: SnapshotOwner): Promise<S
     if (!info.isFile()) return { kind: 'ignored', reason: `${path} is not a regular file` };
     if (info.size > AGENT_LIMITS.maxSnapshotBytes) return { kind: 'ignored', reason: `${info.size} bytes (max ${AGENT_LIMITS.maxSnapshotBytes})` };
     const parsed = parseSnapshot(await readFile(path, 'utf8'), owner);
-    return parsed.ok ? { kind: 'loaded', snapshot: parsed.snapshot } : { kind: 'ignored', reason: parsed.reason };
+    return parsed.ok ? { kind: 'loaded', snapshot: parsed.value } : { kind: 'ignored', reason: parsed.error };
   } catch (error) {
     if (isErrno(error, 'ENOENT')) return { kind: 'none' };
     return { kind: 'ignored', reason: `cannot read ${path}: ${(error as Error).message}` };

@@ -3,6 +3,7 @@ import { isIncarnation } from '../codec/fields.js';
 import { isRecord } from '../config/parsed.js';
 import type { MemberSnapshot } from '../protocol/events.js';
 import { addressKey, incarnation as asIncarnation, isMemberStatus, MEMBER_STATUSES, nextIncarnation, type Incarnation, type MemberStatus, type Tags } from '../protocol/types.js';
+import { failure, success, type Result } from '../result.js';
 
 /**
  * The snapshot's format: what it holds, how it is built from the agent's state, and how a
@@ -44,7 +45,13 @@ export interface SnapshotOwner {
   readonly name: string;
 }
 
-export type ParsedSnapshot = { readonly ok: true; readonly snapshot: Snapshot } | { readonly ok: false; readonly reason: string };
+/**
+ * Why a snapshot file is ignored: not a valid snapshot (not JSON, truncated, a field of the
+ * wrong kind), another format version, or written by another node or cluster.
+ */
+export type SnapshotRefusal = 'corrupt' | 'unknown-version' | 'foreign';
+
+export type ParsedSnapshot = Result<Snapshot, SnapshotRefusal>;
 
 export function buildSnapshot(owner: SnapshotOwner, self: MemberSnapshot, others: readonly MemberSnapshot[], wallMs: number): Snapshot {
   return {
@@ -65,25 +72,27 @@ export function parseSnapshot(text: string, owner: SnapshotOwner): ParsedSnapsho
   try {
     document = JSON.parse(text);
   } catch (error) {
-    return fail(`not valid JSON (corrupt or truncated): ${(error as Error).message}`);
+    return corrupt(`not valid JSON (corrupt or truncated): ${(error as Error).message}`);
   }
-  if (!isRecord(document)) return fail('not a JSON object');
-  if (document['version'] !== SNAPSHOT_VERSION) return fail(`unknown version ${JSON.stringify(document['version'])} (expected ${SNAPSHOT_VERSION})`);
+  if (!isRecord(document)) return corrupt('not a JSON object');
+  if (document['version'] !== SNAPSHOT_VERSION) {
+    return failure('unknown-version', `unknown version ${JSON.stringify(document['version'])} (expected ${SNAPSHOT_VERSION})`);
+  }
   const { cluster, name, incarnation, savedAt, members } = document;
-  if (typeof cluster !== 'string' || typeof name !== 'string') return fail('missing cluster or name');
+  if (typeof cluster !== 'string' || typeof name !== 'string') return corrupt('missing cluster or name');
   if (cluster !== owner.cluster || name !== owner.name) {
-    return fail(`foreign: written by ${JSON.stringify(name)} of cluster ${JSON.stringify(cluster)}, this is ${JSON.stringify(owner.name)} of cluster ${JSON.stringify(owner.cluster)}`);
+    return failure('foreign', `foreign: written by ${JSON.stringify(name)} of cluster ${JSON.stringify(cluster)}, this is ${JSON.stringify(owner.name)} of cluster ${JSON.stringify(owner.cluster)}`);
   }
-  if (!isIncarnation(incarnation)) return fail(`incarnation ${JSON.stringify(incarnation)} is not an unsigned 32-bit integer`);
-  if (typeof savedAt !== 'string') return fail('missing savedAt');
-  if (!Array.isArray(members)) return fail('members is not an array');
+  if (!isIncarnation(incarnation)) return corrupt(`incarnation ${JSON.stringify(incarnation)} is not an unsigned 32-bit integer`);
+  if (typeof savedAt !== 'string') return corrupt('missing savedAt');
+  if (!Array.isArray(members)) return corrupt('members is not an array');
   const remembered: RememberedMember[] = [];
   for (let i = 0; i < members.length; i++) {
     const member = parseMember(members[i]);
-    if (typeof member === 'string') return fail(`members[${i}]: ${member}`);
+    if (typeof member === 'string') return corrupt(`members[${i}]: ${member}`);
     remembered.push(member);
   }
-  return { ok: true, snapshot: { version: SNAPSHOT_VERSION, cluster, name, incarnation, savedAt, members: remembered } };
+  return success({ version: SNAPSHOT_VERSION, cluster, name, incarnation, savedAt, members: remembered });
 }
 
 function parseMember(value: unknown): RememberedMember | string {
@@ -130,6 +139,6 @@ export function rejoinSeeds(snapshot: Snapshot, random: () => number = Math.rand
   return seeds;
 }
 
-function fail(reason: string): ParsedSnapshot {
-  return { ok: false, reason };
+function corrupt(error: string): ParsedSnapshot {
+  return failure('corrupt', error);
 }

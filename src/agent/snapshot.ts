@@ -19,6 +19,7 @@ export {
   type RememberedMember,
   type Snapshot,
   type SnapshotOwner,
+  type SnapshotRefusal,
 } from './snapshot-format.js';
 export {
   ensureDataDir,

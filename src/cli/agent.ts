@@ -53,7 +53,7 @@ export async function runAgent(flags: Readonly<Record<string, unknown>>, io: Cli
     printErrors(io, resolved.errors);
     return EXIT_USAGE;
   }
-  const config = resolved.config;
+  const config = resolved.value;
   const logger = await createLogger(config, io);
   let agent: Agent | undefined;
   try {

@@ -3,6 +3,7 @@ import { parseAddress } from '../config/address.js';
 import { DEFAULT_HTTP_HOST } from '../config/defaults.js';
 import { isRecord } from '../config/parsed.js';
 import { addressKey } from '../protocol/types.js';
+import { failure, success, type Failure, type Result } from '../result.js';
 import type { CliIo } from './io.js';
 
 const HTTP_ENV = 'GOSSIPD_HTTP';
@@ -19,7 +20,8 @@ export function resolveToken(flag: unknown, io: CliIo): string | null {
   return fromEnv !== undefined && fromEnv !== '' ? fromEnv : null;
 }
 
-export type EndpointResult = { readonly ok: true; readonly baseUrl: string } | { readonly ok: false; readonly error: string };
+/** The agent's base URL (http://host:port), or why the address given for it is not one. */
+export type EndpointResult = Result<string, 'bad-address'>;
 
 /** The local agent's HTTP endpoint: --http, else GOSSIPD_HTTP (shared with the agent), else the default. */
 export function resolveEndpoint(flag: unknown, io: CliIo): EndpointResult {
@@ -31,8 +33,8 @@ export function resolveEndpoint(flag: unknown, io: CliIo): EndpointResult {
         ? [fromEnv, HTTP_ENV]
         : [addressKey(AGENT_DEFAULTS.http), 'default'];
   const parsed = parseAddress(text, { minPort: 1, defaultHost: DEFAULT_HTTP_HOST, examplePort: AGENT_DEFAULTS.http.port });
-  if (!parsed.ok) return { ok: false, error: `${origin}: ${parsed.errors.join('; ')}` };
-  return { ok: true, baseUrl: `http://${addressKey(parsed.value)}` };
+  if (!parsed.ok) return failure('bad-address', `${origin}: ${parsed.errors.join('; ')}`);
+  return success(`http://${addressKey(parsed.value)}`);
 }
 
 export interface AgentRequest {
@@ -44,10 +46,21 @@ export interface AgentRequest {
   readonly token?: string | null;
 }
 
-/** The agent's answer (2xx), or one line saying what went wrong, ready for stderr. */
-export type AgentReply =
-  | { readonly ok: true; readonly status: number; readonly text: string; readonly json: unknown }
-  | { readonly ok: false; readonly message: string };
+/** The agent's answer (2xx): its status, its body, and the body parsed (null when empty). */
+export interface AgentAnswer {
+  readonly status: number;
+  readonly text: string;
+  readonly json: unknown;
+}
+
+/**
+ * Why a call brought no answer to use: none within the timeout, no connection, an HTTP error
+ * status (the agent's refusal, or a missing or wrong token), or a body that is not JSON.
+ */
+export type AgentCallFailure = 'timeout' | 'unreachable' | 'http-error' | 'not-json';
+
+/** The agent's answer, or why not with one line saying what went wrong, ready for stderr. */
+export type AgentReply = Result<AgentAnswer, AgentCallFailure>;
 
 export async function callAgent(io: CliIo, baseUrl: string, request: AgentRequest): Promise<AgentReply> {
   const init: RequestInit = { method: request.method, signal: AbortSignal.timeout(request.timeoutMs) };
@@ -65,22 +78,22 @@ export async function callAgent(io: CliIo, baseUrl: string, request: AgentReques
     status = response.status;
     text = await response.text();
   } catch (error) {
-    return { ok: false, message: fetchFailure(error, baseUrl, request.timeoutMs) };
+    return fetchFailure(error, baseUrl, request.timeoutMs);
   }
   const json = parseJson(text);
-  if (status < 200 || status > 299) return { ok: false, message: httpFailure(json, status, baseUrl) };
+  if (status < 200 || status > 299) return failure('http-error', httpFailure(json, status, baseUrl));
   if (json === undefined && text.trim() !== '') {
-    return { ok: false, message: `unexpected answer from the agent at ${baseUrl}: not JSON` };
+    return failure('not-json', `unexpected answer from the agent at ${baseUrl}: not JSON`);
   }
-  return { ok: true, status, text, json: json ?? null };
+  return success({ status, text, json: json ?? null });
 }
 
-function fetchFailure(error: unknown, baseUrl: string, timeoutMs: number): string {
+function fetchFailure(error: unknown, baseUrl: string, timeoutMs: number): Failure<AgentCallFailure> {
   // fetch rejects with a DOMException named TimeoutError when AbortSignal.timeout fires.
   if (isRecord(error) && error['name'] === 'TimeoutError') {
-    return `the agent at ${baseUrl} did not answer within ${formatDuration(timeoutMs)}`;
+    return failure('timeout', `the agent at ${baseUrl} did not answer within ${formatDuration(timeoutMs)}`);
   }
-  return `cannot reach the agent at ${baseUrl} (is 'gossipd agent' running?)`;
+  return failure('unreachable', `cannot reach the agent at ${baseUrl} (is 'gossipd agent' running?)`);
 }
 
 function httpFailure(json: unknown, status: number, baseUrl: string): string {

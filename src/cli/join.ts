@@ -34,7 +34,7 @@ export async function runJoin(addrs: readonly string[], options: Readonly<Record
     printErrors(io, errors);
     return EXIT_USAGE;
   }
-  const reply = await callAgent(io, endpoint.baseUrl, {
+  const reply = await callAgent(io, endpoint.value, {
     method: 'POST',
     path: '/v1/join',
     body: { addrs: [...seeds] },
@@ -42,12 +42,12 @@ export async function runJoin(addrs: readonly string[], options: Readonly<Record
     token: resolveToken(options['httpToken'], io),
   });
   if (!reply.ok) {
-    printErrors(io, [reply.message]);
+    printErrors(io, [reply.error]);
     return EXIT_FAILURE;
   }
-  const joined = isRecord(reply.json) ? reply.json['joined'] : undefined;
+  const joined = isRecord(reply.value.json) ? reply.value.json['joined'] : undefined;
   if (typeof joined !== 'number') {
-    printErrors(io, [`unexpected answer from the agent at ${endpoint.baseUrl}: no "joined" count`]);
+    printErrors(io, [`unexpected answer from the agent at ${endpoint.value}: no "joined" count`]);
     return EXIT_FAILURE;
   }
   io.stdout(`joined ${joined} of ${seeds.size} seeds\n`);

@@ -62,18 +62,18 @@ export async function runKeys(op: KeyOp, key: string | null, options: Readonly<R
   const token = resolveToken(options['httpToken'], io);
   const reply =
     op === 'list'
-      ? await callAgent(io, endpoint.baseUrl, { method: 'GET', path: '/v1/keys', timeoutMs: TIMEOUT_MS, token })
-      : await callAgent(io, endpoint.baseUrl, { method: 'POST', path: `/v1/keys/${op}`, body: { key }, timeoutMs: TIMEOUT_MS, token });
+      ? await callAgent(io, endpoint.value, { method: 'GET', path: '/v1/keys', timeoutMs: TIMEOUT_MS, token })
+      : await callAgent(io, endpoint.value, { method: 'POST', path: `/v1/keys/${op}`, body: { key }, timeoutMs: TIMEOUT_MS, token });
   if (!reply.ok) {
-    printErrors(io, [reply.message]);
+    printErrors(io, [reply.error]);
     return EXIT_FAILURE;
   }
-  const report = readReport(reply.json);
+  const report = readReport(reply.value.json);
   if (report === null) {
-    printErrors(io, [`unexpected answer from the agent at ${endpoint.baseUrl}: not a key report`]);
+    printErrors(io, [`unexpected answer from the agent at ${endpoint.value}: not a key report`]);
     return EXIT_FAILURE;
   }
-  if (options['json'] === true) io.stdout(reply.text.endsWith('\n') ? reply.text : `${reply.text}\n`);
+  if (options['json'] === true) io.stdout(reply.value.text.endsWith('\n') ? reply.value.text : `${reply.value.text}\n`);
   else io.stdout(formatReport(report));
   printErrors(
     io,

@@ -23,16 +23,16 @@ export async function runLeave(options: Readonly<Record<string, unknown>>, io: C
     printErrors(io, [endpoint.error]);
     return EXIT_USAGE;
   }
-  const reply = await callAgent(io, endpoint.baseUrl, {
+  const reply = await callAgent(io, endpoint.value, {
     method: 'POST',
     path: '/v1/leave',
     timeoutMs: TIMEOUT_MS,
     token: resolveToken(options['httpToken'], io),
   });
   if (!reply.ok) {
-    printErrors(io, [reply.message]);
+    printErrors(io, [reply.error]);
     return EXIT_FAILURE;
   }
-  io.stdout(`the agent at ${endpoint.baseUrl} is leaving the cluster\n`);
+  io.stdout(`the agent at ${endpoint.value} is leaving the cluster\n`);
   return EXIT_OK;
 }

@@ -3,6 +3,7 @@ import type { MemberView } from '../agent/api.js';
 import { isRecord, splitList } from '../config/parsed.js';
 import { parseChoice } from '../config/values.js';
 import { MEMBER_STATUSES, addressKey, isMemberStatus, type MemberStatus } from '../protocol/types.js';
+import { invalid, valid, type Checked } from '../result.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, printErrors, type CommandContext } from './context.js';
 import { callAgent, resolveEndpoint, resolveToken, TOKEN_OPTION_HELP } from './http-client.js';
 import type { CliIo } from './io.js';
@@ -33,37 +34,33 @@ export async function runMembers(options: Readonly<Record<string, unknown>>, io:
     return EXIT_USAGE;
   }
   const query = statuses.value.length === 0 ? '' : `?status=${statuses.value.join(',')}`;
-  const reply = await callAgent(io, endpoint.baseUrl, {
+  const reply = await callAgent(io, endpoint.value, {
     method: 'GET',
     path: `/v1/members${query}`,
     timeoutMs: TIMEOUT_MS,
     token: resolveToken(options['httpToken'], io),
   });
   if (!reply.ok) {
-    printErrors(io, [reply.message]);
+    printErrors(io, [reply.error]);
     return EXIT_FAILURE;
   }
   if (options['json'] === true) {
-    io.stdout(reply.text.endsWith('\n') ? reply.text : `${reply.text}\n`);
+    io.stdout(reply.value.text.endsWith('\n') ? reply.value.text : `${reply.value.text}\n`);
     return EXIT_OK;
   }
-  const members = readMembers(reply.json);
+  const members = readMembers(reply.value.json);
   if (members === null) {
-    printErrors(io, [`unexpected answer from the agent at ${endpoint.baseUrl}: not a list of members`]);
+    printErrors(io, [`unexpected answer from the agent at ${endpoint.value}: not a list of members`]);
     return EXIT_FAILURE;
   }
   io.stdout(membersTable(members));
   return EXIT_OK;
 }
 
-type StatusFilter =
-  | { readonly ok: true; readonly value: readonly MemberStatus[] }
-  | { readonly ok: false; readonly errors: readonly string[] };
-
-function parseStatusFilter(raw: unknown): StatusFilter {
-  if (raw === undefined) return { ok: true, value: [] };
+function parseStatusFilter(raw: unknown): Checked<readonly MemberStatus[]> {
+  if (raw === undefined) return valid([]);
   const items = typeof raw === 'string' ? splitList(raw) : [];
-  if (items.length === 0) return { ok: false, errors: [`--status: give one or more of ${MEMBER_STATUSES.join(',')}`] };
+  if (items.length === 0) return invalid(`--status: give one or more of ${MEMBER_STATUSES.join(',')}`);
   const errors: string[] = [];
   const statuses = new Set<MemberStatus>();
   for (const item of items) {
@@ -71,7 +68,7 @@ function parseStatusFilter(raw: unknown): StatusFilter {
     if (parsed.ok) statuses.add(parsed.value);
     else errors.push(...parsed.errors.map((error) => `--status: ${error}`));
   }
-  return errors.length === 0 ? { ok: true, value: [...statuses] } : { ok: false, errors };
+  return errors.length === 0 ? valid([...statuses]) : invalid(...errors);
 }
 
 /** Sorted by name so that the table is stable between calls; TAGS sorted by key likewise. */

@@ -34,8 +34,8 @@ export function runPlan(flags: Readonly<Record<string, unknown>>, io: CliIo): nu
     printErrors(io, errors);
     return EXIT_USAGE;
   }
-  const result = plan({ nodes, lossRate, protocol: timing.options, failureRatePerHour, repairRatePerHour, nameLength });
-  io.stdout(flags['json'] === true ? `${JSON.stringify({ profile: timing.profile, ...result })}\n` : table(result));
+  const result = plan({ nodes, lossRate, protocol: timing.value.options, failureRatePerHour, repairRatePerHour, nameLength });
+  io.stdout(flags['json'] === true ? `${JSON.stringify({ profile: timing.value.profile, ...result })}\n` : table(result));
   return EXIT_OK;
 }
 

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { validateTags } from '../codec/fields.js';
 import { isRecord, isStringArray } from '../config/parsed.js';
 import type { Tags } from '../protocol/types.js';
+import { invalid, valid, type Checked } from '../result.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, printErrors, type CommandContext } from './context.js';
 import { callAgent, resolveEndpoint, resolveToken, TOKEN_OPTION_HELP } from './http-client.js';
 import type { CliIo } from './io.js';
@@ -44,7 +45,7 @@ which publishes its configured --tag set again.`,
         context.finish(EXIT_USAGE);
         return;
       }
-      context.finish(await runTags({ op: 'set', tags: parsed.tags }, command.opts(), context.io));
+      context.finish(await runTags({ op: 'set', tags: parsed.value }, command.opts(), context.io));
     },
   );
   withEndpoint(tags.command('delete').description('remove tags').argument('<key...>', 'keys to remove')).action(
@@ -54,10 +55,8 @@ which publishes its configured --tag set again.`,
   );
 }
 
-type ParsedPairs = { readonly ok: true; readonly tags: Tags } | { readonly ok: false; readonly errors: readonly string[] };
-
 /** `key=value` arguments; the value may hold "=" and may be empty. */
-export function parsePairs(pairs: readonly string[]): ParsedPairs {
+export function parsePairs(pairs: readonly string[]): Checked<Tags> {
   const tags: Record<string, string> = {};
   const errors: string[] = [];
   for (const pair of pairs) {
@@ -65,7 +64,7 @@ export function parsePairs(pairs: readonly string[]): ParsedPairs {
     if (equals <= 0) errors.push(`${JSON.stringify(pair)} is not key=value (e.g. role=web)`);
     else tags[pair.slice(0, equals)] = pair.slice(equals + 1);
   }
-  return errors.length === 0 ? { ok: true, tags } : { ok: false, errors };
+  return errors.length === 0 ? valid(tags) : invalid(...errors);
 }
 
 export async function runTags(change: TagChange, options: Readonly<Record<string, unknown>>, io: CliIo): Promise<number> {
@@ -75,14 +74,14 @@ export async function runTags(change: TagChange, options: Readonly<Record<string
     return EXIT_USAGE;
   }
   const token = resolveToken(options['httpToken'], io);
-  const current = await callAgent(io, endpoint.baseUrl, { method: 'GET', path: '/v1/self', timeoutMs: TIMEOUT_MS, token });
+  const current = await callAgent(io, endpoint.value, { method: 'GET', path: '/v1/self', timeoutMs: TIMEOUT_MS, token });
   if (!current.ok) {
-    printErrors(io, [current.message]);
+    printErrors(io, [current.error]);
     return EXIT_FAILURE;
   }
-  const before = readTags(current.json);
+  const before = readTags(current.value.json);
   if (before === null) {
-    printErrors(io, [`unexpected answer from the agent at ${endpoint.baseUrl}: no tags in /v1/self`]);
+    printErrors(io, [`unexpected answer from the agent at ${endpoint.value}: no tags in /v1/self`]);
     return EXIT_FAILURE;
   }
   if (change.op === 'list') {
@@ -99,12 +98,12 @@ export async function runTags(change: TagChange, options: Readonly<Record<string
     printErrors(io, [problem]);
     return EXIT_USAGE;
   }
-  const put = await callAgent(io, endpoint.baseUrl, { method: 'PUT', path: '/v1/self/tags', body: after, timeoutMs: TIMEOUT_MS, token });
+  const put = await callAgent(io, endpoint.value, { method: 'PUT', path: '/v1/self/tags', body: after, timeoutMs: TIMEOUT_MS, token });
   if (!put.ok) {
-    printErrors(io, [put.message]);
+    printErrors(io, [put.error]);
     return EXIT_FAILURE;
   }
-  printTags(io, readTags(put.json) ?? after, options['json'] === true);
+  printTags(io, readTags(put.value.json) ?? after, options['json'] === true);
   return EXIT_OK;
 }
 

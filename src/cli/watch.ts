@@ -43,7 +43,7 @@ export async function runWatch(options: Readonly<Record<string, unknown>>, io: C
   const onSignal = (): void => stop.abort();
   for (const signal of SIGNALS) io.signals.on(signal, onSignal);
   try {
-    return await follow(io, `${endpoint.baseUrl}/v1/events`, resolveToken(options['httpToken'], io), json, stop.signal);
+    return await follow(io, `${endpoint.value}/v1/events`, resolveToken(options['httpToken'], io), json, stop.signal);
   } finally {
     for (const signal of SIGNALS) io.signals.off(signal, onSignal);
   }

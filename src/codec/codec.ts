@@ -1,5 +1,6 @@
 import { Packr, RESERVE_START_SPACE, Unpackr } from 'msgpackr';
 import type { Message } from '../protocol/messages.js';
+import { failure, type Failure, type Ok } from '../result.js';
 import { HEADER_BYTES, PROTOCOL_VERSION, clusterTag, readTag, writeHeader } from './header.js';
 import { LIMITS } from './limits.js';
 import { scanBody } from './scan.js';
@@ -19,9 +20,25 @@ export const DROP_REASONS = [
 /** Why a datagram was dropped: one counter per reason is what an operator wants to see. */
 export type DropReason = (typeof DROP_REASONS)[number];
 
-export type DecodeResult =
-  | { readonly ok: true; readonly messages: readonly Message[] }
-  | { readonly ok: false; readonly reason: DropReason; readonly detail: string };
+/** A packet's messages, or why it was dropped (the reason counted, the error logged). */
+export type DecodeResult = Decoded | Failure<DropReason>;
+
+/**
+ * The success of a decode: Ok<readonly Message[]>, plus `messages` on its prototype, so that
+ * comparisons see only `{ ok, value }`.
+ */
+class Decoded implements Ok<readonly Message[]> {
+  readonly ok = true;
+  constructor(readonly value: readonly Message[]) {}
+
+  /**
+   * @deprecated Read `value`. Kept only because src/sim/simulation.ts (being changed elsewhere)
+   * still reads `decoded.messages`; remove it once that reads `value`.
+   */
+  get messages(): readonly Message[] {
+    return this.value;
+  }
+}
 
 export interface CodecOptions {
   /** Cluster name; its FNV-1a tag is stamped on every packet and checked on every receipt. */
@@ -89,8 +106,8 @@ export function createCodec(options: CodecOptions): Codec {
     if (packetTag !== tag) {
       return drop('wrong-cluster', `cluster tag ${hex32(packetTag)} (expected ${hex32(tag)})`);
     }
-    const failure = scanBody(bytes, HEADER_BYTES);
-    if (failure !== null) return drop(failure.reason, failure.detail);
+    const refused = scanBody(bytes, HEADER_BYTES);
+    if (refused !== null) return refused;
     const value: unknown = unpackr.unpack(bytes.subarray(HEADER_BYTES));
     if (!Array.isArray(value)) return drop('malformed', `the body decoded to ${typeof value}`);
     const list: readonly unknown[] = value;
@@ -100,7 +117,7 @@ export function createCodec(options: CodecOptions): Codec {
       if (typeof message === 'string') return drop('invalid-message', message);
       messages.push(message);
     }
-    return { ok: true, messages };
+    return new Decoded(messages);
   }
 
   function decode(bytes: Uint8Array): DecodeResult {
@@ -116,8 +133,8 @@ export function createCodec(options: CodecOptions): Codec {
   return { cluster, encode, decode };
 }
 
-function drop(reason: DropReason, detail: string): DecodeResult {
-  return { ok: false, reason, detail };
+function drop(reason: DropReason, error: string): Failure<DropReason> {
+  return failure(reason, error);
 }
 
 function hex32(value: number): string {

@@ -1,9 +1,8 @@
+import { failure, type Failure } from '../result.js';
 import { LIMITS } from './limits.js';
 
-export interface ScanFailure {
-  readonly reason: 'malformed' | 'invalid-message' | 'too-many-messages';
-  readonly detail: string;
-}
+/** The drop reasons (see DropReason) a scan can give. */
+export type ScanFailure = Failure<'malformed' | 'invalid-message' | 'too-many-messages'>;
 
 /**
  * One pass over the msgpack body that builds nothing, run before msgpackr sees the bytes.
@@ -25,7 +24,7 @@ export function scanBody(bytes: Uint8Array, start: number): ScanFailure | null {
   const [count, first] = top;
   if (count === 0) return malformed('the packet holds no messages');
   if (count > LIMITS.maxMessagesPerPacket) {
-    return { reason: 'too-many-messages', detail: `${count} messages (max ${LIMITS.maxMessagesPerPacket})` };
+    return failure('too-many-messages', `${count} messages (max ${LIMITS.maxMessagesPerPacket})`);
   }
   // remaining[d]: values still to read in the container open at depth d (0 = the message list,
   // nesting level 1), so a container opened at depth d is nesting level d + 2.
@@ -164,15 +163,15 @@ function unsupported(message: number, token: number): ScanFailure {
 }
 
 function invalid(message: number, problem: string): ScanFailure {
-  return { reason: 'invalid-message', detail: `message ${message}: ${problem}` };
+  return failure('invalid-message', `message ${message}: ${problem}`);
 }
 
 function truncated(message: number): ScanFailure {
   return malformed(`truncated inside message ${message}`);
 }
 
-function malformed(detail: string): ScanFailure {
-  return { reason: 'malformed', detail };
+function malformed(error: string): ScanFailure {
+  return failure('malformed', error);
 }
 
 function hex(byte: number): string {

@@ -1,7 +1,8 @@
 import { isIP, isIPv4, isIPv6 } from 'node:net';
 import type { Address } from '../protocol/types.js';
 import { MAX_HOST_NAME_BYTES } from './limits.js';
-import { fail, ok, show, type Parsed } from './parsed.js';
+import { show, type Parsed } from './parsed.js';
+import { invalid, valid } from '../result.js';
 
 export interface AddressRules {
   /** 0 where "pick a free port" makes sense (bind, http), 1 where we must send to the port. */
@@ -22,17 +23,17 @@ const ALL_NUMERIC = /^[\d.]+$/;
 /** Parses "host:port", "[v6]:port" and, with a default host, ":port". */
 export function parseAddress(text: string, rules: AddressRules): Parsed<Address> {
   const split = splitHostPort(text.trim(), rules.examplePort ?? 7946);
-  if (!split.ok) return fail(`${show(text)} ${split.errors.join('; ')}`);
+  if (!split.ok) return invalid(`${show(text)} ${split.errors.join('; ')}`);
   const { host: givenHost, port: portText, bracketed } = split.value;
   const host = givenHost === '' ? rules.defaultHost : givenHost;
-  if (host === undefined) return fail(`${show(text)} has no host (use host:port, e.g. 10.0.0.1:${rules.examplePort ?? 7946})`);
+  if (host === undefined) return invalid(`${show(text)} has no host (use host:port, e.g. 10.0.0.1:${rules.examplePort ?? 7946})`);
   const hostProblem = checkHost(host, bracketed, rules);
-  if (hostProblem !== null) return fail(`${show(text)}: ${hostProblem}`);
+  if (hostProblem !== null) return invalid(`${show(text)}: ${hostProblem}`);
   const port = Number(portText);
   if (!PORT.test(portText) || port < rules.minPort || port > 65535) {
-    return fail(`${show(text)}: port must be a number in ${rules.minPort}..65535`);
+    return invalid(`${show(text)}: port must be a number in ${rules.minPort}..65535`);
   }
-  return ok({ host, port });
+  return valid({ host, port });
 }
 
 interface HostPort {
@@ -44,15 +45,15 @@ interface HostPort {
 function splitHostPort(text: string, examplePort: number): Parsed<HostPort> {
   if (text.startsWith('[')) {
     const close = text.indexOf(']');
-    if (close === -1) return fail('has an unclosed "["');
-    if (text[close + 1] !== ':') return fail(`needs a port after "]" (e.g. [::1]:${examplePort})`);
-    return ok({ host: text.slice(1, close), port: text.slice(close + 2), bracketed: true });
+    if (close === -1) return invalid('has an unclosed "["');
+    if (text[close + 1] !== ':') return invalid(`needs a port after "]" (e.g. [::1]:${examplePort})`);
+    return valid({ host: text.slice(1, close), port: text.slice(close + 2), bracketed: true });
   }
   const colon = text.lastIndexOf(':');
-  if (colon === -1) return fail(`needs a port (e.g. ${text === '' ? '127.0.0.1' : text}:${examplePort})`);
+  if (colon === -1) return invalid(`needs a port (e.g. ${text === '' ? '127.0.0.1' : text}:${examplePort})`);
   const host = text.slice(0, colon);
-  if (host.includes(':')) return fail(`looks like an IPv6 address: put it in brackets (e.g. [::1]:${examplePort})`);
-  return ok({ host, port: text.slice(colon + 1), bracketed: false });
+  if (host.includes(':')) return invalid(`looks like an IPv6 address: put it in brackets (e.g. [::1]:${examplePort})`);
+  return valid({ host, port: text.slice(colon + 1), bracketed: false });
 }
 
 function checkHost(host: string, bracketed: boolean, rules: AddressRules): string | null {

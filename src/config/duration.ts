@@ -1,5 +1,6 @@
 import { MAX_DURATION_MS } from './limits.js';
-import { fail, ok, show, type Parsed, type Syntax } from './parsed.js';
+import { show, type Parsed, type Syntax } from './parsed.js';
+import { invalid, valid } from '../result.js';
 
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
 type Unit = keyof typeof UNIT_MS;
@@ -57,9 +58,9 @@ export function parseDuration(raw: unknown, syntax: Syntax, bounds: DurationBoun
   const ms = readDurationMs(raw, syntax);
   if (!ms.ok) return ms;
   const shown = typeof raw === 'string' ? show(raw) : formatDuration(ms.value);
-  if (ms.value < bounds.minMs) return fail(`${shown} is too short (at least ${formatDuration(bounds.minMs)})`);
+  if (ms.value < bounds.minMs) return invalid(`${shown} is too short (at least ${formatDuration(bounds.minMs)})`);
   if (ms.value > MAX_DURATION_MS) {
-    return fail(`${shown} is too long (at most ${formatDuration(MAX_DURATION_MS)}, Node's longest timer)`);
+    return invalid(`${shown} is too long (at most ${formatDuration(MAX_DURATION_MS)}, Node's longest timer)`);
   }
   return ms;
 }
@@ -67,19 +68,19 @@ export function parseDuration(raw: unknown, syntax: Syntax, bounds: DurationBoun
 function readDurationMs(raw: unknown, syntax: Syntax): Parsed<number> {
   if (syntax === 'file' && typeof raw === 'number') {
     return Number.isSafeInteger(raw) && raw >= 0
-      ? ok(raw)
-      : fail(`${show(raw)} is not a whole, non-negative number of milliseconds`);
+      ? valid(raw)
+      : invalid(`${show(raw)} is not a whole, non-negative number of milliseconds`);
   }
   if (typeof raw !== 'string') {
     const expected = syntax === 'file' ? 'a duration string like "500ms" or a number of milliseconds' : 'a duration';
-    return fail(`${show(raw)} is not ${expected}`);
+    return invalid(`${show(raw)} is not ${expected}`);
   }
   const text = raw.trim();
-  if (BARE_NUMBER.test(text)) return fail(`${show(raw)} needs a unit (e.g. ${text}ms or ${text}s)`);
+  if (BARE_NUMBER.test(text)) return invalid(`${show(raw)} needs a unit (e.g. ${text}ms or ${text}s)`);
   const totalMs = parseDurationText(text);
-  if (totalMs === null) return fail(`${show(raw)} is not a duration (${DURATION_HINT})`);
+  if (totalMs === null) return invalid(`${show(raw)} is not a duration (${DURATION_HINT})`);
   const wholeMs = Math.round(totalMs);
   // Decimal fractions such as 1.1s are not exact in binary; only sub-millisecond input is an error.
-  if (Math.abs(totalMs - wholeMs) > 1e-6) return fail(`${show(raw)} is not a whole number of milliseconds`);
-  return ok(wholeMs);
+  if (Math.abs(totalMs - wholeMs) > 1e-6) return invalid(`${show(raw)} is not a whole number of milliseconds`);
+  return valid(wholeMs);
 }

@@ -1,6 +1,7 @@
 import { EVENT_LIMITS } from '../agent/limits.js';
 import { MEMBERSHIP_EVENT_TYPES, type MembershipEventType } from '../agent/membership-event.js';
-import { fail, isRecord, isStringArray, ok, orList, show, splitList, type Parsed, type Syntax } from './parsed.js';
+import { isRecord, isStringArray, orList, show, splitList, type Parsed, type Syntax } from './parsed.js';
+import { invalid, valid } from '../result.js';
 import { closest } from './suggest.js';
 
 /** An --on-event event name: one membership event type, or `*` for all of them. */
@@ -28,12 +29,12 @@ export function parseEventHandlers(raw: unknown, syntax: Syntax): Parsed<readonl
   const handlers: EventHandler[] = [];
   // Every bad entry is reported, in the order given, not only the first.
   for (const entry of entries.value) {
-    const handler = typeof entry === 'string' ? fail<EventHandler>(entry) : checkHandler(entry.event, entry.command);
+    const handler = typeof entry === 'string' ? invalid(entry) : checkHandler(entry.event, entry.command);
     if (handler.ok) handlers.push(handler.value);
     else errors.push(...handler.errors);
   }
   if (handlers.length > EVENT_LIMITS.maxHandlers) errors.push(`${handlers.length} handlers (at most ${EVENT_LIMITS.maxHandlers})`);
-  return errors.length === 0 ? ok(handlers) : fail(...errors);
+  return errors.length === 0 ? valid(handlers) : invalid(...errors);
 }
 
 function checkHandler(event: string, command: string): Parsed<EventHandler> {
@@ -48,8 +49,8 @@ function checkHandler(event: string, command: string): Parsed<EventHandler> {
   else if (Buffer.byteLength(command) > EVENT_LIMITS.maxCommandBytes) {
     errors.push(`${event}: the command is longer than ${EVENT_LIMITS.maxCommandBytes} bytes`);
   } else if (command.includes('\0')) errors.push(`${event}: the command contains a NUL character`);
-  if (name === undefined || errors.length > 0) return fail(...errors);
-  return ok({ event: name, command: command.trim() });
+  if (name === undefined || errors.length > 0) return invalid(...errors);
+  return valid({ event: name, command: command.trim() });
 }
 
 /** One handler as given, or why it cannot be read as one. */
@@ -62,16 +63,16 @@ function objectEntries(raw: Readonly<Record<string, unknown>>): Parsed<Entry[]> 
     else if (isStringArray(value)) entries.push(...value.map((command) => ({ event, command })));
     else entries.push(`${show(event)}: ${show(value)} is not a command string or an array of them`);
   }
-  return ok(entries);
+  return valid(entries);
 }
 
 function textEntries(raw: unknown, syntax: Syntax): Parsed<Entry[]> {
   const items = typeof raw === 'string' ? (syntax === 'env' ? splitList(raw) : [raw]) : isStringArray(raw) ? raw : null;
   if (items === null) {
     const expected = syntax === 'file' ? `an object like {"member-failed": "./failover.sh"}` : `event=command (e.g. ${HANDLER_EXAMPLE})`;
-    return fail(`${show(raw)} is not ${expected}`);
+    return invalid(`${show(raw)} is not ${expected}`);
   }
-  return ok(
+  return valid(
     items.map((item): Entry => {
       const equals = item.indexOf('=');
       if (equals <= 0) return `${show(item)} is not event=command (e.g. ${HANDLER_EXAMPLE})`;
@@ -87,7 +88,7 @@ function textEntries(raw: unknown, syntax: Syntax): Parsed<Entry[]> {
  */
 export function parseWebhookUrls(raw: unknown, syntax: Syntax): Parsed<readonly string[]> {
   const items = typeof raw === 'string' ? (syntax === 'file' ? [raw] : splitList(raw)) : isStringArray(raw) ? raw : null;
-  if (items === null) return fail(`${show(raw)} is not ${syntax === 'file' ? 'an array of URLs' : 'a URL'}`);
+  if (items === null) return invalid(`${show(raw)} is not ${syntax === 'file' ? 'an array of URLs' : 'a URL'}`);
   const errors: string[] = [];
   const urls = new Set<string>();
   for (const item of items) {
@@ -96,23 +97,23 @@ export function parseWebhookUrls(raw: unknown, syntax: Syntax): Parsed<readonly 
     else errors.push(...url.errors);
   }
   if (urls.size > EVENT_LIMITS.maxWebhooks) errors.push(`${urls.size} webhooks (at most ${EVENT_LIMITS.maxWebhooks})`);
-  return errors.length === 0 ? ok([...urls]) : fail(...errors);
+  return errors.length === 0 ? valid([...urls]) : invalid(...errors);
 }
 
 function checkUrl(text: string): Parsed<string> {
-  if (text === '') return fail('the URL is empty');
-  if (Buffer.byteLength(text) > EVENT_LIMITS.maxUrlBytes) return fail(`a URL is longer than ${EVENT_LIMITS.maxUrlBytes} bytes`);
+  if (text === '') return invalid('the URL is empty');
+  if (Buffer.byteLength(text) > EVENT_LIMITS.maxUrlBytes) return invalid(`a URL is longer than ${EVENT_LIMITS.maxUrlBytes} bytes`);
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    return fail(`${show(text)} is not a URL (e.g. https://ops.example/gossipd)`);
+    return invalid(`${show(text)} is not a URL (e.g. https://ops.example/gossipd)`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return fail(`${show(`${url.protocol}//${url.host}`)}: a webhook URL must be http or https`);
+    return invalid(`${show(`${url.protocol}//${url.host}`)}: a webhook URL must be http or https`);
   }
   if (url.username !== '' || url.password !== '') {
-    return fail(`${url.protocol}//…@${url.host}: a webhook URL must not hold credentials (put a secret in its path or query)`);
+    return invalid(`${url.protocol}//…@${url.host}: a webhook URL must not hold credentials (put a secret in its path or query)`);
   }
-  return ok(url.href);
+  return valid(url.href);
 }

@@ -1,16 +1,10 @@
+import type { Checked } from '../result.js';
+
 /** Where a raw value came from decides how it is read: a JSON file has types, flags and env are text. */
 export type Syntax = 'flag' | 'env' | 'file';
 
 /** A parsed value or every reason it was rejected (one line each, without the key name). */
-export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: readonly string[] };
-
-export function ok<T>(value: T): Parsed<T> {
-  return { ok: true, value };
-}
-
-export function fail<T>(...errors: string[]): Parsed<T> {
-  return { ok: false, errors };
-}
+export type Parsed<T> = Checked<T>;
 
 export function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,4 +1,5 @@
 import { PROFILES } from '../protocol/options.js';
+import { invalid, valid } from '../result.js';
 import { AGENT_DEFAULTS } from './defaults.js';
 import { KEY_SPECS, keyNamesList } from './keys.js';
 import { checkCrossRules } from './rules.js';
@@ -17,7 +18,7 @@ export function resolveConfig(sources: ConfigSources): ConfigResult {
   if (file !== null) layers.push(file);
 
   const origins = new Map<keyof AgentConfig, string>();
-  const invalid = new Set<keyof AgentConfig>();
+  const invalidFields = new Set<keyof AgentConfig>();
 
   function pick<F extends keyof AgentConfig>(field: F, fallback: AgentConfig[F], fallbackOrigin: string): AgentConfig[F] {
     const spec = KEY_SPECS[field];
@@ -33,7 +34,7 @@ export function resolveConfig(sources: ConfigSources): ConfigResult {
       decided = true;
       origins.set(field, raw.origin);
       if (parsed.ok) chosen = { value: parsed.value };
-      else invalid.add(field);
+      else invalidFields.add(field);
     }
     if (!decided) origins.set(field, fallbackOrigin);
     return chosen === undefined ? fallback : chosen.value;
@@ -76,9 +77,9 @@ export function resolveConfig(sources: ConfigSources): ConfigResult {
     reconnectTimeoutMs: pick('reconnectTimeoutMs', timing.reconnectTimeoutMs, fromProfile),
   };
   errors.push(...checkHostName(config, origins.get('name')));
-  errors.push(...checkCrossRules(config, (field) => origins.get(field) ?? 'default', invalid));
-  errors.push(...checkSecurity(config, (field) => origins.get(field) ?? 'default', invalid, sources.readFile));
-  return errors.length === 0 ? { ok: true, config } : { ok: false, errors };
+  errors.push(...checkCrossRules(config, (field) => origins.get(field) ?? 'default', invalidFields));
+  errors.push(...checkSecurity(config, (field) => origins.get(field) ?? 'default', invalidFields, sources.readFile));
+  return errors.length === 0 ? valid(config) : invalid(...errors);
 }
 
 /** The host name is only a default, but it must still be a valid member name. */

@@ -3,7 +3,8 @@ import { parseKey } from '../crypto/keys.js';
 import { MAX_TOKEN_CHARS, MIN_TOKEN_CHARS } from '../http/limits.js';
 import { addressKey } from '../protocol/types.js';
 import { isLoopbackHost } from './loopback.js';
-import { fail, ok, show, type Parsed, type Syntax } from './parsed.js';
+import { show, type Parsed, type Syntax } from './parsed.js';
+import { invalid, valid } from '../result.js';
 import type { OriginOf } from './rules.js';
 import type { AgentConfig, ConfigSources } from './types.js';
 
@@ -12,21 +13,21 @@ const TOKEN_CHARS = /^[\x21-\x7e]+$/;
 
 /** --encrypt: a base64 key; `null` in the file spells "off". Errors never echo the key. */
 export function parseKeyOption(raw: unknown, syntax: Syntax): Parsed<string | null> {
-  if (raw === null && syntax === 'file') return ok(null);
+  if (raw === null && syntax === 'file') return valid(null);
   const parsed = parseKey(raw);
-  return parsed.ok ? ok(parsed.text) : fail(parsed.error);
+  return parsed.ok ? valid(parsed.value.text) : invalid(parsed.error);
 }
 
 /** --http-token: visible ASCII, long enough not to be guessed; `null` in the file spells "none". */
 export function parseToken(raw: unknown, syntax: Syntax): Parsed<string | null> {
-  if (raw === null && syntax === 'file') return ok(null);
-  if (typeof raw !== 'string') return fail(`a token must be a string, not ${raw === null ? 'null' : typeof raw}`);
+  if (raw === null && syntax === 'file') return valid(null);
+  if (typeof raw !== 'string') return invalid(`a token must be a string, not ${raw === null ? 'null' : typeof raw}`);
   if (raw.length < MIN_TOKEN_CHARS || raw.length > MAX_TOKEN_CHARS) {
     const range = `${MIN_TOKEN_CHARS}..${MAX_TOKEN_CHARS}`;
-    return fail(`a token must be ${range} characters, got ${raw.length} (make one with: openssl rand -hex 16)`);
+    return invalid(`a token must be ${range} characters, got ${raw.length} (make one with: openssl rand -hex 16)`);
   }
-  if (!TOKEN_CHARS.test(raw)) return fail('a token may hold only visible ASCII characters (no spaces)');
-  return ok(raw);
+  if (!TOKEN_CHARS.test(raw)) return invalid('a token may hold only visible ASCII characters (no spaces)');
+  return valid(raw);
 }
 
 /**

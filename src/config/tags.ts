@@ -1,6 +1,7 @@
 import { validateTags } from '../codec/fields.js';
 import type { Tags } from '../protocol/types.js';
-import { fail, isRecord, isStringArray, ok, show, splitList, type Parsed, type Syntax } from './parsed.js';
+import { isRecord, isStringArray, show, splitList, type Parsed, type Syntax } from './parsed.js';
+import { invalid, valid } from '../result.js';
 
 /**
  * Tags from `--tag k=v` (repeatable, the value may hold commas), `GOSSIPD_TAGS=k=v,k=v`
@@ -13,23 +14,23 @@ export function parseTags(raw: unknown, syntax: Syntax): Parsed<Tags> {
   for (const [key, value] of pairs.value) tags[key] = value;
   // The codec's own check: a tag set it accepts always fits in one `alive` packet.
   const problem = validateTags(tags);
-  return problem === null ? ok(tags) : fail(problem);
+  return problem === null ? valid(tags) : invalid(problem);
 }
 
 function filePairs(raw: unknown): Parsed<Array<[string, string]>> {
-  if (!isRecord(raw)) return fail(`${show(raw)} is not an object of string tags (e.g. {"role": "web"})`);
+  if (!isRecord(raw)) return invalid(`${show(raw)} is not an object of string tags (e.g. {"role": "web"})`);
   const errors: string[] = [];
   const pairs: Array<[string, string]> = [];
   for (const [key, value] of Object.entries(raw)) {
     if (typeof value === 'string') pairs.push([key, value]);
     else errors.push(`tag ${show(key)}: ${show(value)} is not a string`);
   }
-  return errors.length === 0 ? ok(pairs) : fail(...errors);
+  return errors.length === 0 ? valid(pairs) : invalid(...errors);
 }
 
 function textPairs(raw: unknown, syntax: Syntax): Parsed<Array<[string, string]>> {
   const items = textItems(raw, syntax);
-  if (items === null) return fail(`${show(raw)} is not a list of key=value tags`);
+  if (items === null) return invalid(`${show(raw)} is not a list of key=value tags`);
   const errors: string[] = [];
   const pairs: Array<[string, string]> = [];
   for (const item of items) {
@@ -37,7 +38,7 @@ function textPairs(raw: unknown, syntax: Syntax): Parsed<Array<[string, string]>
     if (equals <= 0) errors.push(`${show(item)} is not key=value (e.g. role=web)`);
     else pairs.push([item.slice(0, equals).trim(), item.slice(equals + 1)]);
   }
-  return errors.length === 0 ? ok(pairs) : fail(...errors);
+  return errors.length === 0 ? valid(pairs) : invalid(...errors);
 }
 
 function textItems(raw: unknown, syntax: Syntax): readonly string[] | null {

@@ -1,5 +1,6 @@
 import type { ProfileName, ProtocolOptions } from '../protocol/options.js';
 import type { Address, Tags } from '../protocol/types.js';
+import type { Checked } from '../result.js';
 import type { EventHandler } from './event-handlers.js';
 
 // The shapes src/config.ts exports, kept here so that the files of src/config need not import
@@ -76,6 +77,4 @@ export interface ConfigSources {
 }
 
 /** A full configuration, or every problem found, each naming its flag, variable or file key. */
-export type ConfigResult =
-  | { readonly ok: true; readonly config: AgentConfig }
-  | { readonly ok: false; readonly errors: readonly string[] };
+export type ConfigResult = Checked<AgentConfig>;

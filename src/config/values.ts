@@ -3,7 +3,8 @@ import { addressKey, type Address } from '../protocol/types.js';
 import { MAX_NAME_BYTES } from './defaults.js';
 import { parseAddress, type AddressRules } from './address.js';
 import { MAX_PATH_BYTES } from './limits.js';
-import { fail, isStringArray, ok, orList, show, splitList, type Parsed, type Syntax } from './parsed.js';
+import { isStringArray, orList, show, splitList, type Parsed, type Syntax } from './parsed.js';
+import { invalid, valid } from '../result.js';
 
 const WHOLE_NUMBER = /^-?\d+$/;
 // C0, DEL and C1: they corrupt logs and terminals when a name is printed.
@@ -20,13 +21,13 @@ export function parseCount(raw: unknown, syntax: Syntax, rules: CountRules): Par
   let value: number;
   if (typeof raw === 'number' && syntax === 'file') value = raw;
   else if (typeof raw === 'string' && syntax !== 'file' && WHOLE_NUMBER.test(raw.trim())) value = Number(raw);
-  else return fail(`${show(raw)} is not a whole number`);
-  if (!Number.isSafeInteger(value)) return fail(`${show(raw)} is not a whole number`);
+  else return invalid(`${show(raw)} is not a whole number`);
+  if (!Number.isSafeInteger(value)) return invalid(`${show(raw)} is not a whole number`);
   if (rules.max !== undefined && (value < rules.min || value > rules.max)) {
-    return fail(`${value} is out of range (${rules.min}..${rules.max}${rules.unit === undefined ? '' : ` ${rules.unit}`})`);
+    return invalid(`${value} is out of range (${rules.min}..${rules.max}${rules.unit === undefined ? '' : ` ${rules.unit}`})`);
   }
-  if (value < rules.min) return fail(`${value} must be at least ${rules.min}`);
-  return ok(value);
+  if (value < rules.min) return invalid(`${value} must be at least ${rules.min}`);
+  return valid(value);
 }
 
 export interface TextRules {
@@ -35,12 +36,12 @@ export interface TextRules {
 
 /** A printable string of 1..maxBytes UTF-8 bytes (names travel in packets with fixed budgets). */
 export function parseText(raw: unknown, rules: TextRules): Parsed<string> {
-  if (typeof raw !== 'string') return fail(`${show(raw)} is not a string`);
+  if (typeof raw !== 'string') return invalid(`${show(raw)} is not a string`);
   const bytes = Buffer.byteLength(raw);
-  if (bytes === 0 || raw.trim() === '') return fail('must not be empty');
-  if (bytes > rules.maxBytes) return fail(`${show(raw)} is ${bytes} bytes long (at most ${rules.maxBytes})`);
-  if (CONTROL_CHARS.test(raw)) return fail(`${show(raw)} contains control characters`);
-  return ok(raw);
+  if (bytes === 0 || raw.trim() === '') return invalid('must not be empty');
+  if (bytes > rules.maxBytes) return invalid(`${show(raw)} is ${bytes} bytes long (at most ${rules.maxBytes})`);
+  if (CONTROL_CHARS.test(raw)) return invalid(`${show(raw)} contains control characters`);
+  return valid(raw);
 }
 
 /** A member name: printable text that the codec will put on the wire as it is. */
@@ -48,24 +49,24 @@ export function parseName(raw: unknown): Parsed<string> {
   const text = parseText(raw, { maxBytes: MAX_NAME_BYTES });
   if (!text.ok) return text;
   const problem = validateName(text.value);
-  return problem === null ? text : fail(problem);
+  return problem === null ? text : invalid(problem);
 }
 
 /** One of a fixed set of words, e.g. a profile or log level. */
 export function parseChoice<T extends string>(raw: unknown, choices: readonly T[], what: string): Parsed<T> {
   const choice = choices.find((candidate) => candidate === raw);
-  if (choice !== undefined) return ok(choice);
-  return fail(`${show(raw)} is not a ${what} (use ${orList(choices)})`);
+  if (choice !== undefined) return valid(choice);
+  return invalid(`${show(raw)} is not a ${what} (use ${orList(choices)})`);
 }
 
 export function parseAddressValue(raw: unknown, rules: AddressRules): Parsed<Address> {
-  if (typeof raw !== 'string') return fail(`${show(raw)} is not a "host:port" string`);
+  if (typeof raw !== 'string') return invalid(`${show(raw)} is not a "host:port" string`);
   return parseAddress(raw, rules);
 }
 
 /** `null` in the file spells "not set": the agent then derives the address from the bind. */
 export function parseOptionalAddress(raw: unknown, syntax: Syntax, rules: AddressRules): Parsed<Address | null> {
-  if (raw === null && syntax === 'file') return ok(null);
+  if (raw === null && syntax === 'file') return valid(null);
   return parseAddressValue(raw, rules);
 }
 
@@ -77,7 +78,7 @@ export function parseAddressList(raw: unknown, syntax: Syntax, rules: AddressRul
   const items = listItems(raw, syntax);
   if (items === null) {
     const expected = syntax === 'file' ? 'an array of "host:port" strings' : 'a list of host:port addresses';
-    return fail(`${show(raw)} is not ${expected}`);
+    return invalid(`${show(raw)} is not ${expected}`);
   }
   const errors: string[] = [];
   const seeds = new Set<string>();
@@ -86,7 +87,7 @@ export function parseAddressList(raw: unknown, syntax: Syntax, rules: AddressRul
     if (parsed.ok) seeds.add(addressKey(parsed.value));
     else errors.push(...parsed.errors);
   }
-  return errors.length === 0 ? ok([...seeds]) : fail(...errors);
+  return errors.length === 0 ? valid([...seeds]) : invalid(...errors);
 }
 
 function listItems(raw: unknown, syntax: Syntax): readonly string[] | null {
@@ -97,6 +98,6 @@ function listItems(raw: unknown, syntax: Syntax): readonly string[] | null {
 
 /** A directory path (--data-dir); `null` in the file spells "not set", as for advertise. */
 export function parseOptionalPath(raw: unknown, syntax: Syntax): Parsed<string | null> {
-  if (raw === null && syntax === 'file') return ok(null);
+  if (raw === null && syntax === 'file') return valid(null);
   return parseText(raw, { maxBytes: MAX_PATH_BYTES });
 }

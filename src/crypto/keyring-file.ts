@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { LIMITS } from '../codec/limits.js';
+import { invalid, valid, type Checked } from '../result.js';
 import { parseKey } from './keys.js';
 
 /**
@@ -9,9 +10,7 @@ import { parseKey } from './keys.js';
  * one primary. `gossipd keys install|use|remove` rewrite it, so a restarted agent comes back
  * with the keyring the cluster has moved to.
  */
-export type KeyringFileParse =
-  | { readonly ok: true; readonly keys: readonly string[] }
-  | { readonly ok: false; readonly errors: readonly string[] };
+export type KeyringFileParse = Checked<readonly string[]>;
 
 const EXAMPLE = '{"keys": ["<base64 key from gossipd keygen>"]}';
 
@@ -21,16 +20,16 @@ export function parseKeyringText(text: string): KeyringFileParse {
   try {
     document = JSON.parse(text);
   } catch (error) {
-    return { ok: false, errors: [`not valid JSON: ${error instanceof Error ? error.message : String(error)}`] };
+    return invalid(`not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (typeof document !== 'object' || document === null || Array.isArray(document)) {
-    return { ok: false, errors: [`must hold a JSON object like ${EXAMPLE}`] };
+    return invalid(`must hold a JSON object like ${EXAMPLE}`);
   }
   const errors = Object.keys(document)
     .filter((key) => key !== 'keys')
     .map((key) => `unknown key ${JSON.stringify(key)} (expected only "keys")`);
   const raw: unknown = (document as { readonly keys?: unknown }).keys;
-  if (!Array.isArray(raw)) return { ok: false, errors: [...errors, `"keys" must be an array of base64 keys, as in ${EXAMPLE}`] };
+  if (!Array.isArray(raw)) return invalid(...errors, `"keys" must be an array of base64 keys, as in ${EXAMPLE}`);
   const items: readonly unknown[] = raw;
   if (items.length === 0) errors.push('"keys" is empty: the first key is the one that encrypts');
   if (items.length > LIMITS.maxKeyringKeys) errors.push(`"keys" has ${items.length} keys (at most ${LIMITS.maxKeyringKeys})`);
@@ -38,10 +37,10 @@ export function parseKeyringText(text: string): KeyringFileParse {
   for (const [index, item] of items.entries()) {
     const parsed = parseKey(item);
     if (!parsed.ok) errors.push(`keys[${index}]: ${parsed.error}`);
-    else if (keys.includes(parsed.text)) errors.push(`keys[${index}] repeats an earlier key`);
-    else keys.push(parsed.text);
+    else if (keys.includes(parsed.value.text)) errors.push(`keys[${index}] repeats an earlier key`);
+    else keys.push(parsed.value.text);
   }
-  return errors.length === 0 ? { ok: true, keys } : { ok: false, errors };
+  return errors.length === 0 ? valid(keys) : invalid(...errors);
 }
 
 /** The text written for `keys`, primary first. */

@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type Ke
 import type { DropReason } from '../codec/codec.js';
 import { PROTOCOL_VERSION } from '../codec/header.js';
 import { LIMITS } from '../codec/limits.js';
+import { failure, success, type Failure, type Result } from '../result.js';
 import { keyId, parseKey } from './keys.js';
 
 /**
@@ -42,13 +43,22 @@ export type EnvelopeDropReason = (typeof ENVELOPE_DROP_REASONS)[number];
 /** Every reason the agent drops a datagram at its boundary. */
 export type PacketDropReason = DropReason | EnvelopeDropReason;
 
-export type OpenResult =
-  | { readonly ok: true; readonly plaintext: Uint8Array }
-  | { readonly ok: false; readonly reason: PacketDropReason; readonly detail: string };
+/** The codec datagram inside an envelope, or why the datagram is dropped. */
+export type OpenResult = Result<Uint8Array, PacketDropReason>;
 
-export type KeyringChange = { readonly ok: true; readonly changed: boolean } | { readonly ok: false; readonly error: string };
+/**
+ * Why a keyring refuses a change: a key that does not parse, `install` into a full keyring,
+ * `use` of a key not installed, `remove` of the primary key. Key operations report the same words.
+ */
+export type KeyringRefusal = 'invalid-key' | 'keyring-full' | 'not-installed' | 'primary-key';
 
-export type KeyringResult = { readonly ok: true; readonly keyring: Keyring } | { readonly ok: false; readonly error: string };
+/** Whether the keyring changed (installing an installed key does not), or why it refused. */
+export type KeyringChange = Result<boolean, KeyringRefusal>;
+
+/** Why a list of keys makes no keyring. */
+export type KeyringCreateRefusal = 'no-keys' | 'too-many-keys' | 'invalid-key' | 'repeated-key';
+
+export type KeyringResult = Result<Keyring, KeyringCreateRefusal>;
 
 interface KeyEntry {
   readonly text: string;
@@ -81,18 +91,19 @@ export class Keyring {
 
   /** `keys` in text form, primary first; 1..LIMITS.maxKeyringKeys distinct keys. */
   static create(keys: readonly string[], cluster: string): KeyringResult {
-    if (keys.length === 0) return { ok: false, error: 'a keyring needs at least one key' };
+    if (keys.length === 0) return failure('no-keys', 'a keyring needs at least one key');
     if (keys.length > LIMITS.maxKeyringKeys) {
-      return { ok: false, error: `a keyring holds at most ${LIMITS.maxKeyringKeys} keys, got ${keys.length}` };
+      return failure('too-many-keys', `a keyring holds at most ${LIMITS.maxKeyringKeys} keys, got ${keys.length}`);
     }
     const entries: KeyEntry[] = [];
     for (const [index, text] of keys.entries()) {
       const parsed = parseKey(text);
-      if (!parsed.ok) return { ok: false, error: `key ${index + 1}: ${parsed.error}` };
-      if (entries.some((entry) => entry.text === parsed.text)) return { ok: false, error: `key ${index + 1} is listed twice` };
-      entries.push(entryOf(parsed.text, parsed.bytes));
+      if (!parsed.ok) return failure('invalid-key', `key ${index + 1}: ${parsed.error}`);
+      const { text: canonical, bytes } = parsed.value;
+      if (entries.some((entry) => entry.text === canonical)) return failure('repeated-key', `key ${index + 1} is listed twice`);
+      entries.push(entryOf(canonical, bytes));
     }
-    return { ok: true, keyring: new Keyring(entries, cluster) };
+    return success(new Keyring(entries, cluster));
   }
 
   private constructor(entries: KeyEntry[], cluster: string) {
@@ -118,37 +129,37 @@ export class Keyring {
   /** Adds a key for decryption. Installing a key twice changes nothing. */
   install(text: string): KeyringChange {
     const parsed = parseKey(text);
-    if (!parsed.ok) return { ok: false, error: `key ${parsed.error}` };
-    if (this.indexOf(parsed.text) !== -1) return { ok: true, changed: false };
+    if (!parsed.ok) return invalidKey(parsed);
+    if (this.indexOf(parsed.value.text) !== -1) return success(false);
     if (this.entries.length >= LIMITS.maxKeyringKeys) {
-      return { ok: false, error: `the keyring is full (${LIMITS.maxKeyringKeys} keys): remove one first` };
+      return failure('keyring-full', `the keyring is full (${LIMITS.maxKeyringKeys} keys): remove one first`);
     }
-    this.entries.push(entryOf(parsed.text, parsed.bytes));
-    return { ok: true, changed: true };
+    this.entries.push(entryOf(parsed.value.text, parsed.value.bytes));
+    return success(true);
   }
 
   /** Makes an installed key the primary one. */
   use(text: string): KeyringChange {
     const parsed = parseKey(text);
-    if (!parsed.ok) return { ok: false, error: `key ${parsed.error}` };
-    const index = this.indexOf(parsed.text);
-    if (index === -1) return { ok: false, error: 'the key is not installed: install it everywhere first' };
-    if (index === 0) return { ok: true, changed: false };
+    if (!parsed.ok) return invalidKey(parsed);
+    const index = this.indexOf(parsed.value.text);
+    if (index === -1) return failure('not-installed', 'the key is not installed: install it everywhere first');
+    if (index === 0) return success(false);
     const [entry] = this.entries.splice(index, 1);
     if (entry !== undefined) this.entries.unshift(entry);
-    return { ok: true, changed: true };
+    return success(true);
   }
 
   /** Forgets a key. The primary key cannot be removed: use another one first. */
   remove(text: string): KeyringChange {
     const parsed = parseKey(text);
-    if (!parsed.ok) return { ok: false, error: `key ${parsed.error}` };
-    const index = this.indexOf(parsed.text);
-    if (index === 0) return { ok: false, error: 'the key is the primary key: use another key first' };
-    if (index === -1) return { ok: true, changed: false };
+    if (!parsed.ok) return invalidKey(parsed);
+    const index = this.indexOf(parsed.value.text);
+    if (index === 0) return failure('primary-key', 'the key is the primary key: use another key first');
+    if (index === -1) return success(false);
     const [removed] = this.entries.splice(index, 1);
     if (removed === this.lastOpened) this.lastOpened = undefined;
-    return { ok: true, changed: true };
+    return success(true);
   }
 
   /** The envelope of one datagram, sealed with the primary key. */
@@ -195,14 +206,14 @@ export class Keyring {
     const last = this.lastOpened;
     if (last !== undefined) {
       const plaintext = this.tryOpen(last, nonce, ciphertext, tag);
-      if (plaintext !== null) return { ok: true, plaintext };
+      if (plaintext !== null) return success(plaintext);
     }
     for (const entry of this.entries) {
       if (entry === last) continue;
       const plaintext = this.tryOpen(entry, nonce, ciphertext, tag);
       if (plaintext === null) continue;
       this.lastOpened = entry;
-      return { ok: true, plaintext };
+      return success(plaintext);
     }
     return drop('decrypt-failed', `no installed key (of ${this.entries.length}) authenticates it`);
   }
@@ -247,6 +258,10 @@ function entryOf(text: string, bytes: Buffer): KeyEntry {
   return { text, id: keyId(bytes), key: createSecretKey(bytes) };
 }
 
-function drop(reason: PacketDropReason, detail: string): OpenResult {
-  return { ok: false, reason, detail };
+function drop(reason: PacketDropReason, error: string): OpenResult {
+  return failure(reason, error);
+}
+
+function invalidKey(parsed: Failure<'invalid-key'>): KeyringChange {
+  return failure('invalid-key', `key ${parsed.error}`);
 }

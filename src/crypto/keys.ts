@@ -1,13 +1,18 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { isKeyText } from '../codec/fields.js';
 import { LIMITS } from '../codec/limits.js';
+import { failure, success, type Result } from '../result.js';
 
 /** AES-256: a key is 32 random bytes, written as 44 base64 characters. */
 export const KEY_BYTES = 32;
 
-export type KeyParse =
-  | { readonly ok: true; readonly text: string; readonly bytes: Buffer }
-  | { readonly ok: false; readonly error: string };
+/** A key in its one canonical text and as bytes. */
+export interface ParsedKey {
+  readonly text: string;
+  readonly bytes: Buffer;
+}
+
+export type KeyParse = Result<ParsedKey, 'invalid-key'>;
 
 /**
  * A key from its base64 text (surrounding whitespace ignored: keys come from files and
@@ -16,22 +21,21 @@ export type KeyParse =
  * still be a secret.
  */
 export function parseKey(raw: unknown): KeyParse {
-  if (typeof raw !== 'string') return { ok: false, error: `a key must be a string, not ${raw === null ? 'null' : typeof raw}` };
+  if (typeof raw !== 'string') return failure('invalid-key', `a key must be a string, not ${raw === null ? 'null' : typeof raw}`);
   const text = raw.trim();
   const length = text.length;
   if (!isKeyText(text)) {
-    return {
-      ok: false,
-      error:
-        `not a base64 key of ${KEY_BYTES} bytes (${LIMITS.keyTextChars} characters ending in "="; ` +
+    return failure(
+      'invalid-key',
+      `not a base64 key of ${KEY_BYTES} bytes (${LIMITS.keyTextChars} characters ending in "="; ` +
         `got ${length} characters); make one with: gossipd keygen`,
-    };
+    );
   }
   const bytes = Buffer.from(text, 'base64');
   if (bytes.length !== KEY_BYTES || bytes.toString('base64') !== text) {
-    return { ok: false, error: 'not canonical base64 (its last characters carry stray bits); make one with: gossipd keygen' };
+    return failure('invalid-key', 'not canonical base64 (its last characters carry stray bits); make one with: gossipd keygen');
   }
-  return { ok: true, text, bytes };
+  return success({ text, bytes });
 }
 
 /** A fresh key from the OS's cryptographic random source. */

@@ -1,8 +1,21 @@
 import type { IncomingMessage } from 'node:http';
+import { failure, success, type Result } from '../result.js';
 
-export type BodyResult =
-  | { readonly ok: true; readonly bytes: Buffer }
-  | { readonly ok: false; readonly status: 400 | 413; readonly error: string; readonly closeConnection: boolean };
+/**
+ * Why a body was not read: `too-large` was read to its end and dropped, so the connection can
+ * carry the 413; `too-large-unread` is too large to drain (declared or sent), so the connection
+ * is cut after the 413; `cut-short` ended before its end (400, and the connection is gone).
+ */
+export type BodyRefusal = 'too-large' | 'too-large-unread' | 'cut-short';
+
+/** How each refusal is answered. */
+export const BODY_REFUSAL_REPLIES: Readonly<Record<BodyRefusal, { readonly status: 400 | 413; readonly closeConnection: boolean }>> = {
+  'too-large': { status: 413, closeConnection: false },
+  'too-large-unread': { status: 413, closeConnection: true },
+  'cut-short': { status: 400, closeConnection: true },
+};
+
+export type BodyResult = Result<Buffer, BodyRefusal>;
 
 export interface BodyLimits {
   readonly maxBodyBytes: number;
@@ -18,7 +31,7 @@ export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Body
   const declaredBytes = Number(req.headers['content-length'] ?? Number.NaN);
   if (declaredBytes > limits.maxDrainBytes) {
     // Not worth reading to the end just to answer politely; the connection is cut after the 413.
-    return Promise.resolve({ ok: false, status: 413, error: tooLarge, closeConnection: true });
+    return Promise.resolve(failure('too-large-unread', tooLarge));
   }
   return new Promise<BodyResult>((resolve) => {
     const chunks: Buffer[] = [];
@@ -35,7 +48,7 @@ export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Body
     const onData = (chunk: Buffer): void => {
       receivedBytes += chunk.length;
       if (receivedBytes > limits.maxDrainBytes) {
-        settle({ ok: false, status: 413, error: tooLarge, closeConnection: true });
+        settle(failure('too-large-unread', tooLarge));
       } else if (receivedBytes > limits.maxBodyBytes) {
         // Keep reading (and dropping) so the 413 goes out on a connection the client can still read.
         chunks.length = 0;
@@ -46,16 +59,16 @@ export function readBody(req: IncomingMessage, limits: BodyLimits): Promise<Body
     req.on('data', onData);
     req.once('end', () => {
       if (receivedBytes > limits.maxBodyBytes) {
-        settle({ ok: false, status: 413, error: tooLarge, closeConnection: false });
+        settle(failure('too-large', tooLarge));
       } else {
-        settle({ ok: true, bytes: Buffer.concat(chunks) });
+        settle(success(Buffer.concat(chunks)));
       }
     });
     req.once('close', () => {
-      settle({ ok: false, status: 400, error: 'request body was cut short', closeConnection: true });
+      settle(failure('cut-short', 'request body was cut short'));
     });
     req.once('error', () => {
-      settle({ ok: false, status: 400, error: 'request body was cut short', closeConnection: true });
+      settle(failure('cut-short', 'request body was cut short'));
     });
   });
 }

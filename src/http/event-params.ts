@@ -1,4 +1,5 @@
 import { formatDuration, parseDurationText } from '../config/duration.js';
+import { failure, success } from '../result.js';
 import type { Parsed } from './validate.js';
 
 const WHOLE_NUMBER = /^\d{1,16}$/;
@@ -26,19 +27,19 @@ export function parseBlockingQuery(query: URLSearchParams, maxWaitMs: number): P
   if (!indexText.ok) return indexText;
   if (!waitText.ok) return waitText;
   if (indexText.value === undefined) {
-    if (waitText.value !== undefined) return { ok: false, error: 'wait: only with index (e.g. ?index=42&wait=30s)' };
-    return { ok: true, value: { index: null, waitMs: 0 } };
+    if (waitText.value !== undefined) return failure('invalid', 'wait: only with index (e.g. ?index=42&wait=30s)');
+    return success({ index: null, waitMs: 0 });
   }
   const index = parseEventId(indexText.value);
   if (index === null) {
-    return { ok: false, error: `index: ${JSON.stringify(indexText.value)} is not a whole number (use the X-Gossipd-Index of an earlier answer)` };
+    return failure('invalid', `index: ${JSON.stringify(indexText.value)} is not a whole number (use the X-Gossipd-Index of an earlier answer)`);
   }
-  if (waitText.value === undefined) return { ok: true, value: { index, waitMs: maxWaitMs } };
+  if (waitText.value === undefined) return success({ index, waitMs: maxWaitMs });
   const waitMs = parseDurationText(waitText.value.trim());
   if (waitMs === null) {
-    return { ok: false, error: `wait: ${JSON.stringify(waitText.value)} is not a duration (e.g. 30s, 500ms, ${formatDuration(maxWaitMs)} at most)` };
+    return failure('invalid', `wait: ${JSON.stringify(waitText.value)} is not a duration (e.g. 30s, 500ms, ${formatDuration(maxWaitMs)} at most)`);
   }
-  return { ok: true, value: { index, waitMs: Math.min(Math.round(waitMs), maxWaitMs) } };
+  return success({ index, waitMs: Math.min(Math.round(waitMs), maxWaitMs) });
 }
 
 /**
@@ -49,15 +50,15 @@ export function parseBlockingQuery(query: URLSearchParams, maxWaitMs: number): P
 export function parseLastEventId(header: string | undefined, query: URLSearchParams): Parsed<number | null> {
   if (header !== undefined && header.trim() !== '') {
     const id = parseEventId(header.trim());
-    return id === null ? { ok: false, error: `Last-Event-ID: ${JSON.stringify(header)} is not an event id (a whole number)` } : { ok: true, value: id };
+    return id === null ? failure('invalid', `Last-Event-ID: ${JSON.stringify(header)} is not an event id (a whole number)`) : success(id);
   }
   const fromQuery = single(query, 'lastEventId');
   if (!fromQuery.ok) return fromQuery;
-  if (fromQuery.value === undefined) return { ok: true, value: null };
+  if (fromQuery.value === undefined) return success(null);
   const id = parseEventId(fromQuery.value.trim());
   return id === null
-    ? { ok: false, error: `lastEventId: ${JSON.stringify(fromQuery.value)} is not an event id (a whole number)` }
-    : { ok: true, value: id };
+    ? failure('invalid', `lastEventId: ${JSON.stringify(fromQuery.value)} is not an event id (a whole number)`)
+    : success(id);
 }
 
 function parseEventId(text: string): number | null {
@@ -68,6 +69,6 @@ function parseEventId(text: string): number | null {
 
 function single(query: URLSearchParams, name: string): Parsed<string | undefined> {
   const values = query.getAll(name);
-  if (values.length > 1) return { ok: false, error: `${name}: given ${values.length} times (once at most)` };
-  return { ok: true, value: values[0] };
+  if (values.length > 1) return failure('invalid', `${name}: given ${values.length} times (once at most)`);
+  return success(values[0]);
 }

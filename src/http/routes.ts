@@ -1,5 +1,7 @@
-import type { AgentApi, KeyOpOutcome, MemberView } from '../agent/api.js';
+import type { AgentApi, KeyOpOutcome, KeyOpRefusalReason, MemberView } from '../agent/api.js';
 import type { KeyOp } from '../protocol/messages.js';
+import { failure, success, type Failure, type Result } from '../result.js';
+import { BODY_REFUSAL_REPLIES, type BodyRefusal } from './body.js';
 import { checkBearer } from './auth.js';
 import { EXPOSITION_CONTENT_TYPE } from '../metrics/exposition.js';
 import { encodeJson, errorMessage } from './json.js';
@@ -118,7 +120,7 @@ function getMetrics({ api }: RouteContext): Reply {
 /** The whole new tag set replaces the old one; `gossipd tags set|delete` read, change and put it. */
 async function putTags({ api, request }: RouteContext): Promise<Reply> {
   const body = await readJsonBody(request);
-  if (!body.ok) return body.reply;
+  if (!body.ok) return bodyRefusalReply(body);
   const tags = parseTagsBody(body.value);
   if (!tags.ok) return errorReply(400, tags.error);
   try {
@@ -143,7 +145,7 @@ function getHealth({ api }: RouteContext): Reply {
 
 async function join({ api, request }: RouteContext): Promise<Reply> {
   const body = await readJsonBody(request);
-  if (!body.ok) return body.reply;
+  if (!body.ok) return bodyRefusalReply(body);
   const addrs = parseJoinRequest(body.value, HTTP_LIMITS.maxJoinAddrs);
   if (!addrs.ok) {
     return errorReply(400, addrs.error);
@@ -162,7 +164,7 @@ async function listKeys({ api }: RouteContext): Promise<Reply> {
 function keyOp(op: Exclude<KeyOp, 'list'>): Route['handle'] {
   return async ({ api, request }) => {
     const body = await readJsonBody(request);
-    if (!body.ok) return body.reply;
+    if (!body.ok) return bodyRefusalReply(body);
     const key = parseKeyRequest(body.value);
     if (!key.ok) return errorReply(400, key.error);
     return keyReply(await api.keys(op, key.value));
@@ -174,9 +176,9 @@ function keyOp(op: Exclude<KeyOp, 'list'>): Route['handle'] {
  * silent (the report says which, and `ok` is false); 4xx when it was refused before it ran.
  */
 function keyReply(outcome: KeyOpOutcome): Reply {
-  if (outcome.ok) return jsonReply(200, outcome.report);
+  if (outcome.ok) return jsonReply(200, outcome.value);
   // A bad key is the caller's mistake; every other refusal is the agent's or the cluster's state.
-  const statuses: Readonly<Record<Extract<KeyOpOutcome, { ok: false }>['reason'], 400 | 409>> = {
+  const statuses: Readonly<Record<KeyOpRefusalReason, 400 | 409>> = {
     'invalid-key': 400,
     'encryption-off': 409,
     stopping: 409,
@@ -189,17 +191,24 @@ function keyReply(outcome: KeyOpOutcome): Reply {
   return errorReply(statuses[outcome.reason], outcome.error);
 }
 
-type JsonBody = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reply: Reply };
+/** A request body parsed as JSON, or why not: it could not be read, or it is not JSON. */
+type JsonBody = Result<unknown, BodyRefusal | 'not-json'>;
 
 async function readJsonBody(request: HttpRequest): Promise<JsonBody> {
   const body = await request.readBody();
-  if (!body.ok) return { ok: false, reply: { ...errorReply(body.status, body.error), closeConnection: body.closeConnection } };
+  if (!body.ok) return body;
   try {
-    const value: unknown = JSON.parse(body.bytes.toString('utf8'));
-    return { ok: true, value };
+    const value: unknown = JSON.parse(body.value.toString('utf8'));
+    return success(value);
   } catch {
-    return { ok: false, reply: errorReply(400, 'body is not valid JSON') };
+    return failure('not-json', 'body is not valid JSON');
   }
+}
+
+function bodyRefusalReply(refused: Failure<BodyRefusal | 'not-json'>): Reply {
+  if (refused.reason === 'not-json') return errorReply(400, refused.error);
+  const { status, closeConnection } = BODY_REFUSAL_REPLIES[refused.reason];
+  return { ...errorReply(status, refused.error), closeConnection };
 }
 
 function unauthorized(refusal: 'missing' | 'invalid'): Reply {

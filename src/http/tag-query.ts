@@ -1,4 +1,5 @@
 import type { Tags } from '../protocol/types.js';
+import { failure, success } from '../result.js';
 import type { Parsed } from './validate.js';
 
 /** One `tag` condition: the tag is present (value null) or has exactly this value. */
@@ -19,10 +20,10 @@ export function parseTagFilter(query: URLSearchParams): Parsed<readonly TagCondi
   for (const raw of query.getAll('tag')) {
     const colon = raw.indexOf(':');
     const key = colon === -1 ? raw : raw.slice(0, colon);
-    if (key === '') return { ok: false, error: `tag: ${JSON.stringify(raw)} has no key (${EXAMPLE})` };
+    if (key === '') return failure('invalid', `tag: ${JSON.stringify(raw)} has no key (${EXAMPLE})`);
     conditions.push({ key, value: colon === -1 ? null : raw.slice(colon + 1) });
   }
-  return { ok: true, value: conditions };
+  return success(conditions);
 }
 
 export function matchesTags(tags: Tags, conditions: readonly TagCondition[]): boolean {

@@ -1,5 +1,6 @@
 import { validateTags } from '../codec/fields.js';
 import type { Tags } from '../protocol/types.js';
+import { failure, success } from '../result.js';
 import type { Parsed } from './validate.js';
 
 const EXAMPLE = '{"role":"web","metrics_port":"9100"}';
@@ -10,15 +11,15 @@ const EXAMPLE = '{"role":"web","metrics_port":"9100"}';
  */
 export function parseTagsBody(body: unknown): Parsed<Tags> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return { ok: false, error: `body must be a JSON object of string tags, like ${EXAMPLE}` };
+    return failure('invalid', `body must be a JSON object of string tags, like ${EXAMPLE}`);
   }
   const tags: Record<string, string> = {};
   for (const [key, value] of Object.entries(body)) {
     if (typeof value !== 'string') {
-      return { ok: false, error: `tag ${JSON.stringify(key)}: the value must be a string, not ${JSON.stringify(value)}` };
+      return failure('invalid', `tag ${JSON.stringify(key)}: the value must be a string, not ${JSON.stringify(value)}`);
     }
     tags[key] = value;
   }
   const problem = validateTags(tags);
-  return problem === null ? { ok: true, value: tags } : { ok: false, error: problem };
+  return problem === null ? success(tags) : failure('invalid', problem);
 }

@@ -1,6 +1,11 @@
 import { isMemberStatus, MEMBER_STATUSES, type MemberStatus } from '../protocol/types.js';
+import { failure, success, type Result } from '../result.js';
 
-export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+/**
+ * A request part (query, header, body) as a value, or `invalid` with what is wrong with it:
+ * the caller's mistake, answered 400 with the error as it is.
+ */
+export type Parsed<T> = Result<T, 'invalid'>;
 
 /**
  * Query parameters are checked, not ignored: `?state=alive` silently returning every member
@@ -10,10 +15,10 @@ export function checkQueryNames(query: URLSearchParams, allowed: readonly string
   for (const name of query.keys()) {
     if (!allowed.includes(name)) {
       const expected = allowed.length === 0 ? 'this endpoint takes none' : `expected ${allowed.join(', ')}`;
-      return { ok: false, error: `unknown query parameter ${JSON.stringify(name)} (${expected})` };
+      return failure('invalid', `unknown query parameter ${JSON.stringify(name)} (${expected})`);
     }
   }
-  return { ok: true, value: undefined };
+  return success(undefined);
 }
 
 /**
@@ -23,20 +28,17 @@ export function checkQueryNames(query: URLSearchParams, allowed: readonly string
 export function parseStatusFilter(query: URLSearchParams): Parsed<ReadonlySet<MemberStatus> | undefined> {
   const values = query.getAll('status');
   if (values.length === 0) {
-    return { ok: true, value: undefined };
+    return success(undefined);
   }
   const statuses = new Set<MemberStatus>();
   for (const raw of values.flatMap((value) => value.split(','))) {
     const candidate = raw.trim();
     if (!isMemberStatus(candidate)) {
-      return {
-        ok: false,
-        error: `status: ${JSON.stringify(candidate)} is not one of ${MEMBER_STATUSES.join(', ')}`,
-      };
+      return failure('invalid', `status: ${JSON.stringify(candidate)} is not one of ${MEMBER_STATUSES.join(', ')}`);
     }
     statuses.add(candidate);
   }
-  return { ok: true, value: statuses };
+  return success(statuses);
 }
 
 const JOIN_EXAMPLE = '{"addrs":["host:port"]}';
@@ -44,36 +46,36 @@ const JOIN_EXAMPLE = '{"addrs":["host:port"]}';
 /** The body of POST /v1/join. Addresses themselves are checked by the agent when it resolves them. */
 export function parseJoinRequest(body: unknown, maxAddrs: number): Parsed<string[]> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return { ok: false, error: `body must be a JSON object like ${JOIN_EXAMPLE}` };
+    return failure('invalid', `body must be a JSON object like ${JOIN_EXAMPLE}`);
   }
   // Reject unknown fields so a typo ("adrs") is an error rather than an empty join.
   for (const key of Object.keys(body)) {
     if (key !== 'addrs') {
-      return { ok: false, error: `unknown field ${JSON.stringify(key)} (expected addrs)` };
+      return failure('invalid', `unknown field ${JSON.stringify(key)} (expected addrs)`);
     }
   }
   const addrs: unknown = (body as { addrs?: unknown }).addrs;
   if (addrs === undefined) {
-    return { ok: false, error: `addrs is required, as in ${JOIN_EXAMPLE}` };
+    return failure('invalid', `addrs is required, as in ${JOIN_EXAMPLE}`);
   }
   if (!Array.isArray(addrs)) {
-    return { ok: false, error: 'addrs must be an array of "host:port" strings' };
+    return failure('invalid', 'addrs must be an array of "host:port" strings');
   }
   const entries: readonly unknown[] = addrs;
   if (entries.length === 0) {
-    return { ok: false, error: 'addrs must not be empty' };
+    return failure('invalid', 'addrs must not be empty');
   }
   if (entries.length > maxAddrs) {
-    return { ok: false, error: `addrs has ${entries.length} entries; at most ${maxAddrs} are allowed` };
+    return failure('invalid', `addrs has ${entries.length} entries; at most ${maxAddrs} are allowed`);
   }
   const strings: string[] = [];
   for (const [index, addr] of entries.entries()) {
     if (typeof addr !== 'string') {
-      return { ok: false, error: `addrs[${index}] must be a "host:port" string, not ${describe(addr)}` };
+      return failure('invalid', `addrs[${index}] must be a "host:port" string, not ${describe(addr)}`);
     }
     strings.push(addr);
   }
-  return { ok: true, value: strings };
+  return success(strings);
 }
 
 const KEY_EXAMPLE = '{"key":"<base64 key>"}';
@@ -81,18 +83,18 @@ const KEY_EXAMPLE = '{"key":"<base64 key>"}';
 /** The body of POST /v1/keys/{install,use,remove}. The key itself is checked by the agent. */
 export function parseKeyRequest(body: unknown): Parsed<string> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return { ok: false, error: `body must be a JSON object like ${KEY_EXAMPLE}` };
+    return failure('invalid', `body must be a JSON object like ${KEY_EXAMPLE}`);
   }
   for (const field of Object.keys(body)) {
     if (field !== 'key') {
-      return { ok: false, error: `unknown field ${JSON.stringify(field)} (expected key)` };
+      return failure('invalid', `unknown field ${JSON.stringify(field)} (expected key)`);
     }
   }
   const key: unknown = (body as { key?: unknown }).key;
   if (typeof key !== 'string') {
-    return { ok: false, error: key === undefined ? `key is required, as in ${KEY_EXAMPLE}` : `key must be a string, not ${describe(key)}` };
+    return failure('invalid', key === undefined ? `key is required, as in ${KEY_EXAMPLE}` : `key must be a string, not ${describe(key)}`);
   }
-  return { ok: true, value: key };
+  return success(key);
 }
 
 function describe(value: unknown): string {

@@ -53,7 +53,7 @@ function splitHostPort(text: string): [string, number] {
 function sealWith(key: string, messages: readonly Message[], cluster = CLUSTER): Uint8Array {
   const created = Keyring.create([key], cluster);
   if (!created.ok) throw new Error(created.error);
-  return created.keyring.seal(createCodec({ cluster }).encode(messages));
+  return created.value.seal(createCodec({ cluster }).encode(messages));
 }
 
 /** Messages that would make `observer` mark `victim` failed, if it believed them. */
@@ -242,7 +242,7 @@ describe('key rotation through the HTTP endpoint', () => {
     const a0 = await start('a0', { encrypt: K1 }, true);
     // Installed while a0 was alone, so a1 lacks it (as after a partial install): using it
     // would cut a1 off.
-    expect(await a0.keys('install', K3)).toMatchObject({ ok: true, report: { members: 1 } });
+    expect(await a0.keys('install', K3)).toMatchObject({ ok: true, value: { members: 1 } });
     const a1 = await start('a1', { encrypt: K1, join: [a0.boundAddresses.udp] });
     expect(await waitFor(() => allAlive([a0, a1]), 10_000)).toBe(true);
     const url = `http://${a0.boundAddresses.http}`;

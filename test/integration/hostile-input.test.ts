@@ -150,7 +150,7 @@ const TOO_MANY_MESSAGES: readonly Uint8Array[] = [1, 2, 100, 1000].map((extra) =
 /** One packet holding the messages of both (array headers rewritten), to hide a bad message among good ones. */
 function concatBodies(a: Uint8Array, b: Uint8Array): Uint8Array {
   const first = codec.decode(a);
-  const tuples = first.ok ? first.messages.map((m) => toTuple(m)) : [];
+  const tuples = first.ok ? first.value.map((m) => toTuple(m)) : [];
   const second: unknown = unpackBody(b);
   return packr.pack([...tuples, ...(Array.isArray(second) ? second : [])]);
 }

@@ -21,7 +21,7 @@ function rememberingAgent(name: string, dataDir: string, port: number, join: rea
 async function readSnapshot(dir: string, name: string): Promise<Snapshot | undefined> {
   try {
     const parsed = parseSnapshot(await readFile(join(dir, SNAPSHOT_FILE), 'utf8'), { cluster: 'integration', name });
-    return parsed.ok ? parsed.snapshot : undefined;
+    return parsed.ok ? parsed.value : undefined;
   } catch {
     return undefined;
   }

@@ -98,7 +98,7 @@ describe('gossipd keygen', () => {
 
 describe('gossipd keys', () => {
   it('list prints each key, how many members use and hold it, and who answered', async () => {
-    const http = await agentHttp((op) => ({ ok: true, report: { ...REPORT, op, ok: true, members: 2, nodes: REPORT.nodes.slice(0, 2) } }));
+    const http = await agentHttp((op) => ({ ok: true, value: { ...REPORT, op, ok: true, members: 2, nodes: REPORT.nodes.slice(0, 2) } }));
     const result = await run(['keys', 'list', '--http', http]);
     expect(result).toEqual({
       code: 0,
@@ -113,7 +113,7 @@ describe('gossipd keys', () => {
   });
 
   it('install reports how many members applied it, names the others, and exits 1', async () => {
-    const http = await agentHttp(() => ({ ok: true, report: REPORT }));
+    const http = await agentHttp(() => ({ ok: true, value: REPORT }));
     const result = await run(['keys', 'install', K2, '--http', http]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('installed on 2 of 3 members\n');
@@ -128,7 +128,7 @@ describe('gossipd keys', () => {
   });
 
   it('--json prints the report as the agent returns it', async () => {
-    const http = await agentHttp((op) => ({ ok: true, report: { ...REPORT, op, ok: true } }));
+    const http = await agentHttp((op) => ({ ok: true, value: { ...REPORT, op, ok: true } }));
     const result = await run(['keys', 'use', K2, '--json', '--http', http]);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ ...REPORT, op: 'use', ok: true });
@@ -143,7 +143,7 @@ describe('gossipd keys', () => {
 
 describe('--http-token', () => {
   it('is sent from the flag or GOSSIPD_HTTP_TOKEN; without it the command says how to pass it', async () => {
-    const http = await agentHttp((op) => ({ ok: true, report: { ...REPORT, op, ok: true } }), TOKEN);
+    const http = await agentHttp((op) => ({ ok: true, value: { ...REPORT, op, ok: true } }), TOKEN);
     const refused = await run(['keys', 'list', '--http', http]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/^gossipd: this request needs "Authorization: Bearer <token>"/);

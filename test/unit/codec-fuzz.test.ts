@@ -85,15 +85,15 @@ function checkDecode(bytes: Uint8Array): string | null {
   if (!result.ok) {
     if (!DROP_REASONS.includes(result.reason)) return `unknown reason ${result.reason}`;
     // The pre-scan should leave nothing for msgpackr to choke on.
-    if (result.detail.startsWith('decoder error')) return `msgpackr threw past the scan: ${result.detail}`;
+    if (result.error.startsWith('decoder error')) return `msgpackr threw past the scan: ${result.error}`;
     return null;
   }
-  for (const message of result.messages) {
+  for (const message of result.value) {
     const problem = validateMessage(message);
     if (problem !== null) return `accepted an invalid message: ${problem}`;
   }
-  const again = codec.decode(codec.encode(result.messages));
-  if (!again.ok || JSON.stringify(again.messages) !== JSON.stringify(result.messages)) {
+  const again = codec.decode(codec.encode(result.value));
+  if (!again.ok || JSON.stringify(again.value) !== JSON.stringify(result.value)) {
     return 'accepted messages do not round-trip';
   }
   return null;
@@ -310,7 +310,7 @@ describe(`codec fuzz (seed ${SEED})`, () => {
       const where = `seed ${SEED}, case ${i}`;
       expect(bytes.length, where).toBe(packetOverheadBytes(messages.length) + sum);
       expect(bytes.length, where).toBeLessThanOrEqual(PACKET_OVERHEAD_BYTES + sum);
-      expect(codec.decode(bytes), where).toEqual({ ok: true, messages });
+      expect(codec.decode(bytes), where).toEqual({ ok: true, value: messages });
     }
   });
 

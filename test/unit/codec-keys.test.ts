@@ -60,7 +60,7 @@ const ROUND_TRIP: [string, Message][] = [
 describe('key messages', () => {
   it.each(ROUND_TRIP)('round-trips %s, sized exactly', (_label, message) => {
     const bytes = codec.encode([message]);
-    expect(codec.decode(bytes)).toEqual({ ok: true, messages: [message] });
+    expect(codec.decode(bytes)).toEqual({ ok: true, value: [message] });
     expect(bytes.length).toBe(packetOverheadBytes(1) + messageSize(message));
   });
 
@@ -94,7 +94,7 @@ describe('key messages', () => {
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.reason).toBe('invalid-message');
-      expect(result.detail).toContain(detail);
+      expect(result.error).toContain(detail);
     }
   });
 
@@ -102,7 +102,7 @@ describe('key messages', () => {
     const secretish = `${KEY.slice(0, 40)}!!!=`;
     const result = codec.decode(rawPacket([[10, 1, 1, secretish, 1]]));
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.detail).not.toContain(secretish);
+    if (!result.ok) expect(result.error).not.toContain(secretish);
   });
 
   it('refuses to encode what a peer would drop', () => {

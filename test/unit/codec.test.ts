@@ -47,10 +47,10 @@ function hexBody(hex: string): Uint8Array {
   return withHeader(Uint8Array.from(hex.match(/../g) ?? [], (byte) => parseInt(byte, 16)));
 }
 
-function dropOf(bytes: Uint8Array): { reason: string; detail: string } {
+function dropOf(bytes: Uint8Array): { reason: string; error: string } {
   const result = codec.decode(bytes);
-  if (result.ok) throw new Error(`expected a drop, decoded ${JSON.stringify(result.messages)}`);
-  return { reason: result.reason, detail: result.detail };
+  if (result.ok) throw new Error(`expected a drop, decoded ${JSON.stringify(result.value)}`);
+  return { reason: result.reason, error: result.error };
 }
 
 function alive(overrides: Partial<Alive> = {}): Alive {
@@ -149,7 +149,7 @@ const ROUND_TRIP: readonly (readonly [string, Message])[] = [
 describe('codec round trip', () => {
   it.each(ROUND_TRIP)('%s', (_label, message) => {
     const bytes = codec.encode([message]);
-    expect(codec.decode(bytes)).toEqual({ ok: true, messages: [message] });
+    expect(codec.decode(bytes)).toEqual({ ok: true, value: [message] });
     expect(bytes.length).toBe(packetOverheadBytes(1) + messageSize(message));
   });
 
@@ -157,7 +157,7 @@ describe('codec round trip', () => {
     const messages = ROUND_TRIP.map(([, message]) => message).filter((m) => m.type !== 'state' || m.members.length < 10);
     expect(messages.length).toBeGreaterThan(15); // exercises the array16 header
     const bytes = codec.encode(messages);
-    expect(codec.decode(bytes)).toEqual({ ok: true, messages });
+    expect(codec.decode(bytes)).toEqual({ ok: true, value: messages });
     const sum = messages.reduce((total, m) => total + messageSize(m), 0);
     expect(bytes.length).toBe(packetOverheadBytes(messages.length) + sum);
     expect(bytes.length).toBeLessThanOrEqual(PACKET_OVERHEAD_BYTES + sum);
@@ -166,7 +166,7 @@ describe('codec round trip', () => {
   it('carries 255 messages, the most a packet may hold', () => {
     const messages = Array.from({ length: LIMITS.maxMessagesPerPacket }, (_, i): Message => ({ type: 'ack', seq: seqNo(i) }));
     const bytes = codec.encode(messages);
-    expect(codec.decode(bytes)).toEqual({ ok: true, messages });
+    expect(codec.decode(bytes)).toEqual({ ok: true, value: messages });
     expect(bytes.length).toBe(PACKET_OVERHEAD_BYTES + messages.reduce((t, m) => t + messageSize(m), 0));
   });
 
@@ -189,7 +189,7 @@ describe('codec round trip', () => {
   it('decodes tags into plain objects with a __proto__ key as an own property', () => {
     const result = codec.decode(rawPacket([[4, 'n', 1, 'h', 1, new Map([['__proto__', 'polluted']])]]));
     expect(result.ok).toBe(true);
-    const message = result.ok ? result.messages[0] : undefined;
+    const message = result.ok ? result.value[0] : undefined;
     const tags = message?.type === 'alive' ? message.tags : undefined;
     expect(tags && Object.getPrototypeOf(tags)).toBe(Object.prototype);
     expect(tags && Object.getOwnPropertyDescriptor(tags, '__proto__')?.value).toBe('polluted');
@@ -231,7 +231,7 @@ describe('packet header', () => {
     const bytes = Uint8Array.from(codec.encode([{ type: 'ack', seq: seqNo(1) }]));
     for (const version of [0, 2, 255]) {
       bytes[0] = version;
-      expect(dropOf(bytes)).toEqual({ reason: 'bad-version', detail: `protocol version ${version} (expected 1)` });
+      expect(dropOf(bytes)).toEqual({ reason: 'bad-version', error: `protocol version ${version} (expected 1)` });
     }
   });
 
@@ -243,7 +243,7 @@ describe('packet header', () => {
 
   it(`drops datagrams over ${LIMITS.maxDatagramBytes} bytes before parsing them`, () => {
     const big = withHeader(new Uint8Array(LIMITS.maxDatagramBytes + 1 - HEADER_BYTES));
-    expect(dropOf(big)).toEqual({ reason: 'too-large', detail: '9217 bytes (max 9216)' });
+    expect(dropOf(big)).toEqual({ reason: 'too-large', error: '9217 bytes (max 9216)' });
     const atLimit = withHeader(new Uint8Array(LIMITS.maxDatagramBytes - HEADER_BYTES));
     expect(dropOf(atLimit).reason).not.toBe('too-large');
   });
@@ -276,7 +276,7 @@ describe('malformed packets', () => {
   it('rejects trailing bytes', () => {
     const longer = new Uint8Array(valid.length + 1);
     longer.set(valid);
-    expect(dropOf(longer)).toEqual({ reason: 'malformed', detail: '1 trailing bytes after the message array' });
+    expect(dropOf(longer)).toEqual({ reason: 'malformed', error: '1 trailing bytes after the message array' });
     expect(dropOf(withHeader(Uint8Array.from([...rawPackr.pack([[1, 1]]), ...rawPackr.pack([[1, 2]])]))).reason).toBe(
       'malformed',
     );
@@ -294,9 +294,9 @@ describe('malformed packets', () => {
 
   it('rejects more than 255 messages', () => {
     const tooMany = Array.from({ length: LIMITS.maxMessagesPerPacket + 1 }, () => [1, 1]);
-    expect(dropOf(rawPacket(tooMany))).toEqual({ reason: 'too-many-messages', detail: '256 messages (max 255)' });
+    expect(dropOf(rawPacket(tooMany))).toEqual({ reason: 'too-many-messages', error: '256 messages (max 255)' });
     // An array32 header claiming 4 G messages is refused on its count alone.
-    expect(dropOf(hexBody('ddffffffff01'))).toEqual({ reason: 'too-many-messages', detail: '4294967295 messages (max 255)' });
+    expect(dropOf(hexBody('ddffffffff01'))).toEqual({ reason: 'too-many-messages', error: '4294967295 messages (max 255)' });
   });
 
   it.each([
@@ -317,7 +317,7 @@ describe('malformed packets', () => {
   ])('rejects %s as an unsupported type', (_label, hex, name) => {
     const drop = dropOf(hexBody(hex));
     expect(drop.reason).toBe('invalid-message');
-    expect(drop.detail).toContain(name);
+    expect(drop.error).toContain(name);
   });
 
   it('rejects 100,000 nested arrays without recursing', () => {
@@ -328,7 +328,7 @@ describe('malformed packets', () => {
     const withinLimit = new Uint8Array(LIMITS.maxDatagramBytes - HEADER_BYTES).fill(0x91);
     expect(dropOf(withHeader(withinLimit))).toEqual({
       reason: 'invalid-message',
-      detail: 'message 0: nested deeper than 5 levels',
+      error: 'message 0: nested deeper than 5 levels',
     });
     expect(codec.decode(valid).ok).toBe(true);
   });
@@ -337,7 +337,7 @@ describe('malformed packets', () => {
     // packet › state › members › member › tags is 5 levels; a 6th is refused.
     expect(codec.decode(rawPacket([[9, true, [['n', 'h', 1, 0, 0, new Map([['k', 'v']])]]]])).ok).toBe(true);
     const drop = dropOf(rawPacket([[9, true, [['n', 'h', 1, 0, 0, new Map([['k', []]])]]]]));
-    expect(drop.detail).toBe('message 0: nested deeper than 5 levels');
+    expect(drop.error).toBe('message 0: nested deeper than 5 levels');
   });
 });
 
@@ -459,13 +459,13 @@ describe('invalid messages', () => {
     ],
   ];
 
-  it.each(cases)('%s', (_label, tuple, detail) => {
-    expect(dropOf(rawPacket([tuple]))).toEqual({ reason: 'invalid-message', detail });
+  it.each(cases)('%s', (_label, tuple, error) => {
+    expect(dropOf(rawPacket([tuple]))).toEqual({ reason: 'invalid-message', error });
   });
 
   it('rejects the whole packet for one bad message, naming it', () => {
     const packet = rawPacket([[0, 1, 'a'], [1, 1], [4, 'n', 1, 'h', 70_000, new Map()]]);
-    expect(dropOf(packet)).toEqual({ reason: 'invalid-message', detail: 'message 2 (alive): port 70000 out of range 1..65535' });
+    expect(dropOf(packet)).toEqual({ reason: 'invalid-message', error: 'message 2 (alive): port 70000 out of range 1..65535' });
   });
 });
 
@@ -582,13 +582,13 @@ describe('purity', () => {
   const dir = fileURLToPath(new URL('../../src/codec', import.meta.url));
   const files = readdirSync(dir).filter((file) => file.endsWith('.ts'));
 
-  it.each(files)('%s imports nothing but msgpackr and siblings, and reads no clock or randomness', (file) => {
+  it.each(files)('%s imports nothing but msgpackr, siblings, the protocol and the Result shape, and reads no clock or randomness', (file) => {
     const source = readFileSync(join(dir, file), 'utf8');
     const imports = [...source.matchAll(/from '([^']+)'/g)].map((match) => match[1]);
     for (const specifier of imports) {
-      expect(specifier === 'msgpackr' || specifier?.startsWith('./') || specifier?.startsWith('../protocol/'), specifier).toBe(
-        true,
-      );
+      const allowed =
+        specifier === 'msgpackr' || specifier === '../result.js' || specifier?.startsWith('./') || specifier?.startsWith('../protocol/');
+      expect(allowed, specifier).toBe(true);
     }
     expect(source).not.toMatch(/from 'node:|\brequire\(|Date\.now|Math\.random|setTimeout|setInterval|performance\.|process\./);
   });

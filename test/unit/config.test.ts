@@ -32,7 +32,7 @@ function sources(input: Input): ConfigSources {
 function resolveOk(input: Input): AgentConfig {
   const result = resolveConfig(sources(input));
   if (!result.ok) throw new Error(`expected a config, got errors:\n${result.errors.join('\n')}`);
-  return result.config;
+  return result.value;
 }
 
 function resolveErrors(input: Input): readonly string[] {

@@ -14,7 +14,7 @@ function sources(flags: Record<string, unknown>, env: Record<string, string> = {
 function resolveOk(...args: Parameters<typeof sources>): AgentConfig {
   const result = resolveConfig(sources(...args));
   if (!result.ok) throw new Error(result.errors.join('\n'));
-  return result.config;
+  return result.value;
 }
 
 function resolveErrors(...args: Parameters<typeof sources>): readonly string[] {

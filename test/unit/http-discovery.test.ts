@@ -51,7 +51,7 @@ interface Options {
 }
 
 function call(api: AgentApi, target: string, options: Options = {}): ReturnType<typeof dispatch> {
-  const body: BodyResult = { ok: true, bytes: Buffer.from(options.body ?? '', 'utf8') };
+  const body: BodyResult = { ok: true, value: Buffer.from(options.body ?? '', 'utf8') };
   const request: HttpRequest = {
     method: options.method ?? 'GET',
     target,

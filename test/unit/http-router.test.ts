@@ -59,6 +59,7 @@ describe('parseStatusFilter', () => {
   it('names the bad value and the allowed ones', () => {
     expect(parseStatusFilter(new URLSearchParams('status=alive,dead'))).toEqual({
       ok: false,
+      reason: 'invalid',
       error: 'status: "dead" is not one of alive, suspect, failed, left',
     });
   });
@@ -86,7 +87,7 @@ describe('parseJoinRequest', () => {
     ['null entry', { addrs: ['a:1', null] }, 'addrs[1] must be a "host:port" string, not null'],
     ['too many', { addrs: ['a:1', 'b:2', 'c:3'] }, 'addrs has 3 entries; at most 2 are allowed'],
   ])('rejects %s', (_label, body, error) => {
-    expect(parseJoinRequest(body, 2)).toEqual({ ok: false, error });
+    expect(parseJoinRequest(body, 2)).toEqual({ ok: false, reason: 'invalid', error });
   });
 
   it('returns the addresses in order', () => {

@@ -68,7 +68,7 @@ function fakeApi(calls: Calls, keysOutcome?: KeyOpOutcome): AgentApi {
     keys: (op, key) => {
       calls.keys.push([op, key]);
       return Promise.resolve(
-        keysOutcome ?? { ok: true, report: { op, ok: true, members: 1, responded: 1, keys: [], nodes: [] } },
+        keysOutcome ?? { ok: true, value: { op, ok: true, members: 1, responded: 1, keys: [], nodes: [] } },
       );
     },
     setTags: () => {

@@ -85,7 +85,7 @@ function fakeApi(overrides: Partial<AgentApi> = {}): FakeApi {
     },
     keys: (op, key) => {
       fake.keyCalls.push([op, key]);
-      return Promise.resolve({ ok: true, report: keyReport(op) });
+      return Promise.resolve({ ok: true, value: keyReport(op) });
     },
     setTags: (tags) => ({ ...SELF, tags }),
     metrics: () => '# HELP gossipd_up Test.\n# TYPE gossipd_up gauge\ngossipd_up 1\n',

@@ -68,7 +68,7 @@ function harness(
 ): Harness {
   const created = Keyring.create(keys, 'c');
   if (!created.ok) throw new Error(created.error);
-  const keyring = created.keyring;
+  const keyring = created.value;
   const sent: Harness['sent'] = [];
   const timers = new ManualTimers();
   const h: { saves: number } = { saves: 0 };
@@ -212,7 +212,7 @@ describe('an operation run from this agent', () => {
     const outcome = await running;
     expect(outcome).toEqual({
       ok: true,
-      report: {
+      value: {
         op: 'install',
         ok: false,
         members: 3,
@@ -247,7 +247,7 @@ describe('an operation run from this agent', () => {
     expect(h.sent.filter((s) => s.to.host === '10.0.0.2')).toHaveLength(TIMEOUT_MS / RETRY_MS);
     expect(h.sent.filter((s) => s.to.host === '10.0.0.1')).toHaveLength(1);
     expect(h.timers.armed).toBe(0);
-    expect(outcome.ok && outcome.report).toMatchObject({
+    expect(outcome.ok && outcome.value).toMatchObject({
       ok: false,
       members: 3,
       responded: 2,
@@ -266,7 +266,7 @@ describe('an operation run from this agent', () => {
     answer(h, 'p1', [ID1]);
     answer(h, 'p1', [ID2]);
     const outcome = await running;
-    expect(outcome.ok && outcome.report.nodes).toEqual([
+    expect(outcome.ok && outcome.value.nodes).toEqual([
       { name: 'p1', ok: true, keyIds: [ID1] },
       { name: 'self', ok: true, keyIds: [ID1] },
     ]);

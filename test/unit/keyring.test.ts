@@ -17,7 +17,7 @@ const CLUSTER = 'prod';
 function ring(keys: readonly string[], cluster = CLUSTER): Keyring {
   const created = Keyring.create(keys, cluster);
   if (!created.ok) throw new Error(created.error);
-  return created.keyring;
+  return created.value;
 }
 
 function datagram(bytes: number): Uint8Array {
@@ -25,8 +25,8 @@ function datagram(bytes: number): Uint8Array {
 }
 
 function opened(result: OpenResult): Uint8Array {
-  if (!result.ok) throw new Error(`expected to open, dropped: ${result.reason} ${result.detail}`);
-  return result.plaintext;
+  if (!result.ok) throw new Error(`expected to open, dropped: ${result.reason} ${result.error}`);
+  return result.value;
 }
 
 function dropReason(result: OpenResult): string {
@@ -36,8 +36,8 @@ function dropReason(result: OpenResult): string {
 describe('keys', () => {
   it('parses the base64 of 32 bytes, ignoring surrounding whitespace', () => {
     const parsed = parseKey(` ${K1}\n`);
-    expect(parsed.ok && parsed.text).toBe(K1);
-    expect(parsed.ok && parsed.bytes.length).toBe(32);
+    expect(parsed.ok && parsed.value.text).toBe(K1);
+    expect(parsed.ok && parsed.value.bytes.length).toBe(32);
   });
 
   it.each([
@@ -50,13 +50,14 @@ describe('keys', () => {
     const parsed = parseKey(text);
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) {
+      expect(parsed.reason).toBe('invalid-key');
       expect(parsed.error).toContain(message);
       if (text !== '') expect(parsed.error).not.toContain(text);
     }
   });
 
   it('refuses a non-string', () => {
-    expect(parseKey(42)).toEqual({ ok: false, error: 'a key must be a string, not number' });
+    expect(parseKey(42)).toEqual({ ok: false, reason: 'invalid-key', error: 'a key must be a string, not number' });
   });
 
   it('generates distinct valid keys', () => {
@@ -76,14 +77,14 @@ describe('keys', () => {
 
 describe('Keyring.create', () => {
   it.each([
-    [[], 'at least one key'],
-    [[K1, K2, K1], 'key 3 is listed twice'],
-    [[K1, 'nope'], 'key 2: not a base64 key'],
-    [Array.from({ length: 9 }, () => generateKey()), 'at most 8 keys'],
-  ])('refuses %j', (keys, message) => {
+    [[], 'no-keys', 'at least one key'],
+    [[K1, K2, K1], 'repeated-key', 'key 3 is listed twice'],
+    [[K1, 'nope'], 'invalid-key', 'key 2: not a base64 key'],
+    [Array.from({ length: 9 }, () => generateKey()), 'too-many-keys', 'at most 8 keys'],
+  ])('refuses %j', (keys, reason, message) => {
     const created = Keyring.create(keys, CLUSTER);
     expect(created.ok).toBe(false);
-    if (!created.ok) expect(created.error).toContain(message);
+    if (!created.ok) expect(created).toMatchObject({ reason, error: expect.stringContaining(message) });
   });
 });
 
@@ -170,18 +171,18 @@ describe('seal and open', () => {
 describe('keyring changes', () => {
   it('installs a key once, and refuses a full keyring', () => {
     const keyring = ring([K1]);
-    expect(keyring.install(K2)).toEqual({ ok: true, changed: true });
-    expect(keyring.install(`${K2}\n`)).toEqual({ ok: true, changed: false });
+    expect(keyring.install(K2)).toEqual({ ok: true, value: true });
+    expect(keyring.install(`${K2}\n`)).toEqual({ ok: true, value: false });
     expect(keyring.keys()).toEqual([K1, K2]);
     for (let i = 2; i < LIMITS.maxKeyringKeys; i++) keyring.install(generateKey());
-    expect(keyring.install(K3)).toMatchObject({ ok: false, error: expect.stringContaining('full') });
+    expect(keyring.install(K3)).toMatchObject({ ok: false, reason: 'keyring-full', error: expect.stringContaining('full') });
   });
 
   it('uses only an installed key, which then encrypts', () => {
     const keyring = ring([K1, K2]);
-    expect(keyring.use(K3)).toMatchObject({ ok: false, error: expect.stringContaining('not installed') });
-    expect(keyring.use(K2)).toEqual({ ok: true, changed: true });
-    expect(keyring.use(K2)).toEqual({ ok: true, changed: false });
+    expect(keyring.use(K3)).toMatchObject({ ok: false, reason: 'not-installed', error: expect.stringContaining('not installed') });
+    expect(keyring.use(K2)).toEqual({ ok: true, value: true });
+    expect(keyring.use(K2)).toEqual({ ok: true, value: false });
     expect(keyring.primaryKey).toBe(K2);
     expect(keyring.keys()).toEqual([K2, K1]);
     expect(dropReason(ring([K2]).open(keyring.seal(datagram(50))))).toBe('opened');
@@ -189,9 +190,9 @@ describe('keyring changes', () => {
 
   it('refuses to remove the primary key, and forgets others', () => {
     const keyring = ring([K1, K2]);
-    expect(keyring.remove(K1)).toMatchObject({ ok: false, error: expect.stringContaining('primary') });
-    expect(keyring.remove(K2)).toEqual({ ok: true, changed: true });
-    expect(keyring.remove(K2)).toEqual({ ok: true, changed: false });
+    expect(keyring.remove(K1)).toMatchObject({ ok: false, reason: 'primary-key', error: expect.stringContaining('primary') });
+    expect(keyring.remove(K2)).toEqual({ ok: true, value: true });
+    expect(keyring.remove(K2)).toEqual({ ok: true, value: false });
     expect(keyring.keys()).toEqual([K1]);
     expect(dropReason(keyring.open(ring([K2]).seal(datagram(50))))).toBe('decrypt-failed');
   });
@@ -207,7 +208,7 @@ describe('keyring changes', () => {
   it('refuses a malformed key in every operation', () => {
     const keyring = ring([K1]);
     for (const change of [keyring.install('x'), keyring.use('x'), keyring.remove('x')]) {
-      expect(change).toMatchObject({ ok: false, error: expect.stringContaining('not a base64 key') });
+      expect(change).toMatchObject({ ok: false, reason: 'invalid-key', error: expect.stringContaining('not a base64 key') });
     }
   });
 
@@ -223,7 +224,7 @@ describe('keyring file', () => {
   });
 
   it('parses {"keys": [...]}, primary first', () => {
-    expect(parseKeyringText(JSON.stringify({ keys: [K2, K1] }))).toEqual({ ok: true, keys: [K2, K1] });
+    expect(parseKeyringText(JSON.stringify({ keys: [K2, K1] }))).toEqual({ ok: true, value: [K2, K1] });
   });
 
   it.each([
@@ -247,7 +248,7 @@ describe('keyring file', () => {
     const path = join(dir, 'keyring.json');
     writeFileSync(path, JSON.stringify({ keys: [K1] }));
     writeKeyringFile(path, [K2, K1]);
-    expect(parseKeyringText(readFileSync(path, 'utf8'))).toEqual({ ok: true, keys: [K2, K1] });
+    expect(parseKeyringText(readFileSync(path, 'utf8'))).toEqual({ ok: true, value: [K2, K1] });
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(readdirSync(dir)).toEqual(['keyring.json']);
   });

@@ -32,7 +32,7 @@ function resolve(input: Input): ReturnType<typeof resolveConfig> {
 function config(input: Input): AgentConfig {
   const result = resolve(input);
   if (!result.ok) throw new Error(`expected a config, got:\n${result.errors.join('\n')}`);
-  return result.config;
+  return result.value;
 }
 
 function errors(input: Input): readonly string[] {

@@ -43,31 +43,34 @@ describe('snapshot format', () => {
     const written = snapshot();
     expect(written.members.map((m) => m.name)).toEqual(['n2', 'n3']);
     expect(written.incarnation).toBe(1_700_000_123);
-    expect(parseSnapshot(JSON.stringify(written), OWNER)).toEqual({ ok: true, snapshot: written });
+    expect(parseSnapshot(JSON.stringify(written), OWNER)).toEqual({ ok: true, value: written });
   });
 
   const valid = JSON.stringify(snapshot());
   it.each([
-    ['garbage', 'not json at all \u0000', /not valid JSON/],
-    ['empty', '', /not valid JSON/],
-    ['truncated', valid.slice(0, Math.floor(valid.length / 2)), /not valid JSON \(corrupt or truncated\)/],
-    ['truncated by one byte', valid.slice(0, -1), /not valid JSON/],
-    ['an array', '[1,2]', /not a JSON object/],
-    ['another version', JSON.stringify({ ...snapshot(), version: 2 }), /unknown version 2/],
-    ['another cluster', JSON.stringify({ ...snapshot(), cluster: 'staging' }), /foreign: .*"staging"/],
-    ['another node', JSON.stringify({ ...snapshot(), name: 'n9' }), /foreign: written by "n9"/],
-    ['a negative incarnation', JSON.stringify({ ...snapshot(), incarnation: -1 }), /incarnation -1/],
-    ['a fractional incarnation', JSON.stringify({ ...snapshot(), incarnation: 1.5 }), /incarnation 1.5/],
-    ['members not an array', JSON.stringify({ ...snapshot(), members: {} }), /members is not an array/],
-    ['a member with a bad host', JSON.stringify({ ...snapshot(), members: [{ ...snapshot().members[0], addr: 'a b' }] }), /members\[0\]: addr/],
-    ['a member with a bad port', JSON.stringify({ ...snapshot(), members: [{ ...snapshot().members[0], port: 70000 }] }), /members\[0\]: port/],
-    ['a member with a bad status', JSON.stringify({ ...snapshot(), members: [{ ...snapshot().members[0], status: 'zombie' }] }), /status "zombie"/],
-    ['a member with tags too big', JSON.stringify({ ...snapshot(), members: [{ ...snapshot().members[0], tags: { k: 'x'.repeat(600) } }] }), /members\[0\]: .*tag/],
-    ['a member without a name', JSON.stringify({ ...snapshot(), members: [{ ...snapshot().members[0], name: 7 }] }), /name is not a string/],
-  ])('refuses %s, with a reason', (_case, text, reason) => {
+    ['garbage', 'not json at all \u0000', 'corrupt', /not valid JSON/],
+    ['empty', '', 'corrupt', /not valid JSON/],
+    ['truncated', valid.slice(0, Math.floor(valid.length / 2)), 'corrupt', /not valid JSON \(corrupt or truncated\)/],
+    ['truncated by one byte', valid.slice(0, -1), 'corrupt', /not valid JSON/],
+    ['an array', '[1,2]', 'corrupt', /not a JSON object/],
+    ['another version', JSON.stringify({ ...snapshot(), version: 2 }), 'unknown-version', /unknown version 2/],
+    ['another cluster', JSON.stringify({ ...snapshot(), cluster: 'staging' }), 'foreign', /foreign: .*"staging"/],
+    ['another node', JSON.stringify({ ...snapshot(), name: 'n9' }), 'foreign', /foreign: written by "n9"/],
+    ['a negative incarnation', JSON.stringify({ ...snapshot(), incarnation: -1 }), 'corrupt', /incarnation -1/],
+    ['a fractional incarnation', JSON.stringify({ ...snapshot(), incarnation: 1.5 }), 'corrupt', /incarnation 1.5/],
+    ['members not an array', JSON.stringify({ ...snapshot(), members: {} }), 'corrupt', /members is not an array/],
+    ['a member with a bad host', JSON.stringify({ ...snapshot(), members: [{ ...snapshot().members[0], addr: 'a b' }] }), 'corrupt', /members\[0\]: addr/],
+    ['a member with a bad port', JSON.stringify({ ...snapshot(), members: [{ ...snapshot().members[0], port: 70000 }] }), 'corrupt', /members\[0\]: port/],
+    ['a member with a bad status', JSON.stringify({ ...snapshot(), members: [{ ...snapshot().members[0], status: 'zombie' }] }), 'corrupt', /status "zombie"/],
+    ['a member with tags too big', JSON.stringify({ ...snapshot(), members: [{ ...snapshot().members[0], tags: { k: 'x'.repeat(600) } }] }), 'corrupt', /members\[0\]: .*tag/],
+    ['a member without a name', JSON.stringify({ ...snapshot(), members: [{ ...snapshot().members[0], name: 7 }] }), 'corrupt', /name is not a string/],
+  ])('refuses %s, with a reason', (_case, text, reason, error) => {
     const parsed = parseSnapshot(text, OWNER);
     expect(parsed.ok).toBe(false);
-    if (!parsed.ok) expect(parsed.reason).toMatch(reason);
+    if (!parsed.ok) {
+      expect(parsed.reason).toBe(reason);
+      expect(parsed.error).toMatch(error);
+    }
   });
 
   it('is pure: the format module reads no files', () => {
@@ -176,7 +179,7 @@ describe('snapshot files', () => {
     expect(writer.writes).toBe(3);
     expect(errors).toEqual([]);
     const text = await readFile(join(dir, SNAPSHOT_FILE), 'utf8');
-    expect(parseSnapshot(text, OWNER)).toMatchObject({ ok: true, snapshot: { incarnation: 3 } });
+    expect(parseSnapshot(text, OWNER)).toMatchObject({ ok: true, value: { incarnation: 3 } });
   });
 
   it.each([
