@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { Option, type Command } from 'commander';
 import { parseDurationText } from '../config/duration.js';
+import { invalid, valid, type Checked } from '../result.js';
 import type { SimulationReport } from '../sim/report.js';
 import type { PartitionFault, PauseFault, ScenarioOptions, StallFault } from '../sim/scenario.js';
 import { EXIT_OK, EXIT_USAGE, printErrors, type CommandContext } from './context.js';
@@ -46,7 +47,7 @@ export async function runSimulate(flags: Readonly<Record<string, unknown>>, io: 
   // Loaded on use, like the agent: other commands start faster without the simulator.
   const { runScenario } = await import('../sim/scenario.js');
   const report = await runScenario({
-    ...parsed.scenario,
+    ...parsed.value,
     onProgress: (simulatedMs, durationMs) => {
       const wallMs = performance.now() - started;
       if (wallMs - lastProgress < 1000) return;
@@ -60,11 +61,7 @@ export async function runSimulate(flags: Readonly<Record<string, unknown>>, io: 
   return EXIT_OK;
 }
 
-type ParsedScenario =
-  | { readonly ok: true; readonly scenario: Omit<ScenarioOptions, 'onProgress'> }
-  | { readonly ok: false; readonly errors: string[] };
-
-function parseScenario(flags: Readonly<Record<string, unknown>>, io: CliIo): ParsedScenario {
+function parseScenario(flags: Readonly<Record<string, unknown>>, io: CliIo): Checked<Omit<ScenarioOptions, 'onProgress'>> {
   const errors: string[] = [];
   const nodes = integer(flags['nodes'], '--nodes', 2, MAX_NODES, errors);
   const durationMs = duration(flags['duration'], '--duration', errors);
@@ -87,27 +84,24 @@ function parseScenario(flags: Readonly<Record<string, unknown>>, io: CliIo): Par
   }
   const timing = resolveTiming(flags, io);
   if (!timing.ok) errors.push(...timing.errors);
-  if (errors.length > 0 || !timing.ok) return { ok: false, errors };
+  if (errors.length > 0 || !timing.ok) return invalid(...errors);
   const start = flags['start'] === 'join' || flags['start'] === 'converged' ? flags['start'] : nodes > JOIN_START_MAX_NODES ? 'converged' : 'join';
-  return {
-    ok: true,
-    scenario: {
-      nodes,
-      durationMs,
-      seed,
-      profile: timing.profile,
-      protocol: timing.options,
-      lossRate,
-      latencyMs,
-      crash,
-      pause,
-      partition,
-      stall,
-      churn,
-      faultAtMs,
-      start,
-    },
-  };
+  return valid({
+    nodes,
+    durationMs,
+    seed,
+    profile: timing.value.profile,
+    protocol: timing.value.options,
+    lossRate,
+    latencyMs,
+    crash,
+    pause,
+    partition,
+    stall,
+    churn,
+    faultAtMs,
+    start,
+  });
 }
 
 function integer(raw: unknown, flag: string, min: number, max: number, errors: string[]): number {

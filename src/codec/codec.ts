@@ -1,6 +1,6 @@
 import { Packr, RESERVE_START_SPACE, Unpackr } from 'msgpackr';
 import type { Message } from '../protocol/messages.js';
-import { failure, type Failure, type Ok } from '../result.js';
+import { failure, success, type Failure, type Result } from '../result.js';
 import { HEADER_BYTES, PROTOCOL_VERSION, clusterTag, readTag, writeHeader } from './header.js';
 import { LIMITS } from './limits.js';
 import { scanBody } from './scan.js';
@@ -21,24 +21,7 @@ export const DROP_REASONS = [
 export type DropReason = (typeof DROP_REASONS)[number];
 
 /** A packet's messages, or why it was dropped (the reason counted, the error logged). */
-export type DecodeResult = Decoded | Failure<DropReason>;
-
-/**
- * The success of a decode: Ok<readonly Message[]>, plus `messages` on its prototype, so that
- * comparisons see only `{ ok, value }`.
- */
-class Decoded implements Ok<readonly Message[]> {
-  readonly ok = true;
-  constructor(readonly value: readonly Message[]) {}
-
-  /**
-   * @deprecated Read `value`. Kept only because src/sim/simulation.ts (being changed elsewhere)
-   * still reads `decoded.messages`; remove it once that reads `value`.
-   */
-  get messages(): readonly Message[] {
-    return this.value;
-  }
-}
+export type DecodeResult = Result<readonly Message[], DropReason>;
 
 export interface CodecOptions {
   /** Cluster name; its FNV-1a tag is stamped on every packet and checked on every receipt. */
@@ -117,7 +100,7 @@ export function createCodec(options: CodecOptions): Codec {
       if (typeof message === 'string') return drop('invalid-message', message);
       messages.push(message);
     }
-    return new Decoded(messages);
+    return success(messages);
   }
 
   function decode(bytes: Uint8Array): DecodeResult {

@@ -266,7 +266,7 @@ export class Simulation {
       this.decodeFailures++;
       return;
     }
-    this.apply(member, member.core.receive(decoded.messages, delivery.from, this.nowMs));
+    this.apply(member, member.core.receive(decoded.value, delivery.from, this.nowMs));
   }
 
   private boot(member: SimMember, seeds: readonly string[]): void {
