@@ -349,6 +349,7 @@ class GossipAgent implements Agent {
         join: c.join,
         probeIntervalMs: c.probeIntervalMs,
         probeTimeoutMs: c.probeTimeoutMs,
+        pauseToleranceMs: c.pauseToleranceMs,
         suspicionMult: c.suspicionMult,
         gossipIntervalMs: c.gossipIntervalMs,
         maxPacketBytes: c.maxPacketBytes,

@@ -27,6 +27,8 @@ export interface ConfigSummary {
   readonly join: readonly string[];
   readonly probeIntervalMs: number;
   readonly probeTimeoutMs: number;
+  /** Silence tolerated before a member is declared failed; null: memberlist's log10(n) timeouts. */
+  readonly pauseToleranceMs: number | null;
   readonly suspicionMult: number;
   readonly gossipIntervalMs: number;
   readonly maxPacketBytes: number;

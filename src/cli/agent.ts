@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import type { Logger } from 'pino';
 import type { Agent } from '../agent/agent.js';
 import { resolveConfig, type AgentConfig } from '../config.js';
+import { AGENT_DEFAULTS } from '../config/defaults.js';
 import { keyNamesList, type KeyNames } from '../config/keys.js';
 import { isStringArray } from '../config/parsed.js';
 import { CONFIG_ENV, CONFIG_FLAG } from '../config/sources.js';
@@ -28,7 +29,7 @@ export function registerAgent(program: Command, context: CommandContext): void {
   command.addOption(
     new Option(`${CONFIG_FLAG} <file>`, `JSON config file with camelCase keys; unknown keys are errors (env ${CONFIG_ENV})`),
   );
-  command.optionsGroup('Timing options (defaults of the lan profile; --profile changes them):');
+  command.optionsGroup(`Timing options (defaults of the ${AGENT_DEFAULTS.profile} profile; --profile changes them):`);
   for (const names of keys.filter((key) => key.group === 'timing')) command.addOption(keyOption(names));
   command.addHelpText('after', AGENT_HELP_FOOTER).action(async (_options: unknown, self: Command) => {
     context.finish(await runAgent(self.opts(), context.io));

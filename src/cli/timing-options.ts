@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { resolveConfig } from '../config.js';
-import { keyNamesList } from '../config/keys.js';
+import { KEY_SPECS, keyNamesList } from '../config/keys.js';
 import type { ProfileName, ProtocolOptions } from '../protocol/options.js';
 import { valid, type Checked } from '../result.js';
 import type { CliIo } from './io.js';
@@ -10,7 +10,7 @@ const TIMING_KEYS = keyNamesList().filter((key) => key.group === 'timing');
 /** The agent's --profile and timing flags, for commands that model or simulate a cluster. */
 export function addTimingOptions(command: Command): void {
   command.optionsGroup('Timing options (as for gossipd agent):');
-  command.option('--profile <profile>', 'timing defaults: lan, wan or local (default: lan)');
+  command.option(KEY_SPECS.profile.flag + ' ' + KEY_SPECS.profile.argName, KEY_SPECS.profile.help);
   for (const names of TIMING_KEYS) command.option(`${names.flag} ${names.argName}`, names.help);
 }
 

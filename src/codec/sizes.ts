@@ -98,6 +98,13 @@ export function messageSize(message: Message): number {
         tagsEncodedBytes(message.tags)
       );
     case 'suspect':
+      return (
+        TUPLE_PREFIX_BYTES +
+        strBytes(message.name) +
+        uintBytes(message.incarnation) +
+        strBytes(message.from) +
+        (message.ageMs === undefined ? 0 : uintBytes(message.ageMs))
+      );
     case 'failed':
       return TUPLE_PREFIX_BYTES + strBytes(message.name) + uintBytes(message.incarnation) + strBytes(message.from);
     case 'left':

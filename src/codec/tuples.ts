@@ -42,6 +42,9 @@ export const TUPLE_LENGTHS = {
   'key-response': 6,
 } as const satisfies Record<MessageType, number>;
 
+/** Trailing elements a message may omit: a suspect's age (absent in memberlist's timing). */
+export const OPTIONAL_TUPLE_ELEMENTS: Readonly<Partial<Record<MessageType, number>>> = { suspect: 1 };
+
 /** Elements of one member entry in a `state` tuple. */
 export const MEMBER_TUPLE_LENGTH = 6;
 
@@ -115,7 +118,9 @@ export function toTuple(message: Message): unknown[] {
         tagsMap(message.tags),
       ];
     case 'suspect':
-      return [TYPE_CODES.suspect, message.name, message.incarnation, message.from];
+      return message.ageMs === undefined
+        ? [TYPE_CODES.suspect, message.name, message.incarnation, message.from]
+        : [TYPE_CODES.suspect, message.name, message.incarnation, message.from, message.ageMs];
     case 'failed':
       return [TYPE_CODES.failed, message.name, message.incarnation, message.from];
     case 'left':

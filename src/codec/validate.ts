@@ -44,7 +44,7 @@ import {
 } from './fields.js';
 import { LIMITS } from './limits.js';
 import { mapHeaderBytes } from './sizes.js';
-import { KEY_OP_BY_CODE, MEMBER_TUPLE_LENGTH, STATUS_BY_CODE, TUPLE_LENGTHS, TYPE_BY_CODE } from './tuples.js';
+import { KEY_OP_BY_CODE, MEMBER_TUPLE_LENGTH, OPTIONAL_TUPLE_ELEMENTS, STATUS_BY_CODE, TUPLE_LENGTHS, TYPE_BY_CODE } from './tuples.js';
 
 /**
  * Untrusted tuple -> typed message. Every field is checked (type, range, length) and the
@@ -58,8 +58,10 @@ export function parseMessage(raw: unknown, index: number): Message | string {
   const type = typeof code === 'number' ? TYPE_BY_CODE[code] : undefined;
   if (type === undefined) return `message ${index}: unknown type code ${describe(code)}`;
   const expected = TUPLE_LENGTHS[type];
-  if (tuple.length !== expected) {
-    return `message ${index} (${type}): expected ${expected} elements, got ${tuple.length}`;
+  const optional = OPTIONAL_TUPLE_ELEMENTS[type] ?? 0;
+  if (tuple.length < expected || tuple.length > expected + optional) {
+    const range = optional === 0 ? `${expected}` : `${expected} to ${expected + optional}`;
+    return `message ${index} (${type}): expected ${range} elements, got ${tuple.length}`;
   }
   const parsed = parseTuple(type, tuple);
   return typeof parsed === 'string' ? `message ${index} (${type}): ${parsed}` : parsed;
@@ -148,9 +150,11 @@ function parseAccusation(type: 'suspect' | 'failed', tuple: readonly unknown[]):
   if (!isName(name)) return nameProblem('name', name);
   if (!isIncarnation(incarnation)) return uint32Problem('incarnation', incarnation);
   if (!isName(from)) return nameProblem('from', from);
-  return type === 'suspect'
-    ? { type: 'suspect', name, incarnation, from }
-    : { type: 'failed', name, incarnation, from };
+  if (type === 'failed') return { type: 'failed', name, incarnation, from };
+  if (tuple.length === 4) return { type: 'suspect', name, incarnation, from };
+  const ageMs = tuple[4];
+  if (!isUint32(ageMs)) return uint32Problem('ageMs', ageMs);
+  return { type: 'suspect', name, incarnation, from, ageMs };
 }
 
 function parseLeft(tuple: readonly unknown[]): Left | string {
@@ -307,6 +311,12 @@ export function validateMessage(message: Message): string | null {
         validateTags(message.tags)
       );
     case 'suspect':
+      return (
+        checkName('name', message.name) ??
+        checkUint32('incarnation', message.incarnation) ??
+        checkName('from', message.from) ??
+        (message.ageMs === undefined ? null : checkUint32('ageMs', message.ageMs))
+      );
     case 'failed':
       return (
         checkName('name', message.name) ??

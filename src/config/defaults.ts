@@ -12,7 +12,7 @@ export const AGENT_DEFAULTS: Omit<AgentConfig, keyof ProtocolOptions | 'name'> =
   http: { host: DEFAULT_HTTP_HOST, port: 7947 },
   tags: {},
   cluster: 'default',
-  profile: 'lan',
+  profile: 'tolerance',
   logLevel: 'info',
   dataDir: null,
   encrypt: null,

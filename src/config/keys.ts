@@ -1,4 +1,5 @@
-import { PROFILE_NAMES, PROFILES, type ProtocolOptions } from '../protocol/options.js';
+import { DEFAULT_PAUSE_TOLERANCE_MS, PROFILE_NAMES, PROFILES, type ProtocolOptions } from '../protocol/options.js';
+import type { ProbeScheduleKind } from '../protocol/probe-schedule.js';
 import { addressKey } from '../protocol/types.js';
 import {
   AGENT_DEFAULTS,
@@ -90,21 +91,24 @@ function spec<T>(
   };
 }
 
-/** "(default: 1s; wan 5s, local 1s)": --help shows how each profile sets a timing key. */
-function profileDefaults(field: keyof ProtocolOptions, format: (value: number) => string): string {
-  const lan = PROFILES.lan[field];
-  const others = PROFILE_NAMES.filter((profile) => profile !== 'lan');
-  if (others.every((profile) => PROFILES[profile][field] === lan)) return `(default: ${format(lan)}, every profile)`;
+type NumericField = { readonly [F in keyof ProtocolOptions]: ProtocolOptions[F] extends number ? F : never }[keyof ProtocolOptions];
+
+/** "(default: 1s; lan 1s, wan 5s, local 1s)": --help shows how each profile sets a timing key. */
+function profileDefaults(field: NumericField, format: (value: number) => string): string {
+  const fallback = AGENT_DEFAULTS.profile;
+  const value = PROFILES[fallback][field];
+  const others = PROFILE_NAMES.filter((profile) => profile !== fallback);
+  if (others.every((profile) => PROFILES[profile][field] === value)) return `(default: ${format(value)}, every profile)`;
   const perProfile = others.map((profile) => `${profile} ${format(PROFILES[profile][field])}`);
-  return `(default: ${format(lan)}; ${perProfile.join(', ')})`;
+  return `(default: ${format(value)}; ${perProfile.join(', ')})`;
 }
 
-function durationKey(key: string, field: keyof ProtocolOptions, help: string, minMs = 1): KeySpec<number> {
+function durationKey(key: string, field: NumericField, help: string, minMs = 1): KeySpec<number> {
   const parse = (raw: unknown, syntax: Syntax): Parsed<number> => parseDuration(raw, syntax, { minMs });
   return spec(key, '<duration>', `${help} ${profileDefaults(field, formatDuration)}`, parse, { group: 'timing' });
 }
 
-function countKey(key: string, field: keyof ProtocolOptions, help: string, rules: CountRules): KeySpec<number> {
+function countKey(key: string, field: NumericField, help: string, rules: CountRules): KeySpec<number> {
   const argName = rules.unit === 'bytes' ? '<bytes>' : '<count>';
   const parse = (raw: unknown, syntax: Syntax): Parsed<number> => parseCount(raw, syntax, rules);
   return spec(key, argName, `${help} ${profileDefaults(field, String)}`, parse, { group: 'timing' });
@@ -154,8 +158,20 @@ export const KEY_SPECS: KeySpecs = {
     `cluster name, 1..${MAX_CLUSTER_BYTES} bytes; packets of other clusters are dropped (default: ${AGENT_DEFAULTS.cluster})`,
     (raw) => parseText(raw, { maxBytes: MAX_CLUSTER_BYTES }),
   ),
-  profile: spec('profile', '<profile>', `timing defaults: ${orList(PROFILE_NAMES)} (default: ${AGENT_DEFAULTS.profile})`, (raw) =>
-    parseChoice(raw, PROFILE_NAMES, 'profile'),
+  profile: spec(
+    'profile',
+    '<profile>',
+    `timing defaults: tolerance (derived from --pause-tolerance), or memberlist's ${orList(PROFILE_NAMES.filter((p) => p !== 'tolerance'))} (default: ${AGENT_DEFAULTS.profile})`,
+    (raw) => parseChoice(raw, PROFILE_NAMES, 'profile'),
+  ),
+  pauseToleranceMs: spec(
+    'pauseTolerance',
+    '<duration>',
+    `a member silent for less than this (paused, stalled, cut off) is never declared failed, one silent longer is declared failed ` +
+      `about 2 s later; "off": memberlist's log10(n) suspicion timeouts (default: ${formatDuration(DEFAULT_PAUSE_TOLERANCE_MS)} ` +
+      `in the tolerance profile, off in the others)`,
+    parsePauseTolerance,
+    { group: 'timing' },
   ),
   logLevel: spec('logLevel', '<level>', `${orList(LOG_LEVELS)} (default: ${AGENT_DEFAULTS.logLevel})`, (raw) =>
     parseChoice(raw, LOG_LEVELS, 'log level'),
@@ -208,13 +224,13 @@ export const KEY_SPECS: KeySpecs = {
   probeIntervalMs: durationKey('probeInterval', 'probeIntervalMs', 'protocol period: one member probed per period'),
   probeTimeoutMs: durationKey('probeTimeout', 'probeTimeoutMs', 'wait for a direct ack; below --probe-interval'),
   indirectChecks: countKey('indirectChecks', 'indirectChecks', 'members asked to probe a silent member', { min: 0 }),
-  suspicionMult: countKey('suspicionMult', 'suspicionMult', 'min suspicion: probe intervals × log10(n)', {
+  suspicionMult: countKey('suspicionMult', 'suspicionMult', 'min suspicion: probe intervals × log10(n); with a pause tolerance, this − 1 monitors confirm a suspicion at once', {
     min: 1,
   }),
   suspicionMaxTimeoutMult: countKey(
     'suspicionMaxTimeoutMult',
     'suspicionMaxTimeoutMult',
-    'max suspicion, as a multiple of the min',
+    'max suspicion, as a multiple of the min (not used with a pause tolerance)',
     { min: 1 },
   ),
   gossipIntervalMs: durationKey('gossipInterval', 'gossipIntervalMs', 'how often queued updates are gossiped'),
@@ -241,7 +257,25 @@ export const KEY_SPECS: KeySpecs = {
   reapTimeoutMs: durationKey('reapTimeout', 'reapTimeoutMs', 'keep failed and left members this long'),
   reconnectIntervalMs: durationKey('reconnectInterval', 'reconnectIntervalMs', 'retry failed members this often'),
   reconnectTimeoutMs: durationKey('reconnectTimeout', 'reconnectTimeoutMs', 'stop retrying a failed member after this long'),
+  probeSchedule: spec(
+    'probeSchedule',
+    '<schedule>',
+    `whom each member probes: ring (its successor on a ring by name hash: everyone is probed every period) or round-robin ` +
+      `(its own shuffled order, as memberlist) (default: ${PROFILES[AGENT_DEFAULTS.profile].probeSchedule}; ${PROFILE_NAMES.filter((p) => p !== AGENT_DEFAULTS.profile)
+        .map((p) => `${p} ${PROFILES[p].probeSchedule}`)
+        .join(', ')})`,
+    (raw) => parseChoice(raw, PROBE_SCHEDULES, 'probe schedule'),
+    { group: 'timing' },
+  ),
 };
+
+const PROBE_SCHEDULES: readonly ProbeScheduleKind[] = ['ring', 'round-robin'];
+
+/** A duration of at least 100 ms, or "off" (null): memberlist's suspicion timeouts. */
+function parsePauseTolerance(raw: unknown, syntax: Syntax): Parsed<number | null> {
+  if (raw === 'off' || (raw === null && syntax === 'file')) return { ok: true, value: null };
+  return parseDuration(raw, syntax, { minMs: 100 });
+}
 
 /** Every key's spellings, in --help order. */
 export function keyNamesList(): readonly KeyNames[] {

@@ -1,4 +1,4 @@
-import { PROFILES } from '../protocol/options.js';
+import { PROFILES, profileTiming } from '../protocol/options.js';
 import { invalid, valid } from '../result.js';
 import { AGENT_DEFAULTS } from './defaults.js';
 import { KEY_SPECS, keyNamesList } from './keys.js';
@@ -41,8 +41,10 @@ export function resolveConfig(sources: ConfigSources): ConfigResult {
   }
 
   const profile = pick('profile', AGENT_DEFAULTS.profile, 'default');
-  const timing = PROFILES[profile];
   const fromProfile = `profile ${profile}`;
+  const pauseToleranceMs = pick('pauseToleranceMs', PROFILES[profile].pauseToleranceMs, fromProfile);
+  // The tolerance profile's timing is derived from the tolerance; the others are memberlist's.
+  const timing = profileTiming(profile, pauseToleranceMs);
   const config: AgentConfig = {
     name: pick('name', sources.hostname, 'host name'),
     bind: pick('bind', AGENT_DEFAULTS.bind, 'default'),
@@ -75,6 +77,8 @@ export function resolveConfig(sources: ConfigSources): ConfigResult {
     reapTimeoutMs: pick('reapTimeoutMs', timing.reapTimeoutMs, fromProfile),
     reconnectIntervalMs: pick('reconnectIntervalMs', timing.reconnectIntervalMs, fromProfile),
     reconnectTimeoutMs: pick('reconnectTimeoutMs', timing.reconnectTimeoutMs, fromProfile),
+    probeSchedule: pick('probeSchedule', timing.probeSchedule, fromProfile),
+    pauseToleranceMs,
   };
   errors.push(...checkHostName(config, origins.get('name')));
   errors.push(...checkCrossRules(config, (field) => origins.get(field) ?? 'default', invalidFields));

@@ -17,6 +17,7 @@ export function configSummary(config: AgentConfig, advertised?: Address): Config
     join: [...config.join],
     probeIntervalMs: config.probeIntervalMs,
     probeTimeoutMs: config.probeTimeoutMs,
+    pauseToleranceMs: config.pauseToleranceMs,
     suspicionMult: config.suspicionMult,
     gossipIntervalMs: config.gossipIntervalMs,
     maxPacketBytes: config.maxPacketBytes,

@@ -6,7 +6,7 @@ import type { Member } from './member.js';
 import { Membership } from './membership.js';
 import type { Alive, Message } from './messages.js';
 import type { ProtocolOptions } from './options.js';
-import { ProbeOrder } from './probe-order.js';
+import { createProbeSchedule, type ProbeSchedule } from './probe-schedule.js';
 import type { Random } from './random.js';
 import { NodeStats } from './stats.js';
 import { TimerQueue } from './timers.js';
@@ -46,8 +46,8 @@ export class NodeContext {
   readonly stats = new NodeStats();
   readonly outbox = new Outbox();
   readonly awareness: Awareness;
-  /** Who to probe next: updates insert members that become active, probing walks it. */
-  readonly order: ProbeOrder;
+  /** Who to probe next: updates insert members that become active, probing asks it each period. */
+  readonly schedule: ProbeSchedule;
   readonly random: Random;
   nowMs = 0;
   /** Set once by the leave command; a leaving node probes and refutes no more. */
@@ -63,7 +63,6 @@ export class NodeContext {
     this.name = identity.name;
     this.random = deps.random;
     this.awareness = new Awareness(options.awarenessMaxMultiplier);
-    this.order = new ProbeOrder(deps.random);
     this.self = {
       name: identity.name,
       addr: identity.addr,
@@ -74,6 +73,7 @@ export class NodeContext {
       statusFrom: identity.name,
     };
     this.table.add(this.self);
+    this.schedule = createProbeSchedule(options.probeSchedule, this.name, this.table, deps.random);
   }
 
   send(to: Address, messages: readonly Message[]): void {

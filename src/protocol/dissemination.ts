@@ -1,5 +1,6 @@
 import { retransmitLimit } from './broadcast-queue.js';
 import type { NodeContext } from './context.js';
+import { PROTOCOL_LIMITS } from './limits.js';
 import { isActive, type Member } from './member.js';
 import type { Message, UpdateMessage } from './messages.js';
 import { randomInt, sample } from './random.js';
@@ -10,11 +11,15 @@ import type { Address, NodeName } from './types.js';
  * we send (piggybacking), and on gossip packets to a few random members each gossip interval.
  */
 export class Dissemination {
-  constructor(private readonly ctx: NodeContext) {}
+  constructor(
+    private readonly ctx: NodeContext,
+    /** Brings a queued update up to date as it is sent (a suspicion's age). */
+    private readonly freshen: (update: UpdateMessage) => UpdateMessage = (update) => update,
+  ) {}
 
   enqueue(message: UpdateMessage, priority = false): void {
     const ctx = this.ctx;
-    ctx.queue.enqueue(message, ctx.deps.messageSize(message), priority);
+    ctx.queue.enqueue(message, ctx.deps.messageSize(largestForm(message)), priority);
     // The gossip ticker runs only while there is something to gossip: an idle cluster wakes
     // for its probes alone (a thousand agents in one process notice the difference).
     if (!ctx.timers.isSet('gossip', '')) {
@@ -28,7 +33,7 @@ export class Dissemination {
     let used = ctx.deps.packetOverheadBytes;
     for (const message of primary) used += ctx.deps.messageSize(message);
     const updates = ctx.queue.take(ctx.options.maxPacketBytes - used, this.retransmitLimit(), recipient);
-    for (const update of updates) primary.push(update);
+    for (const update of updates) primary.push(this.freshen(update));
     ctx.send(to, primary);
     this.checkLeaveSpread();
   }
@@ -47,7 +52,7 @@ export class Dissemination {
     for (const target of this.targets(ctx.options.gossipFanout)) {
       const updates = ctx.queue.take(budget, this.retransmitLimit(), target.name);
       if (updates.length === 0) break;
-      ctx.send(target.addr, updates);
+      ctx.send(target.addr, updates.map((update) => this.freshen(update)));
     }
     this.checkLeaveSpread();
   }
@@ -69,4 +74,9 @@ export class Dissemination {
   private retransmitLimit(): number {
     return retransmitLimit(this.ctx.options.retransmitMult, this.ctx.table.activeCount);
   }
+}
+
+/** An update as large as it can grow while queued (a suspicion's age only grows), so packets never overfill. */
+function largestForm(update: UpdateMessage): UpdateMessage {
+  return update.type === 'suspect' && update.ageMs !== undefined ? { ...update, ageMs: PROTOCOL_LIMITS.maxUint32 } : update;
 }

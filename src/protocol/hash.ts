@@ -16,3 +16,14 @@ export function fnv1aText(text: string, hash = FNV_OFFSET_BASIS): number {
   for (let i = 0; i < text.length; i++) h = fnv1aStep(h, text.charCodeAt(i));
   return h;
 }
+
+/**
+ * A well-spread 32-bit position for a name (FNV-1a, then murmur3's finaliser): names that
+ * differ in one character (web-01, web-02) land far apart, not side by side.
+ */
+export function spreadHash(text: string): number {
+  let h = fnv1aText(text) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}

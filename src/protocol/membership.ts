@@ -1,5 +1,6 @@
 import { isActive, type Member } from './member.js';
 import { fnv1aStep, fnv1aText } from './hash.js';
+import { HashRing } from './ring.js';
 import { addressKey, STATUS_RANK, type Address, type Incarnation, type MemberStatus, type NodeName } from './types.js';
 
 /** FNV-1a over a member's name, incarnation and status: one term of the table digest. */
@@ -23,6 +24,8 @@ export class Membership {
   private readonly counts: Record<MemberStatus, number> = { alive: 0, suspect: 0, failed: 0, left: 0 };
   private digestSum = 0;
   private changes = 0;
+  /** Active members (alive and suspect) on the hash ring, for the ring probe schedule. */
+  readonly ring = new HashRing();
   /** Members per address (two names can share one: a restart under a new name, a conflict). */
   private readonly atAddress = new Map<string, number>();
 
@@ -68,6 +71,7 @@ export class Membership {
     this.holdAddress(member.addr);
     this.counts[member.status]++;
     this.digestSum = (this.digestSum + entryHash(member.name, member.incarnation, member.status)) >>> 0;
+    if (isActive(member.status)) this.ring.insert(member.name);
     this.changes++;
   }
 
@@ -75,6 +79,10 @@ export class Membership {
   setState(member: Member, status: MemberStatus, incarnation: Incarnation): void {
     this.digestSum = (this.digestSum - entryHash(member.name, member.incarnation, member.status)) >>> 0;
     this.counts[member.status]--;
+    if (isActive(member.status) !== isActive(status)) {
+      if (isActive(status)) this.ring.insert(member.name);
+      else this.ring.remove(member.name);
+    }
     member.status = status;
     member.incarnation = incarnation;
     this.counts[status]++;
@@ -96,6 +104,7 @@ export class Membership {
     this.releaseAddress(member.addr);
     this.counts[member.status]--;
     this.digestSum = (this.digestSum - entryHash(member.name, member.incarnation, member.status)) >>> 0;
+    this.ring.remove(name);
     this.changes++;
   }
 

@@ -49,6 +49,12 @@ export interface Suspect {
   readonly name: NodeName;
   readonly incarnation: Incarnation;
   readonly from: NodeName;
+  /**
+   * With a pause tolerance: how long ago, in ms, the evidence began (the unanswered probe was
+   * sent), so every holder times the suspicion from the same moment. Absent in memberlist's
+   * timing, where each holder times it from when it heard.
+   */
+  readonly ageMs?: number;
 }
 
 /** `from` declared `name` failed after its suspicion timed out. */

@@ -50,8 +50,12 @@ export class GossipNode implements NodeView {
     const ctx = new NodeContext(options, identity, deps);
     this.ctx = ctx;
     this.name = ctx.name;
-    this.dissemination = new Dissemination(ctx);
-    this.updates = new Updates(ctx, this.dissemination, () => this.antiEntropy.syncSoon());
+    this.dissemination = new Dissemination(ctx, (update) => this.updates.freshen(update));
+    this.updates = new Updates(ctx, this.dissemination, {
+      tableGrew: () => this.antiEntropy.syncSoon(),
+      suspicionHeard: (name, originator) => this.prober.onSuspicionHeard(name, originator),
+      stalledRecently: () => this.stallGate.stalledRecently(),
+    });
     this.antiEntropy = new AntiEntropy(ctx, this.dissemination, this.updates);
     this.joiner = new Joiner(ctx, this.dissemination);
     this.stallGate = new StallGate(ctx);
@@ -102,7 +106,7 @@ export class GossipNode implements NodeView {
         if (state.name === ctx.name || ctx.table.get(state.name) !== undefined) continue;
         const member: Member = { ...state, sinceMs: nowMs, statusFrom: state.name };
         ctx.table.add(member);
-        if (isActive(member.status)) ctx.order.insert(member.name);
+        if (isActive(member.status)) ctx.schedule.insert(member.name);
         ctx.emitChanged(member, null);
       }
       // The first anti-entropy round was planned for a table of one: plan it for this size.
@@ -225,6 +229,10 @@ export class GossipNode implements NodeView {
         return this.prober.onProbeTimeout();
       case 'relay':
         return this.prober.onRelayExpired(seqNo(Number(due.key)));
+      case 'check-timeout':
+        return this.prober.onCheckTimeout(seqNo(Number(due.key)));
+      case 'check-end':
+        return this.prober.onCheckEnd(seqNo(Number(due.key)));
       case 'gossip':
         return this.dissemination.onGossipTimer();
       case 'suspicion':

@@ -1,3 +1,5 @@
+import type { ProbeScheduleKind } from './probe-schedule.js';
+
 /**
  * The protocol's tunables, in the units the core works in. Defaults come from a timing profile
  * (see profiles.ts); every key can be overridden one by one.
@@ -37,6 +39,18 @@ export interface ProtocolOptions {
    * the member stays (failed) until reapTimeout. Default 24 h.
    */
   readonly reconnectTimeoutMs: number;
+  /**
+   * How probe targets are chosen: `round-robin`, each member's own shuffled order (SWIM,
+   * memberlist); `ring`, each member probes its successor on a ring by name hash, so every
+   * member is probed once per period. Default round-robin (memberlist's profiles).
+   */
+  readonly probeSchedule: ProbeScheduleKind;
+  /**
+   * How long a member may be silent (paused, stalled, cut off) without being declared failed,
+   * in ms. Set, suspicions are timed from it (see tolerance.ts) and a suspect's ring
+   * neighbours confirm at once; null: memberlist's Lifeguard timeouts (suspicionMult × log10 n).
+   */
+  readonly pauseToleranceMs: number | null;
 }
 
 /** Above this many members anti-entropy slows down (memberlist pushPullScale). */
@@ -48,14 +62,44 @@ export function scaledPushPullIntervalMs(baseMs: number, members: number): numbe
   return baseMs * (Math.ceil(Math.log2(members) - Math.log2(PUSH_PULL_SCALE_THRESHOLD)) + 1);
 }
 
-export type ProfileName = 'lan' | 'wan' | 'local';
-export const PROFILE_NAMES: readonly ProfileName[] = ['lan', 'wan', 'local'];
+export type ProfileName = 'tolerance' | 'lan' | 'wan' | 'local';
+export const PROFILE_NAMES: readonly ProfileName[] = ['tolerance', 'lan', 'wan', 'local'];
 
 const SECOND = 1000;
 const HOUR = 3600 * SECOND;
 
+/** The pause tolerance of the default profile: a member silent for less than 3 s is never declared failed. */
+export const DEFAULT_PAUSE_TOLERANCE_MS = 3 * SECOND;
+
+/**
+ * gossipd's own timing, derived from one knob: the pause tolerance T (tolerance.ts). The
+ * probe period is T/3 (at most 1 s, at least 100 ms), so the silence of a crashed member is
+ * noticed within a period and confirmed within two, well inside T; the probe timeout half a
+ * period. Each member probes its ring successor, so nobody waits for a first probe. The rest is
+ * memberlist's LAN profile: the same traffic, for detection in T plus about 2 s at any size.
+ */
+export function toleranceProfile(pauseToleranceMs: number): ProtocolOptions {
+  const probeIntervalMs = Math.round(Math.min(SECOND, Math.max(100, pauseToleranceMs / 3)));
+  return {
+    ...MEMBERLIST_PROFILES.lan,
+    probeIntervalMs,
+    probeTimeoutMs: Math.round(probeIntervalMs / 2),
+    // Five helpers instead of three: at 15 % loss a fifth as many false suspicions start, and
+    // their spread and refutation were most of the bytes; at no loss nothing changes.
+    indirectChecks: 5,
+    probeSchedule: 'ring',
+    pauseToleranceMs,
+  };
+}
+
+/** The timing of a profile; the tolerance profile's comes from the pause tolerance. */
+export function profileTiming(profile: ProfileName, pauseToleranceMs: number | null): ProtocolOptions {
+  if (profile === 'tolerance') return toleranceProfile(pauseToleranceMs ?? DEFAULT_PAUSE_TOLERANCE_MS);
+  return pauseToleranceMs === null ? MEMBERLIST_PROFILES[profile] : { ...MEMBERLIST_PROFILES[profile], pauseToleranceMs };
+}
+
 /** memberlist's published defaults (DefaultLANConfig, DefaultWANConfig, DefaultLocalConfig). */
-export const PROFILES: Readonly<Record<ProfileName, ProtocolOptions>> = {
+export const MEMBERLIST_PROFILES: Readonly<Record<Exclude<ProfileName, 'tolerance'>, ProtocolOptions>> = {
   lan: {
     probeIntervalMs: 1 * SECOND,
     probeTimeoutMs: 500,
@@ -72,6 +116,8 @@ export const PROFILES: Readonly<Record<ProfileName, ProtocolOptions>> = {
     reapTimeoutMs: 24 * HOUR,
     reconnectIntervalMs: 30 * SECOND,
     reconnectTimeoutMs: 24 * HOUR,
+    probeSchedule: 'round-robin',
+    pauseToleranceMs: null,
   },
   wan: {
     probeIntervalMs: 5 * SECOND,
@@ -89,6 +135,8 @@ export const PROFILES: Readonly<Record<ProfileName, ProtocolOptions>> = {
     reapTimeoutMs: 24 * HOUR,
     reconnectIntervalMs: 60 * SECOND,
     reconnectTimeoutMs: 24 * HOUR,
+    probeSchedule: 'round-robin',
+    pauseToleranceMs: null,
   },
   local: {
     probeIntervalMs: 1 * SECOND,
@@ -106,5 +154,13 @@ export const PROFILES: Readonly<Record<ProfileName, ProtocolOptions>> = {
     reapTimeoutMs: 1 * HOUR,
     reconnectIntervalMs: 15 * SECOND,
     reconnectTimeoutMs: 24 * HOUR,
+    probeSchedule: 'round-robin',
+    pauseToleranceMs: null,
   },
+};
+
+/** Every profile's timing at its defaults (tolerance at DEFAULT_PAUSE_TOLERANCE_MS). */
+export const PROFILES: Readonly<Record<ProfileName, ProtocolOptions>> = {
+  tolerance: toleranceProfile(DEFAULT_PAUSE_TOLERANCE_MS),
+  ...MEMBERLIST_PROFILES,
 };

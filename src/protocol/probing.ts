@@ -3,10 +3,11 @@ import type { NodeContext } from './context.js';
 import type { Dissemination } from './dissemination.js';
 import { PROTOCOL_LIMITS } from './limits.js';
 import { isActive } from './member.js';
+import { monitorCount } from './tolerance.js';
 import type { Ack, Message, Nack, Ping, PingReq, Suspect } from './messages.js';
 import { sample } from './random.js';
 import type { StallGate } from './stall-gate.js';
-import type { Address, NodeName, SeqNo } from './types.js';
+import type { Address, Incarnation, NodeName, SeqNo } from './types.js';
 import type { Updates } from './updates.js';
 
 interface PendingProbe {
@@ -33,6 +34,8 @@ interface Relay {
  */
 export class Prober {
   private probe: PendingProbe | undefined;
+  /** Confirmation probes of suspects we monitor (pause tolerance), by sequence number. */
+  private readonly checks = new Map<SeqNo, PendingProbe>();
   private readonly relays = new Map<SeqNo, Relay>();
 
   constructor(
@@ -60,10 +63,7 @@ export class Prober {
     const intervalMs = ctx.awareness.scale(ctx.options.probeIntervalMs);
     ctx.timers.set('probe', '', ctx.nowMs + intervalMs);
     if (ctx.leaving) return;
-    const targetName = ctx.order.next(
-      (name) => name !== ctx.name && ctx.table.isActive(name),
-      () => this.activeOthers(),
-    );
+    const targetName = ctx.schedule.next();
     const target = targetName === undefined ? undefined : ctx.table.get(targetName);
     if (target === undefined) return;
     const seq = ctx.nextSeq();
@@ -120,7 +120,7 @@ export class Prober {
       ctx.emit({ type: 'suspicion-gated', target: target.name });
       return;
     }
-    const suspect: Suspect = { type: 'suspect', name: target.name, incarnation: target.incarnation, from: ctx.name };
+    const suspect = this.accusation(target.name, target.incarnation, probe.startedMs);
     this.updates.onSuspect(suspect);
     // Tell the suspect at once (DESIGN §2): its refutation then races the gossip of the
     // suspicion and supersedes it in every queue it reaches.
@@ -153,6 +153,11 @@ export class Prober {
       }
       return;
     }
+    const check = this.checks.get(ack.seq);
+    if (check !== undefined) {
+      check.acked = true;
+      return;
+    }
     const relay = this.relays.get(ack.seq);
     if (relay !== undefined) {
       this.relays.delete(ack.seq);
@@ -163,6 +168,67 @@ export class Prober {
 
   onNack(nack: Nack): void {
     if (this.probe !== undefined && this.probe.seq === nack.seq) this.probe.nacks++;
+  }
+
+  /**
+   * A suspicion about `name` began elsewhere. If we are one of its monitors (the members just
+   * before it on the ring, the originator aside), probe it now rather than at our next turn, so
+   * the confirmations a real failure gets arrive within a period, and a live suspect hears of
+   * the suspicion from several members (the ping carries it) and refutes at once.
+   */
+  onSuspicionHeard(name: NodeName, originator: NodeName): void {
+    const ctx = this.ctx;
+    const isMonitor = (m: NodeName): boolean => m !== originator && ctx.table.get(m)?.status === 'alive';
+    if (!ctx.table.ring.before(name, monitorCount(ctx.options), isMonitor).includes(ctx.name)) return;
+    const target = ctx.table.get(name);
+    if (target === undefined || target.status !== 'suspect') return;
+    const seq = ctx.nextSeq();
+    this.checks.set(seq, { seq, target: name, startedMs: ctx.nowMs, acked: false, expectedNacks: 0, nacks: 0 });
+    const ping: Ping = { type: 'ping', seq, target: name };
+    this.dissemination.sendWithGossip(target.addr, [ping, this.accusation(name, target.incarnation, ctx.nowMs)], name);
+    ctx.stats.confirmProbes++;
+    ctx.timers.set('check-timeout', String(seq), ctx.nowMs + ctx.options.probeTimeoutMs);
+    ctx.timers.set('check-end', String(seq), ctx.nowMs + ctx.options.probeIntervalMs);
+  }
+
+  /** A confirmation probe got no direct ack in time: ask others, and ping once more. */
+  onCheckTimeout(seq: SeqNo): void {
+    const ctx = this.ctx;
+    const check = this.checks.get(seq);
+    if (check === undefined || check.acked) return;
+    const target = ctx.table.get(check.target);
+    if (target === undefined || target.status !== 'suspect') return;
+    const helpers = sample(
+      ctx.random,
+      ctx.table.all(),
+      ctx.options.indirectChecks,
+      (m) => m.status === 'alive' && m.name !== ctx.name && m.name !== target.name,
+    );
+    for (const helper of helpers) {
+      const request: PingReq = { type: 'ping-req', seq, target: target.name, targetAddr: target.addr, wantNack: false };
+      this.dissemination.sendWithGossip(helper.addr, [request]);
+    }
+    this.dissemination.sendWithGossip(target.addr, [{ type: 'ping', seq, target: target.name }], target.name);
+  }
+
+  /** A confirmation probe's period is over: silent still, it is our own evidence, and a confirmation. */
+  onCheckEnd(seq: SeqNo): void {
+    const ctx = this.ctx;
+    const check = this.checks.get(seq);
+    this.checks.delete(seq);
+    ctx.timers.cancel('check-timeout', String(seq));
+    if (check === undefined || check.acked) return;
+    const target = ctx.table.get(check.target);
+    if (target === undefined || target.status !== 'suspect') return;
+    this.updates.onSuspect(this.accusation(target.name, target.incarnation, check.startedMs));
+  }
+
+  /** Our suspicion of a member, with the age of our evidence when suspicions are timed by a pause tolerance. */
+  private accusation(name: NodeName, incarnation: Incarnation, evidenceStartMs: number): Suspect {
+    const ctx = this.ctx;
+    const suspect: Suspect = { type: 'suspect', name, incarnation, from: ctx.name };
+    if (ctx.options.pauseToleranceMs === null) return suspect;
+    return { ...suspect, ageMs: Math.max(0, Math.round(ctx.nowMs - evidenceStartMs)) };
   }
 
   onPingReq(request: PingReq, from: Address): void {
@@ -183,12 +249,5 @@ export class Prober {
     if (relay === undefined) return;
     this.relays.delete(seq);
     if (relay.wantNack) this.dissemination.sendWithGossip(relay.requester, [{ type: 'nack', seq: relay.requesterSeq }]);
-  }
-
-  private activeOthers(): NodeName[] {
-    const ctx = this.ctx;
-    const names: NodeName[] = [];
-    for (const m of ctx.table.all()) if (m.name !== ctx.name && isActive(m.status)) names.push(m.name);
-    return names;
   }
 }

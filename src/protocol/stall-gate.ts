@@ -52,5 +52,5 @@ export class StallGate {
 
 /** Timers whose work judges other members: run late, they would blame others for our stall. */
 function isJudging(kind: TimerKind): boolean {
-  return kind === 'probe' || kind === 'probe-timeout' || kind === 'suspicion';
+  return kind === 'probe' || kind === 'probe-timeout' || kind === 'check-timeout' || kind === 'check-end' || kind === 'suspicion';
 }

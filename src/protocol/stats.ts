@@ -24,6 +24,8 @@ export class NodeStats {
   staleCorrections = 0;
   /** Unconfirmed suspicions that got one last ping before being declared failed. */
   finalChecks = 0;
+  /** Suspects we probed at once as one of their monitors (pause tolerance). */
+  confirmProbes = 0;
   /** Members asked directly about a disagreement found in anti-entropy. */
   disputesAsked = 0;
   relaysRefused = 0;

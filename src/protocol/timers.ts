@@ -8,6 +8,8 @@ import { MinHeap } from './min-heap.js';
 export type TimerKind =
   | 'probe'
   | 'probe-timeout'
+  | 'check-timeout'
+  | 'check-end'
   | 'gossip'
   | 'sync'
   | 'suspicion'

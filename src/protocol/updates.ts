@@ -1,9 +1,20 @@
 import { aliveOf, type NodeContext } from './context.js';
 import type { Dissemination } from './dissemination.js';
 import { isActive, overrides, type Member } from './member.js';
-import type { Alive, Failed, Left, Ping, Suspect } from './messages.js';
+import type { Alive, Failed, Left, Ping, Suspect, UpdateMessage } from './messages.js';
 import { Suspicion, suspicionBounds } from './suspicion.js';
-import { nextIncarnation, sameAddress, sameTags, type Address, type Incarnation, type NodeName } from './types.js';
+import { TOLERANCE_CONFIRMATIONS, toleranceTiming, ToleranceSuspicion, type ToleranceTiming } from './tolerance.js';
+import { assertNever, nextIncarnation, sameAddress, sameTags, type Address, type Incarnation, type NodeName } from './types.js';
+
+/** What updates tell the rest of the node; wired by the node (the parts do not import each other both ways). */
+export interface UpdateHooks {
+  /** A member we did not know appeared: others' tables probably differ too. */
+  readonly tableGrew: () => void;
+  /** With a pause tolerance: a suspicion we did not originate began; its monitors confirm it. */
+  readonly suspicionHeard: (name: NodeName, originator: NodeName) => void;
+  /** Whether our own process just stalled (StallGate): our view may be stale. */
+  readonly stalledRecently: () => boolean;
+}
 
 /**
  * Membership updates and the suspicion lifecycle (SWIM §4.2, Lifeguard §IV-B): alive, suspect,
@@ -11,14 +22,19 @@ import { nextIncarnation, sameAddress, sameTags, type Address, type Incarnation,
  * suspicion timers that turn an unrefuted suspect into failed.
  */
 export class Updates {
-  private readonly suspicions = new Map<NodeName, Suspicion>();
+  private readonly suspicions = new Map<NodeName, Suspicion | ToleranceSuspicion>();
+  /** Suspicions whose suspect we asked once more because they ran out while we were stalled. */
+  private readonly checkedAfterStall = new Set<NodeName>();
+  private readonly tolerance: ToleranceTiming | null;
 
   constructor(
     private readonly ctx: NodeContext,
     private readonly dissemination: Dissemination,
-    /** Called when a member we did not know appears: others' tables probably differ too. */
-    private readonly onTableGrew: () => void,
-  ) {}
+    private readonly hooks: UpdateHooks,
+  ) {
+    const toleranceMs = ctx.options.pauseToleranceMs;
+    this.tolerance = toleranceMs === null ? null : toleranceTiming(ctx.options, toleranceMs);
+  }
 
   onAlive(alive: Alive): void {
     const ctx = this.ctx;
@@ -57,7 +73,7 @@ export class Updates {
     if (previous !== 'alive') {
       member.sinceMs = ctx.nowMs;
       member.statusFrom = alive.name;
-      ctx.order.insert(member.name);
+      ctx.schedule.insert(member.name);
     }
     if (changed) ctx.emitChanged(member, previous);
     this.dissemination.enqueue(alive);
@@ -75,8 +91,8 @@ export class Updates {
       statusFrom: alive.name,
     };
     ctx.table.add(added);
-    ctx.order.insert(added.name);
-    this.onTableGrew();
+    ctx.schedule.insert(added.name);
+    this.hooks.tableGrew();
     ctx.emitChanged(added, null);
     this.dissemination.enqueue(alive);
   }
@@ -91,10 +107,20 @@ export class Updates {
     const member = ctx.table.get(suspect.name);
     if (member === undefined) return;
     this.correctStale(member, suspect.incarnation, source);
+    if (this.tolerance !== null && member.status === 'failed' && source !== undefined && suspect.incarnation <= member.incarnation) {
+      // Still suspected by someone who missed the verdict (gossip reaches each member with high
+      // probability, not certainty): tell it directly.
+      ctx.send(source, [{ type: 'failed', name: member.name, incarnation: member.incarnation, from: member.statusFrom }]);
+      return;
+    }
     const running = this.suspicions.get(member.name);
     if (member.status === 'suspect' && running !== undefined && suspect.incarnation === member.incarnation) {
       // Lifeguard §IV-B: an independent confirmation shortens the timeout; pass it on.
-      if (running.confirm(suspect.from)) {
+      if (running instanceof ToleranceSuspicion) {
+        const confirmed = running.confirm(suspect.from, ctx.nowMs - (suspect.ageMs ?? 0), ctx.name);
+        ctx.timers.set('suspicion', member.name, running.wakeMs());
+        if (confirmed) this.dissemination.enqueue(suspect);
+      } else if (running.confirm(suspect.from)) {
         ctx.timers.set('suspicion', member.name, running.deadlineMs());
         this.dissemination.enqueue(suspect);
       }
@@ -107,12 +133,32 @@ export class Updates {
     member.statusFrom = suspect.from;
     const o = ctx.options;
     const bounds = suspicionBounds(ctx.table.activeCount, o.probeIntervalMs, o.suspicionMult, o.suspicionMaxTimeoutMult);
-    const suspicion = new Suspicion(suspect.incarnation, ctx.nowMs, suspect.from, bounds);
-    this.suspicions.set(member.name, suspicion);
-    ctx.timers.set('suspicion', member.name, suspicion.deadlineMs());
+    if (this.tolerance === null) {
+      const suspicion = new Suspicion(suspect.incarnation, ctx.nowMs, suspect.from, bounds);
+      this.suspicions.set(member.name, suspicion);
+      ctx.timers.set('suspicion', member.name, suspicion.deadlineMs());
+    } else {
+      const evidenceStartMs = ctx.nowMs - (suspect.ageMs ?? 0);
+      const expected = Math.min(TOLERANCE_CONFIRMATIONS, bounds.expectedConfirmations);
+      const suspicion = new ToleranceSuspicion(suspect.incarnation, evidenceStartMs, suspect.from, ctx.name, expected, this.tolerance);
+      this.suspicions.set(member.name, suspicion);
+      ctx.timers.set('suspicion', member.name, suspicion.wakeMs());
+    }
     if (suspect.from === ctx.name) ctx.stats.suspicionsStarted++;
     ctx.emitChanged(member, previous);
     this.dissemination.enqueue(suspect);
+    if (this.tolerance !== null && suspect.from !== ctx.name) this.hooks.suspicionHeard(member.name, suspect.from);
+  }
+
+  /**
+   * A queued suspect message about to be sent, with its age brought up to date: receivers then
+   * time the suspicion from when its evidence began, not from when they heard of it.
+   */
+  freshen(update: UpdateMessage): UpdateMessage {
+    if (update.type !== 'suspect' || update.ageMs === undefined) return update;
+    const suspicion = this.suspicions.get(update.name);
+    if (!(suspicion instanceof ToleranceSuspicion)) return update;
+    return { ...update, ageMs: Math.max(0, Math.round(this.ctx.nowMs - suspicion.startMs)) };
   }
 
   /** The suspicion timer of `name` ran out. */
@@ -121,6 +167,18 @@ export class Updates {
     const member = ctx.table.get(name);
     const suspicion = this.suspicions.get(name);
     if (member === undefined || suspicion === undefined || member.status !== 'suspect') return;
+    if (this.hooks.stalledRecently() && !this.checkedAfterStall.has(name)) {
+      // The suspicion ran out while we were frozen: the refutation may be among what we have
+      // not heard yet (gossip goes on without us). Ask the suspect before judging it.
+      this.checkedAfterStall.add(name);
+      this.askSuspect(member, suspicion);
+      ctx.timers.set('suspicion', name, ctx.nowMs + 2 * ctx.awareness.scale(ctx.options.probeTimeoutMs));
+      return;
+    }
+    if (suspicion instanceof ToleranceSuspicion) {
+      this.toleranceStep(member, suspicion);
+      return;
+    }
     if (suspicion.unconfirmed && !suspicion.finalCheckSent) {
       this.finalCheck(member, suspicion);
       return;
@@ -138,12 +196,59 @@ export class Updates {
   private finalCheck(member: Member, suspicion: Suspicion): void {
     const ctx = this.ctx;
     suspicion.finalCheckSent = true;
+    this.askSuspect(member, suspicion);
+    // A round trip, plus the refutation's own trip back.
+    ctx.timers.set('suspicion', member.name, ctx.nowMs + 2 * ctx.awareness.scale(ctx.options.probeTimeoutMs));
+  }
+
+  /** Pings the suspect with the suspicion attached (buddy system): alive, it refutes to us. */
+  private askSuspect(member: Member, suspicion: Suspicion | ToleranceSuspicion): void {
+    const ctx = this.ctx;
     ctx.stats.finalChecks++;
     const ping: Ping = { type: 'ping', seq: ctx.nextSeq(), target: member.name };
     const suspect: Suspect = { type: 'suspect', name: member.name, incarnation: member.incarnation, from: ctx.name };
-    this.dissemination.sendWithGossip(member.addr, [ping, suspect], member.name);
-    // A round trip, plus the refutation's own trip back.
-    ctx.timers.set('suspicion', member.name, ctx.nowMs + 2 * ctx.awareness.scale(ctx.options.probeTimeoutMs));
+    const withAge: Suspect =
+      suspicion instanceof ToleranceSuspicion ? { ...suspect, ageMs: Math.round(ctx.nowMs - suspicion.startMs) } : suspect;
+    this.dissemination.sendWithGossip(member.addr, [ping, withAge], member.name);
+  }
+
+  private toleranceStep(member: Member, suspicion: ToleranceSuspicion): void {
+    const ctx = this.ctx;
+    const step = suspicion.step(ctx.nowMs);
+    switch (step.kind) {
+      case 'final-check':
+        // The tolerated silence is over: a member that was only paused has resumed, and answers
+        // this with its refutation (it reads the suspicion attached).
+        this.askSuspect(member, suspicion);
+        ctx.timers.set('suspicion', member.name, suspicion.wakeMs());
+        return;
+      case 'ask-originator': {
+        // Sent to the originator as if passing the suspicion on: holding `failed` (or a newer
+        // alive) it answers with it (answerStale).
+        const originator = ctx.table.get(suspicion.originator);
+        if (originator !== undefined && originator !== ctx.self) {
+          const suspect: Suspect = {
+            type: 'suspect',
+            name: member.name,
+            incarnation: member.incarnation,
+            from: suspicion.originator,
+            ageMs: Math.round(ctx.nowMs - suspicion.startMs),
+          };
+          ctx.send(originator.addr, [suspect]);
+        }
+        ctx.timers.set('suspicion', member.name, suspicion.wakeMs());
+        return;
+      }
+      case 'wait':
+        ctx.timers.set('suspicion', member.name, step.untilMs);
+        return;
+      case 'fail':
+        ctx.stats.suspicionsConfirmed++;
+        this.onFailed({ type: 'failed', name: member.name, incarnation: member.incarnation, from: ctx.name });
+        return;
+      default:
+        assertNever(step);
+    }
   }
 
   onFailed(failed: Failed, source?: Address): void {
@@ -212,6 +317,7 @@ export class Updates {
   }
 
   private clearSuspicion(name: NodeName): void {
+    this.checkedAfterStall.delete(name);
     if (this.suspicions.delete(name)) this.ctx.timers.cancel('suspicion', name);
   }
 }

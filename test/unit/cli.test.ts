@@ -46,10 +46,11 @@ describe('gossipd help, version and usage errors', () => {
     const result = await run(['agent', '--help']);
     expect(result.code).toBe(0);
     const timingFlags = Object.values(KEY_SPECS).filter((spec) => spec.group === 'timing').map((spec) => spec.flag);
-    expect(timingFlags).toHaveLength(15);
+    expect(timingFlags).toHaveLength(17);
     for (const flag of timingFlags) expect(result.stdout).toContain(flag);
     expect(result.stdout).toContain('--probe-interval <duration>');
-    expect(result.stdout.replace(/\s+/g, ' ')).toContain('protocol period: one member probed per period (default: 1s; wan 5s, local 1s)');
+    expect(result.stdout.replace(/\s+/g, ' ')).toContain('protocol period: one member probed per period (default: 1s; lan 1s, wan 5s, local 1s)');
+    expect(result.stdout).toContain('--pause-tolerance <duration>');
     expect(result.stdout).toContain('--data-dir <dir>');
     expect(result.stdout).toContain('--reconnect-timeout <duration>');
   });

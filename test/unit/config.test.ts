@@ -42,9 +42,9 @@ function resolveErrors(input: Input): readonly string[] {
 }
 
 describe('resolveConfig defaults', () => {
-  it('uses the host name, the default addresses and the lan profile', () => {
+  it('uses the host name, the default addresses and the tolerance profile (3 s)', () => {
     expect(resolveOk({})).toEqual({
-      ...PROFILES.lan,
+      ...PROFILES.tolerance,
       name: 'host-a',
       bind: { host: '0.0.0.0', port: 7946 },
       advertise: null,
@@ -52,7 +52,7 @@ describe('resolveConfig defaults', () => {
       http: { host: '127.0.0.1', port: 7947 },
       tags: {},
       cluster: 'default',
-      profile: 'lan',
+      profile: 'tolerance',
       logLevel: 'info',
       dataDir: null,
       encrypt: null,
@@ -144,6 +144,8 @@ describe('values from each source', () => {
         reapTimeout: '1h',
         reconnectInterval: '10s',
         reconnectTimeout: '2h',
+        probeSchedule: 'round-robin',
+        pauseTolerance: '5s',
         dataDir: '/var/lib/gossipd',
         encrypt: ` ${KEY_A}\n`,
         httpToken: 'a-token-of-16-ch',
@@ -157,7 +159,7 @@ describe('values from each source', () => {
       http: { host: '127.0.0.1', port: 0 },
       tags: { role: 'web', note: 'a=b,c' },
       cluster: 'prod',
-      profile: 'lan',
+      profile: 'tolerance',
       logLevel: 'debug',
       dataDir: '/var/lib/gossipd',
       encrypt: KEY_A,
@@ -181,6 +183,8 @@ describe('values from each source', () => {
       reapTimeoutMs: 3_600_000,
       reconnectIntervalMs: 10_000,
       reconnectTimeoutMs: 7_200_000,
+      probeSchedule: 'round-robin',
+      pauseToleranceMs: 5000,
     });
   });
 
@@ -325,7 +329,7 @@ describe('validation: every problem at once, each named', () => {
         '--log-level: "loud" is not a log level (use fatal, error, warn, info, debug, trace or silent)',
         '--tag: "role" is not key=value (e.g. role=web)',
         'GOSSIPD_GOSSIP_FANOUT: 0 must be at least 1',
-        'GOSSIPD_PROFILE: "moon" is not a profile (use lan, wan or local)',
+        'GOSSIPD_PROFILE: "moon" is not a profile (use tolerance, lan, wan or local)',
         'gossipd.json: suspicionMult: "four" is not a whole number',
         'gossipd.json: unknown key "probeIntervall" (did you mean "probeInterval"?)',
         `gossipd.json: cluster: "${'x'.repeat(65)}" is 65 bytes long (at most 64)`,
@@ -368,7 +372,7 @@ describe('validation: every problem at once, each named', () => {
       '--probe-timeout: probe timeout 2s must be shorter than the probe interval 1s (from GOSSIPD_PROBE_INTERVAL)',
     ]);
     expect(resolveErrors({ flags: { probeInterval: '500ms' } })).toEqual([
-      'profile lan: probe timeout 500ms must be shorter than the probe interval 500ms (from --probe-interval)',
+      'profile tolerance: probe timeout 500ms must be shorter than the probe interval 500ms (from --probe-interval)',
     ]);
   });
 
@@ -413,13 +417,14 @@ describe('configSummary', () => {
     const config = resolveOk({ flags: { bind: '[::]:7000', join: ['a:1'] } });
     expect(configSummary(config)).toEqual({
       cluster: 'default',
-      profile: 'lan',
+      profile: 'tolerance',
       bind: '[::]:7000',
       advertise: '[::]:7000',
       http: '127.0.0.1:7947',
       join: ['a:1'],
       probeIntervalMs: 1000,
       probeTimeoutMs: 500,
+      pauseToleranceMs: 3000,
       suspicionMult: 4,
       gossipIntervalMs: 200,
       maxPacketBytes: 1400,

@@ -83,7 +83,7 @@ function expectedOptions(): Map<string, DocumentedOption> {
   for (const field of Object.keys(KEY_SPECS) as (keyof AgentConfig)[]) {
     const spec = KEY_SPECS[field];
     const value: unknown =
-      field === 'name' ? 'host name' : field in AGENT_DEFAULTS ? AGENT_DEFAULTS[field as keyof typeof AGENT_DEFAULTS] : PROFILES.lan[field as keyof ProtocolOptions];
+      field === 'name' ? 'host name' : field in AGENT_DEFAULTS ? AGENT_DEFAULTS[field as keyof typeof AGENT_DEFAULTS] : PROFILES[AGENT_DEFAULTS.profile][field as keyof ProtocolOptions];
     expected.set(spec.flag, {
       flag: `${spec.flag} ${spec.argName}`,
       env: spec.env,

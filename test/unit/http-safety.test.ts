@@ -43,6 +43,7 @@ function fakeApi(calls: Calls, keysOutcome?: KeyOpOutcome): AgentApi {
         join: [],
         probeIntervalMs: 1,
         probeTimeoutMs: 1,
+        pauseToleranceMs: 3000,
         suspicionMult: 1,
         gossipIntervalMs: 1,
         maxPacketBytes: 1400,

@@ -27,6 +27,7 @@ const SELF: SelfView = {
     join: ['10.0.0.2:7946'],
     probeIntervalMs: 1000,
     probeTimeoutMs: 500,
+    pauseToleranceMs: 3000,
     suspicionMult: 4,
     gossipIntervalMs: 200,
     maxPacketBytes: 1400,
