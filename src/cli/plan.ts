@@ -52,11 +52,15 @@ function table(p: Plan): string {
   const s = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
   const sci = (x: number): string => (x === 0 ? '0' : x.toExponential(2));
   const rows: string[][] = [
-    ['first detection (some member marks a crash failed)', s(p.firstDetectEstimateMs), `first suspicion after ≈ ${s(p.firstSuspicionMs)}`],
-    ['all members detect', s(p.allDetectEstimateMs), `bound (1 − 10⁻⁶): ${s(p.allDetectBoundMs)}`],
-    ['suspicion timeout', `${s(p.suspicionTimeoutMinMs)} … ${s(p.suspicionTimeoutMaxMs)}`, 'Lifeguard: shrinks with confirmations'],
+    ['first detection (some member marks a crash failed)', s(p.firstDetectEstimateMs), `first probe of it after ≈ ${s(p.firstSuspicionMs)}`],
+    ['all members detect, p50 / p99', `${s(p.allDetectP50Ms)} / ${s(p.allDetectP99Ms)}`, `bound (1 − 10⁻⁶): ${s(p.allDetectBoundMs)}`],
+    [
+      'suspicion timeout',
+      `${s(p.suspicionTimeoutMinMs)} … ${s(p.suspicionTimeoutMaxMs)}`,
+      p.pauseToleranceMs === null ? 'Lifeguard: shrinks with confirmations' : `pause tolerance ${s(p.pauseToleranceMs)}, + margin; unconfirmed: one more`,
+    ],
     ['false suspicion per probe', sci(p.falseSuspicionPerProbeWithRetry), `SWIM without the second direct ping: ${sci(p.falseSuspicionPerProbe)}`],
-    ['false failures per member-year', sci(p.falseFailuresPerMemberYear), `per false suspicion: ${sci(p.falseFailurePerSuspicion)}`],
+    ['false failures per member-hour', sci(p.falseFailuresPerMemberHour), `per false suspicion: ${sci(p.falseFailurePerSuspicion)}`],
     ['datagrams per member per second', String(p.messagesPerMemberPerSec), 'steady state: probes, acks, anti-entropy'],
     ['bytes per member per second', String(p.bytesPerMemberPerSec), 'incl. 28 B IPv4+UDP headers, nothing to gossip'],
     ['rounds to spread an update', String(p.spreadRounds), `each update sent ${p.retransmitLimit} times`],

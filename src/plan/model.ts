@@ -1,5 +1,6 @@
 import { messageSize, packetOverheadBytes } from '../codec/index.js';
 import { retransmitLimit } from '../protocol/broadcast-queue.js';
+import { monitorCount } from '../protocol/tolerance.js';
 import { nodeName, seqNo } from '../protocol/types.js';
 import { scaledPushPullIntervalMs, type ProtocolOptions } from '../protocol/options.js';
 import { expectedFigures, type ExpectedFigures } from '../sim/expected.js';
@@ -21,12 +22,15 @@ export interface PlanInput {
 /** The analytical model of the protocol as gossipd runs it (SWIM §5, Lifeguard §IV, and our additions). */
 export interface Plan extends ExpectedFigures {
   readonly nodes: number;
+  /** The pause tolerance planned for (null: memberlist's log10 n suspicion timeouts). */
+  readonly pauseToleranceMs: number | null;
   readonly lossRate: number;
   /** Gossip rounds for an update to reach every member (infection with fan-out f: log_{f+1} n + ln n / f). */
   readonly spreadRounds: number;
   /** Probability that a false suspicion is not refuted in time somewhere: at least one observer misses every copy of the refutation and its final check fails too. */
   readonly falseFailurePerSuspicion: number;
   readonly falseFailuresPerMemberYear: number;
+  readonly falseFailuresPerMemberHour: number;
   readonly messagesPerMemberPerSec: number;
   readonly bytesPerMemberPerSec: number;
   /** Probability that a healthy member is shown failed at a random moment. */
@@ -52,7 +56,11 @@ export function plan(input: PlanInput): Plan {
   // about limit·q copies (Poisson), so misses all with probability e^(−limit·q). It then
   // still gets the final check (ping + suspicion, and the answer): both must be lost too.
   const missesRefutation = Math.exp(-limit * q) * (1 - q * q);
-  const falseFailurePerSuspicion = 1 - Math.pow(1 - missesRefutation, Math.max(0, n - 1));
+  // With a pause tolerance the others act on a suspicion in time only once a monitor's own
+  // probe failed too (unconfirmed, they wait a whole tolerance more): a false one must fool two.
+  const confirmedFalsely =
+    o.pauseToleranceMs === null ? 1 : 1 - Math.pow(1 - expected.falseSuspicionPerProbeWithRetry, monitorCount(o));
+  const falseFailurePerSuspicion = confirmedFalsely * (1 - Math.pow(1 - missesRefutation, Math.max(0, n - 1)));
   // Each member is probed about once per period by someone.
   const suspicionsPerMemberYear = (SECONDS_PER_YEAR / periodS) * expected.falseSuspicionPerProbeWithRetry;
   const falseFailuresPerMemberYear = suspicionsPerMemberYear * falseFailurePerSuspicion;
@@ -77,10 +85,12 @@ export function plan(input: PlanInput): Plan {
   return {
     ...expected,
     nodes: n,
+    pauseToleranceMs: o.pauseToleranceMs,
     lossRate: input.lossRate,
     spreadRounds: round2(Math.log(n) / Math.log(o.gossipFanout + 1) + Math.log(n) / o.gossipFanout),
     falseFailurePerSuspicion,
     falseFailuresPerMemberYear,
+    falseFailuresPerMemberHour: falseFailuresPerMemberYear / (365 * 24),
     messagesPerMemberPerSec: round2(messagesPerMemberPerSec),
     bytesPerMemberPerSec: round2(bytesPerMemberPerSec),
     falsePositiveProbability,

@@ -1,11 +1,18 @@
 import { retransmitLimit } from '../protocol/broadcast-queue.js';
 import type { ProtocolOptions } from '../protocol/options.js';
 import { suspicionBounds } from '../protocol/suspicion.js';
+import { toleranceTiming } from '../protocol/tolerance.js';
 
 /** The analytical figures a simulation is compared with (SWIM §5, Lifeguard §IV). */
 export interface ExpectedFigures {
-  /** SWIM: expected periods until some live member probes a crashed one, e/(e−1) ≈ 1.58, in ms. */
+  /**
+   * Expected time until some live member probes a crashed one, in ms: SWIM's round robin
+   * e/(e−1) ≈ 1.58 periods; the ring schedule half a period.
+   */
   readonly firstSuspicionMs: number;
+  /** Every live member marks a crash failed, median and 99th percentile over where in the period it fell. */
+  readonly allDetectP50Ms: number;
+  readonly allDetectP99Ms: number;
   /**
    * First member to mark a crash failed: first suspicion + the end of that probe round + the
    * suspicion timeout once the k confirmations are in (its minimum).
@@ -46,13 +53,46 @@ export function expectedFigures(
   const bounds = suspicionBounds(members, periodMs, options.suspicionMult, options.suspicionMaxTimeoutMult);
   const limit = retransmitLimit(options.retransmitMult, members);
   const spreadMs = limit * options.gossipIntervalMs;
-  const firstSuspicionMs = (Math.E / (Math.E - 1)) * periodMs;
-  const firstDetectEstimateMs = firstSuspicionMs + periodMs + bounds.minMs;
+  const ring = options.probeSchedule === 'ring';
+  // Wait for the first probe: on the ring uniform within a period; in round robin a member is
+  // probed by nobody in a period with probability ≈ 1/e, so the wait is about geometric.
+  const firstSuspicionMs = ring ? periodMs / 2 : (Math.E / (Math.E - 1)) * periodMs;
+  const firstProbeWaitMs = (p: number): number => (ring ? p * periodMs : Math.max(1, Math.ceil(-Math.log(1 - p))) * periodMs);
   const periodsForCertainty = Math.ceil(Math.log(1e6));
   const q = 1 - lossRate;
   const falseSuspicionPerProbe = (1 - q * q) * Math.pow(1 - q ** 4, options.indirectChecks);
+  const suspicion = {
+    falseSuspicionPerProbe,
+    falseSuspicionsExpected: falseSuspicionPerProbe * members * (durationMs / periodMs),
+    falseSuspicionPerProbeWithRetry: falseSuspicionPerProbe * (1 - q * q),
+    falseSuspicionsExpectedWithRetry: falseSuspicionPerProbe * (1 - q * q) * members * (durationMs / periodMs),
+  };
+  if (options.pauseToleranceMs !== null) {
+    // tolerance.ts: the prober and the monitors declare at E + T + margin, the others at most
+    // `hearsay` later (the verdict's gossip usually reaches them first); unconfirmed, one more T.
+    const timing = toleranceTiming(options, options.pauseToleranceMs);
+    const verdictMs = timing.toleranceMs + timing.refuteMarginMs;
+    const allMs = (p: number): number => firstProbeWaitMs(p) + verdictMs + timing.hearsayMs;
+    return {
+      firstSuspicionMs: Math.round(firstSuspicionMs),
+      allDetectP50Ms: Math.round(allMs(0.5)),
+      allDetectP99Ms: Math.round(allMs(0.99)),
+      firstDetectEstimateMs: Math.round(firstSuspicionMs + verdictMs),
+      allDetectEstimateMs: Math.round(allMs(0.5)),
+      allDetectBoundMs: Math.round(firstProbeWaitMs(1 - 1e-6) + periodMs + verdictMs + timing.unconfirmedMs + timing.hearsayMs + 2 * spreadMs),
+      spreadMs,
+      retransmitLimit: limit,
+      suspicionTimeoutMinMs: Math.round(verdictMs),
+      suspicionTimeoutMaxMs: Math.round(verdictMs + timing.unconfirmedMs + timing.hearsayMs),
+      ...suspicion,
+    };
+  }
+  const firstDetectEstimateMs = firstSuspicionMs + periodMs + bounds.minMs;
+  const lifeguardAllMs = (p: number): number => firstProbeWaitMs(p) + periodMs + bounds.minMs + spreadMs;
   return {
     firstSuspicionMs: Math.round(firstSuspicionMs),
+    allDetectP50Ms: Math.round(lifeguardAllMs(0.5)),
+    allDetectP99Ms: Math.round(lifeguardAllMs(0.99)),
     firstDetectEstimateMs: Math.round(firstDetectEstimateMs),
     allDetectEstimateMs: Math.round(firstDetectEstimateMs + spreadMs),
     allDetectBoundMs: Math.round((periodsForCertainty + 1) * periodMs + bounds.maxMs + 2 * spreadMs),
@@ -60,9 +100,6 @@ export function expectedFigures(
     retransmitLimit: limit,
     suspicionTimeoutMinMs: Math.round(bounds.minMs),
     suspicionTimeoutMaxMs: Math.round(bounds.maxMs),
-    falseSuspicionPerProbe,
-    falseSuspicionsExpected: falseSuspicionPerProbe * members * (durationMs / periodMs),
-    falseSuspicionPerProbeWithRetry: falseSuspicionPerProbe * (1 - q * q),
-    falseSuspicionsExpectedWithRetry: falseSuspicionPerProbe * (1 - q * q) * members * (durationMs / periodMs),
+    ...suspicion,
   };
 }

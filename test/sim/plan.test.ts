@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { plan } from '../../src/plan/model.js';
-import { PROFILES } from '../../src/protocol/options.js';
+import { PROFILES, toleranceProfile } from '../../src/protocol/options.js';
 import { runScenario, type ScenarioOptions } from '../../src/sim/scenario.js';
 
 // `gossipd plan` against the simulator: the model must predict what the real core does.
@@ -45,5 +45,17 @@ describe('gossipd plan predicts the simulator', () => {
     expect(report.falseSuspicionsOriginated).toBeLessThan(predictedSuspicions * 2);
     const memberYears = (scenario.nodes * scenario.durationMs) / (365 * 24 * 3600 * 1000);
     expect(report.falseFailures).toBeLessThanOrEqual(Math.ceil(predicted.falseFailuresPerMemberYear * memberYears));
+  });
+});
+
+describe('gossipd plan predicts the simulator with a pause tolerance', () => {
+  const tolerance = toleranceProfile(3000);
+  it('detection p50 within 20 %, the slowest crash under the p99 bound, datagrams within 25 % (no loss)', async () => {
+    const report = await runScenario({ ...scenario, profile: 'tolerance', protocol: tolerance, crash: 8, seed: 72 });
+    const predicted = plan({ nodes: 100, lossRate: 0, protocol: tolerance, failureRatePerHour: 0, repairRatePerHour: 2, nameLength: 10 });
+    const { allP50Ms, allMaxMs } = report.detection;
+    expect(within(allP50Ms!, predicted.allDetectP50Ms, 0.2), `all p50 ${allP50Ms} vs ${predicted.allDetectP50Ms}`).toBe(true);
+    expect(allMaxMs!, `slowest ${allMaxMs} vs p99 ${predicted.allDetectP99Ms}`).toBeLessThanOrEqual(predicted.allDetectP99Ms * 1.1);
+    expect(within(report.perNode.msgsSentPerSec.mean, predicted.messagesPerMemberPerSec, 0.25)).toBe(true);
   });
 });
