@@ -1,11 +1,12 @@
-// Timing profiles the bench can run: the daemon's three, plus `fast` (the issue's quick timing,
-// which Serf cannot be configured to, so Serf is not run with it).
+// Timing profiles the bench can run: the daemon's four, plus `fast` (the issue's quick timing,
+// which Serf cannot be configured to, so Serf is not run with it). gossipd's own `tolerance`
+// profile is compared with Serf at Serf's default (lan).
 import { EXPERIMENT_TIMING } from '../src/config.js';
 import { PROFILES, type ProfileName, type ProtocolOptions } from '../src/protocol/options.js';
 import { suspicionBounds } from '../src/protocol/suspicion.js';
 
 export type BenchProfile = ProfileName | 'fast';
-export const BENCH_PROFILES: readonly BenchProfile[] = ['lan', 'wan', 'local', 'fast'];
+export const BENCH_PROFILES: readonly BenchProfile[] = ['tolerance', 'lan', 'wan', 'local', 'fast'];
 
 export function isBenchProfile(value: string): value is BenchProfile {
   return (BENCH_PROFILES as readonly string[]).includes(value);
@@ -35,9 +36,10 @@ export function agentFlags(profile: BenchProfile): string[] {
   ]);
 }
 
-/** Serf's `-profile` for the same timing (memberlist's LAN/WAN/Local configs), or null if none. */
-export function serfProfile(profile: BenchProfile): ProfileName | null {
-  return profile === 'fast' ? null : profile;
+/** Serf's `-profile` for the same timing (memberlist's LAN/WAN/Local configs; Serf's default, lan, against ours), or null if none. */
+export function serfProfile(profile: BenchProfile): Exclude<ProfileName, 'tolerance'> | null {
+  if (profile === 'fast') return null;
+  return profile === 'tolerance' ? 'lan' : profile;
 }
 
 /** Lifeguard's longest suspicion timeout at n members (DESIGN §2), for generous waits. */
