@@ -118,10 +118,10 @@ export class Updates {
       // Lifeguard §IV-B: an independent confirmation shortens the timeout; pass it on.
       if (running instanceof ToleranceSuspicion) {
         const confirmed = running.confirm(suspect.from, ctx.nowMs - (suspect.ageMs ?? 0), ctx.name);
-        ctx.timers.set('suspicion', member.name, running.wakeMs());
+        this.armSuspicion(member.name, running.wakeMs());
         if (confirmed) this.dissemination.enqueue(suspect);
       } else if (running.confirm(suspect.from)) {
-        ctx.timers.set('suspicion', member.name, running.deadlineMs());
+        this.armSuspicion(member.name, running.deadlineMs());
         this.dissemination.enqueue(suspect);
       }
       return;
@@ -136,13 +136,13 @@ export class Updates {
     if (this.tolerance === null) {
       const suspicion = new Suspicion(suspect.incarnation, ctx.nowMs, suspect.from, bounds);
       this.suspicions.set(member.name, suspicion);
-      ctx.timers.set('suspicion', member.name, suspicion.deadlineMs());
+      this.armSuspicion(member.name, suspicion.deadlineMs());
     } else {
       const evidenceStartMs = ctx.nowMs - (suspect.ageMs ?? 0);
       const expected = Math.min(TOLERANCE_CONFIRMATIONS, bounds.expectedConfirmations);
       const suspicion = new ToleranceSuspicion(suspect.incarnation, evidenceStartMs, suspect.from, ctx.name, expected, this.tolerance);
       this.suspicions.set(member.name, suspicion);
-      ctx.timers.set('suspicion', member.name, suspicion.wakeMs());
+      this.armSuspicion(member.name, suspicion.wakeMs());
     }
     if (suspect.from === ctx.name) ctx.stats.suspicionsStarted++;
     ctx.emitChanged(member, previous);
@@ -172,7 +172,7 @@ export class Updates {
       // not heard yet (gossip goes on without us). Ask the suspect before judging it.
       this.checkedAfterStall.add(name);
       this.askSuspect(member, suspicion);
-      ctx.timers.set('suspicion', name, ctx.nowMs + 2 * ctx.awareness.scale(ctx.options.probeTimeoutMs));
+      this.armSuspicion(name, ctx.nowMs + 2 * ctx.awareness.scale(ctx.options.probeTimeoutMs));
       return;
     }
     if (suspicion instanceof ToleranceSuspicion) {
@@ -198,7 +198,7 @@ export class Updates {
     suspicion.finalCheckSent = true;
     this.askSuspect(member, suspicion);
     // A round trip, plus the refutation's own trip back.
-    ctx.timers.set('suspicion', member.name, ctx.nowMs + 2 * ctx.awareness.scale(ctx.options.probeTimeoutMs));
+    this.armSuspicion(member.name, ctx.nowMs + 2 * ctx.awareness.scale(ctx.options.probeTimeoutMs));
   }
 
   /** Pings the suspect with the suspicion attached (buddy system): alive, it refutes to us. */
@@ -220,7 +220,7 @@ export class Updates {
         // The tolerated silence is over: a member that was only paused has resumed, and answers
         // this with its refutation (it reads the suspicion attached).
         this.askSuspect(member, suspicion);
-        ctx.timers.set('suspicion', member.name, suspicion.wakeMs());
+        this.armSuspicion(member.name, suspicion.wakeMs());
         return;
       case 'ask-originator': {
         // Sent to the originator as if passing the suspicion on: holding `failed` (or a newer
@@ -236,11 +236,11 @@ export class Updates {
           };
           ctx.send(originator.addr, [suspect]);
         }
-        ctx.timers.set('suspicion', member.name, suspicion.wakeMs());
+        this.armSuspicion(member.name, suspicion.wakeMs());
         return;
       }
       case 'wait':
-        ctx.timers.set('suspicion', member.name, step.untilMs);
+        this.armSuspicion(member.name, step.untilMs);
         return;
       case 'fail':
         ctx.stats.suspicionsConfirmed++;
@@ -314,6 +314,15 @@ export class Updates {
     if (source === undefined || heardIncarnation >= member.incarnation || member.status !== 'alive') return;
     this.ctx.stats.staleCorrections++;
     this.dissemination.sendWithGossip(source, [aliveOf(member)]);
+  }
+
+  /**
+   * Sets a suspicion's timer. Its deadline counts from when the suspicion (or its evidence)
+   * began, so a confirmation can move it into the past; the timer is then due now, not late:
+   * the stall gate takes a timer more than its tolerance late for a stall of our own process.
+   */
+  private armSuspicion(name: NodeName, atMs: number): void {
+    this.ctx.timers.set('suspicion', name, Math.max(atMs, this.ctx.nowMs));
   }
 
   private clearSuspicion(name: NodeName): void {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PROFILES } from '../../src/protocol/options.js';
 import { suspicionBounds } from '../../src/protocol/suspicion.js';
 import { nodeName } from '../../src/protocol/types.js';
+import { Simulation } from '../../src/sim/simulation.js';
 import { allSee, cluster, converged, recordTransitions } from './helpers.js';
 
 const lan = PROFILES.lan;
@@ -139,5 +140,25 @@ describe('protocol on a virtual clock (5 members, lan profile)', () => {
       return JSON.stringify(transitions);
     };
     expect(run()).toBe(run());
+  });
+});
+
+describe('the stall gate on a virtual clock', () => {
+  it('takes no suspicion timer moved into the past by a confirmation for a stall of its own (60 members, a partition, no pause)', () => {
+    // A confirmation shortens a suspicion to a deadline that may already have passed; that timer
+    // is due, not late. Taken for a stall, it raised local health and gated suspicions (384
+    // stalls and 70 gated suspicions in this run before the fix).
+    const sim = new Simulation({ seed: 3, protocol: PROFILES.lan, lossRate: 0 });
+    const names = Array.from({ length: 60 }, (_, i) => `n${i}`);
+    sim.addConvergedMembers(names);
+    sim.runFor(60_000);
+    const cut = new Set(names.slice(0, 18));
+    sim.setLinkFilter((from, to) => cut.has(from) === cut.has(to));
+    sim.runFor(40_000);
+    sim.setLinkFilter(undefined);
+    sim.runFor(60_000);
+    const stats = names.map((name) => sim.core(name).stats);
+    expect(stats.reduce((sum, s) => sum + s.suspicionsStarted, 0)).toBeGreaterThan(0);
+    expect(stats.reduce((sum, s) => sum + s.stalls, 0)).toBe(0);
   });
 });
