@@ -12,7 +12,7 @@ export interface UpdateHooks {
   readonly tableGrew: () => void;
   /** With a pause tolerance: a suspicion we did not originate began; its monitors confirm it. */
   readonly suspicionHeard: (name: NodeName, originator: NodeName) => void;
-  /** Whether our own process just stalled (StallGate): our view may be stale. */
+  /** Whether we ourselves just stalled (StallGate): our view may be stale. */
   readonly stalledRecently: () => boolean;
 }
 
@@ -319,7 +319,7 @@ export class Updates {
   /**
    * Sets a suspicion's timer. Its deadline counts from when the suspicion (or its evidence)
    * began, so a confirmation can move it into the past; the timer is then due now, not late:
-   * the stall gate takes a timer more than its tolerance late for a stall of our own process.
+   * the stall gate takes a timer more than its tolerance late for a stall of our own.
    */
   private armSuspicion(name: NodeName, atMs: number): void {
     this.ctx.timers.set('suspicion', name, Math.max(atMs, this.ctx.nowMs));
