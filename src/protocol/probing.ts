@@ -2,7 +2,7 @@ import type { AntiEntropy } from './anti-entropy.js';
 import type { NodeContext } from './context.js';
 import type { Dissemination } from './dissemination.js';
 import { PROTOCOL_LIMITS } from './limits.js';
-import { isActive } from './member.js';
+import { isActive, type Member } from './member.js';
 import { monitorCount } from './tolerance.js';
 import type { Ack, Message, Nack, Ping, PingReq, Suspect } from './messages.js';
 import { sample } from './random.js';
@@ -86,20 +86,7 @@ export class Prober {
     if (probe === undefined || probe.acked) return;
     const target = ctx.table.get(probe.target);
     if (target === undefined || !isActive(target.status)) return;
-    const helpers = sample(
-      ctx.random,
-      ctx.table.all(),
-      ctx.options.indirectChecks,
-      (m) => m.status === 'alive' && m.name !== ctx.name && m.name !== target.name,
-    );
-    for (const helper of helpers) {
-      const request: PingReq = { type: 'ping-req', seq: probe.seq, target: target.name, targetAddr: target.addr, wantNack: true };
-      this.dissemination.sendWithGossip(helper.addr, [request]);
-    }
-    // SWIM's temporal second chance, also on the direct path: a lost ping or ack alone no
-    // longer makes a suspicion (memberlist's TCP fallback ping plays this part).
-    this.dissemination.sendWithGossip(target.addr, [{ type: 'ping', seq: probe.seq, target: target.name }], target.name);
-    probe.expectedNacks = helpers.length;
+    probe.expectedNacks = this.probeThroughOthers(probe.seq, target, true);
     ctx.stats.indirectProbes++;
   }
 
@@ -198,6 +185,17 @@ export class Prober {
     if (check === undefined || check.acked) return;
     const target = ctx.table.get(check.target);
     if (target === undefined || target.status !== 'suspect') return;
+    this.probeThroughOthers(seq, target, false);
+  }
+
+  /**
+   * The indirect phase (SWIM §3.1): indirectChecks random alive members ping the target for us
+   * (relaying its ack, or a nack if asked), and we ping it once more ourselves: SWIM's temporal
+   * second chance on the direct path, so a lost ping or ack alone makes no suspicion
+   * (memberlist's TCP fallback ping plays this part). Returns how many members were asked.
+   */
+  private probeThroughOthers(seq: SeqNo, target: Member, wantNack: boolean): number {
+    const ctx = this.ctx;
     const helpers = sample(
       ctx.random,
       ctx.table.all(),
@@ -205,10 +203,11 @@ export class Prober {
       (m) => m.status === 'alive' && m.name !== ctx.name && m.name !== target.name,
     );
     for (const helper of helpers) {
-      const request: PingReq = { type: 'ping-req', seq, target: target.name, targetAddr: target.addr, wantNack: false };
+      const request: PingReq = { type: 'ping-req', seq, target: target.name, targetAddr: target.addr, wantNack };
       this.dissemination.sendWithGossip(helper.addr, [request]);
     }
     this.dissemination.sendWithGossip(target.addr, [{ type: 'ping', seq, target: target.name }], target.name);
+    return helpers.length;
   }
 
   /** A confirmation probe's period is over: silent still, it is our own evidence, and a confirmation. */

@@ -95,6 +95,23 @@ function fakeApi(overrides: Partial<AgentApi> = {}): FakeApi {
   return fake;
 }
 
+/** An api whose join stays in flight until the test answers it: `started` resolves once it has begun. */
+function joinHeldInFlight(): { api: FakeApi; started: Promise<void>; answer: (outcome: JoinOutcome) => void } {
+  let answerJoin: (outcome: JoinOutcome) => void = () => undefined;
+  let joinStarted: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => {
+    joinStarted = resolve;
+  });
+  const api = fakeApi({
+    join: () =>
+      new Promise((resolve) => {
+        answerJoin = resolve;
+        joinStarted();
+      }),
+  });
+  return { api, started, answer: (outcome) => answerJoin(outcome) };
+}
+
 const servers: MembershipHttpServer[] = [];
 const sockets: Socket[] = [];
 
@@ -542,18 +559,7 @@ describe('lifecycle', () => {
   });
 
   it('lets an in-flight response finish before closing', async () => {
-    let answer: (value: JoinOutcome) => void = () => undefined;
-    let joinStarted: () => void = () => undefined;
-    const started = new Promise<void>((resolve) => {
-      joinStarted = resolve;
-    });
-    const api = fakeApi({
-      join: () =>
-        new Promise((resolve) => {
-          answer = resolve;
-          joinStarted();
-        }),
-    });
+    const { api, started, answer } = joinHeldInFlight();
     const { server, url } = await start(api);
     const pending = postJson(`${url}/v1/join`, '{"addrs":["10.0.0.2:7946"]}');
     await started;
@@ -572,18 +578,7 @@ describe('lifecycle', () => {
   });
 
   it('is idempotent: every call is the one shutdown, which waits for in-flight responses', async () => {
-    let answer: (value: JoinOutcome) => void = () => undefined;
-    let joinStarted: () => void = () => undefined;
-    const started = new Promise<void>((resolve) => {
-      joinStarted = resolve;
-    });
-    const api = fakeApi({
-      join: () =>
-        new Promise((resolve) => {
-          answer = resolve;
-          joinStarted();
-        }),
-    });
+    const { api, started, answer } = joinHeldInFlight();
     const { server, url } = await start(api);
     const pending = postJson(`${url}/v1/join`, '{"addrs":["10.0.0.2:7946"]}');
     await started;

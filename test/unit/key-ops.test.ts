@@ -6,6 +6,7 @@ import { Keyring } from '../../src/crypto/keyring.js';
 import { keyId } from '../../src/crypto/keys.js';
 import type { KeyMessage, KeyRequest, KeyResponse } from '../../src/protocol/messages.js';
 import { nodeName, type Address } from '../../src/protocol/types.js';
+import { FakeClock } from './fake-clock.js';
 
 // KeyOperations without a network or real time: what it sends is captured, peers' answers are
 // fed back, and its timers run on a manual clock.
@@ -19,33 +20,18 @@ const FROM: Address = { host: '10.0.0.9', port: 7946 };
 
 /** Timers on a manual clock: nothing fires until advance(). */
 class ManualTimers {
-  private nowMs = 0;
-  private nextId = 0;
-  private readonly pending = new Map<number, { readonly atMs: number; readonly callback: () => void }>();
+  private readonly clock = new FakeClock();
 
-  readonly setTimer: SetTimer = (callback, delayMs) => {
-    const id = this.nextId++;
-    this.pending.set(id, { atMs: this.nowMs + delayMs, callback });
-    return () => this.pending.delete(id);
-  };
+  readonly setTimer: SetTimer = (callback, delayMs) => this.clock.after(delayMs, callback);
 
   /** Timers armed and not yet fired or cancelled. */
   get armed(): number {
-    return this.pending.size;
+    return this.clock.pendingTimers;
   }
 
   /** Moves the clock on, firing each due timer at its time: earliest first, then in the order set. */
   advance(ms: number): void {
-    const untilMs = this.nowMs + ms;
-    for (;;) {
-      let due: [number, { readonly atMs: number; readonly callback: () => void }] | undefined;
-      for (const entry of this.pending) if (entry[1].atMs <= untilMs && (due === undefined || entry[1].atMs < due[1].atMs)) due = entry;
-      if (due === undefined) break;
-      this.pending.delete(due[0]);
-      this.nowMs = due[1].atMs;
-      due[1].callback();
-    }
-    this.nowMs = untilMs;
+    this.clock.advance(ms);
   }
 }
 
