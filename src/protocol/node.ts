@@ -197,7 +197,8 @@ export class GossipNode implements NodeView {
       case 'ping':
         return this.prober.onPing(message, from);
       case 'ack':
-        return this.prober.onAck(message);
+        if (!this.prober.onAck(message)) this.updates.onCheckAck(message.seq);
+        return;
       case 'nack':
         return this.prober.onNack(message);
       case 'ping-req':

@@ -125,7 +125,8 @@ export class Prober {
     this.dissemination.sendWithGossip(from, digest === undefined ? [ack] : [ack, digest]);
   }
 
-  onAck(ack: Ack): void {
+  /** Handles an ack; false if it answers none of our probes or relays (the node may know it). */
+  onAck(ack: Ack): boolean {
     const ctx = this.ctx;
     const probe = this.probe;
     if (probe !== undefined && probe.seq === ack.seq) {
@@ -138,19 +139,19 @@ export class Prober {
         ctx.stats.recordRtt(ctx.nowMs - probe.startedMs);
         ctx.timers.cancel('probe-timeout', '');
       }
-      return;
+      return true;
     }
     const check = this.checks.get(ack.seq);
     if (check !== undefined) {
       check.acked = true;
-      return;
+      return true;
     }
     const relay = this.relays.get(ack.seq);
-    if (relay !== undefined) {
-      this.relays.delete(ack.seq);
-      ctx.timers.cancel('relay', String(ack.seq));
-      this.dissemination.sendWithGossip(relay.requester, [{ type: 'ack', seq: relay.requesterSeq }]);
-    }
+    if (relay === undefined) return false;
+    this.relays.delete(ack.seq);
+    ctx.timers.cancel('relay', String(ack.seq));
+    this.dissemination.sendWithGossip(relay.requester, [{ type: 'ack', seq: relay.requesterSeq }]);
+    return true;
   }
 
   onNack(nack: Nack): void {

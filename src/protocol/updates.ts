@@ -2,9 +2,10 @@ import { aliveOf, type NodeContext } from './context.js';
 import type { Dissemination } from './dissemination.js';
 import { isActive, overrides, type Member } from './member.js';
 import type { Alive, Failed, Left, Ping, Suspect, UpdateMessage } from './messages.js';
+import { randomInt } from './random.js';
 import { Suspicion, suspicionBounds } from './suspicion.js';
 import { TOLERANCE_CONFIRMATIONS, toleranceTiming, ToleranceSuspicion, type ToleranceTiming } from './tolerance.js';
-import { assertNever, nextIncarnation, sameAddress, sameTags, type Address, type Incarnation, type NodeName } from './types.js';
+import { assertNever, nextIncarnation, sameAddress, sameTags, type Address, type Incarnation, type NodeName, type SeqNo } from './types.js';
 
 /** What updates tell the rest of the node; wired by the node (the parts do not import each other both ways). */
 export interface UpdateHooks {
@@ -23,6 +24,8 @@ export interface UpdateHooks {
  */
 export class Updates {
   private readonly suspicions = new Map<NodeName, Suspicion | ToleranceSuspicion>();
+  /** Pings we sent a suspect with its suspicion attached, by sequence number (pause tolerance). */
+  private readonly checkPings = new Map<SeqNo, NodeName>();
   /** Suspicions whose suspect we asked once more because they ran out while we were stalled. */
   private readonly checkedAfterStall = new Set<NodeName>();
   private readonly tolerance: ToleranceTiming | null;
@@ -201,11 +204,27 @@ export class Updates {
     this.armSuspicion(member.name, ctx.nowMs + 2 * ctx.awareness.scale(ctx.options.probeTimeoutMs));
   }
 
+  /**
+   * The suspect acked one of our check pings: it is alive, and its refutation is on its way (it
+   * read the suspicion with the ping). With a pause tolerance we then do not fail it on our own
+   * for another tolerance: its refutation, or someone's verdict, settles it meanwhile.
+   */
+  onCheckAck(seq: SeqNo): void {
+    const name = this.checkPings.get(seq);
+    if (name === undefined) return;
+    this.checkPings.delete(seq);
+    const suspicion = this.suspicions.get(name);
+    if (!(suspicion instanceof ToleranceSuspicion)) return;
+    suspicion.heardFromSuspect(this.ctx.nowMs);
+    this.armSuspicion(name, suspicion.wakeMs());
+  }
+
   /** Pings the suspect with the suspicion attached (buddy system): alive, it refutes to us. */
   private askSuspect(member: Member, suspicion: Suspicion | ToleranceSuspicion): void {
     const ctx = this.ctx;
     ctx.stats.finalChecks++;
     const ping: Ping = { type: 'ping', seq: ctx.nextSeq(), target: member.name };
+    if (suspicion instanceof ToleranceSuspicion) this.checkPings.set(ping.seq, member.name);
     const suspect: Suspect = { type: 'suspect', name: member.name, incarnation: member.incarnation, from: ctx.name };
     const withAge: Suspect =
       suspicion instanceof ToleranceSuspicion ? { ...suspect, ageMs: Math.round(ctx.nowMs - suspicion.startMs) } : suspect;
@@ -222,20 +241,20 @@ export class Updates {
         this.askSuspect(member, suspicion);
         this.armSuspicion(member.name, suspicion.wakeMs());
         return;
-      case 'ask-originator': {
-        // Sent to the originator as if passing the suspicion on: holding `failed` (or a newer
-        // alive) it answers with it (answerStale).
-        const originator = ctx.table.get(suspicion.originator);
-        if (originator !== undefined && originator !== ctx.self) {
-          const suspect: Suspect = {
-            type: 'suspect',
-            name: member.name,
-            incarnation: member.incarnation,
-            from: suspicion.originator,
-            ageMs: Math.round(ctx.nowMs - suspicion.startMs),
-          };
-          ctx.send(originator.addr, [suspect]);
-        }
+      case 'ask': {
+        // Passed to an evidence holder as if passing the suspicion on: holding `failed` (or a
+        // newer alive) it answers with it. Unconfirmed, the suspect is asked too: alive, it refutes.
+        const holders = suspicion.evidenceHolders().filter((name) => name !== ctx.name);
+        const holder = ctx.table.get(holders[randomInt(ctx.random, holders.length)] ?? suspicion.originator);
+        const suspect: Suspect = {
+          type: 'suspect',
+          name: member.name,
+          incarnation: member.incarnation,
+          from: suspicion.originator,
+          ageMs: Math.round(ctx.nowMs - suspicion.startMs),
+        };
+        if (holder !== undefined && holder !== ctx.self) ctx.send(holder.addr, [suspect]);
+        if (step.alsoSuspect) this.askSuspect(member, suspicion);
         this.armSuspicion(member.name, suspicion.wakeMs());
         return;
       }
@@ -327,6 +346,7 @@ export class Updates {
 
   private clearSuspicion(name: NodeName): void {
     this.checkedAfterStall.delete(name);
+    for (const [seq, suspect] of this.checkPings) if (suspect === name) this.checkPings.delete(seq);
     if (this.suspicions.delete(name)) this.ctx.timers.cancel('suspicion', name);
   }
 }
