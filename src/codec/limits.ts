@@ -1,3 +1,4 @@
+import { PROTOCOL_LIMITS } from '../protocol/limits.js';
 import { HEADER_BYTES } from './header.js';
 
 /**
@@ -18,7 +19,7 @@ export const LIMITS = {
   /** Messages in one compound packet. Keeps the outer array header at ≤ 3 bytes (array16). */
   maxMessagesPerPacket: 255,
   /** Member entries in one `state` message; a full table is split across several packets. */
-  maxStateMembersPerPacket: 255,
+  maxStateMembersPerPacket: PROTOCOL_LIMITS.maxStateMembersPerPacket,
   /** Member names (`name`, `target`, `from`): UTF-8 bytes, at least 1. No control characters. */
   maxNameBytes: 128,
   /** Host of an address, in characters: the longest DNS name. Printable ASCII only. */
@@ -27,7 +28,7 @@ export const LIMITS = {
   minPort: 1,
   maxPort: 65535,
   /** seq, incarnation, digest and member count are unsigned 32-bit on the wire. */
-  maxUint32: 0xffff_ffff,
+  maxUint32: PROTOCOL_LIMITS.maxUint32,
   /** Keys in one member's tags. */
   maxTagCount: 64,
   /** One tag key, UTF-8 bytes, at least 1. No control characters. */

@@ -345,8 +345,9 @@ export class Updates {
   }
 
   private clearSuspicion(name: NodeName): void {
+    if (!this.suspicions.delete(name)) return;
+    this.ctx.timers.cancel('suspicion', name);
     this.checkedAfterStall.delete(name);
     for (const [seq, suspect] of this.checkPings) if (suspect === name) this.checkPings.delete(seq);
-    if (this.suspicions.delete(name)) this.ctx.timers.cancel('suspicion', name);
   }
 }

@@ -1,25 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { PROFILES, toleranceProfile, type ProtocolOptions } from '../../src/protocol/options.js';
 import { runScenario, type ScenarioOptions } from '../../src/sim/scenario.js';
+import { scenarioOf } from './helpers.js';
 
 // Detection in seconds at any size (issue 11): each part of the tolerance design, with the
 // property it buys, against memberlist's timing (lan) where that property fails.
 const TOLERANCE_MS = 3000;
 const tolerance = toleranceProfile(TOLERANCE_MS);
-const base: ScenarioOptions = {
-  nodes: 100,
-  durationMs: 90_000,
-  seed: 1,
-  profile: 'tolerance',
-  protocol: tolerance,
-  lossRate: 0,
-  latencyMs: [1, 5],
-  crash: 3,
-  pause: null,
-  partition: null,
-  faultAtMs: 30_000,
-  start: 'converged',
-};
+const base: ScenarioOptions = scenarioOf({ durationMs: 90_000, profile: 'tolerance', protocol: tolerance, crash: 3, faultAtMs: 30_000 });
 
 async function detection(protocol: ProtocolOptions, nodes: number, seed: number, lossRate = 0) {
   return runScenario({ ...base, protocol, nodes, seed, lossRate, profile: protocol.pauseToleranceMs === null ? 'lan' : 'tolerance' });

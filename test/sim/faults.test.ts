@@ -3,24 +3,11 @@ import { PROFILES } from '../../src/protocol/options.js';
 import { ConvergenceTracker } from '../../src/sim/convergence.js';
 import { runScenario, type ScenarioOptions } from '../../src/sim/scenario.js';
 import { Simulation } from '../../src/sim/simulation.js';
-import { cluster, converged } from './helpers.js';
+import { cluster, converged, scenarioOf } from './helpers.js';
 
 // The simulator's recurring faults (--stall, --churn) and the report fields that measure them.
-const base: ScenarioOptions = {
-  nodes: 50,
-  durationMs: 300_000,
-  seed: 81,
-  profile: 'lan',
-  protocol: PROFILES.lan,
-  lossRate: 0,
-  latencyMs: [1, 5],
-  crash: 0,
-  pause: null,
-  partition: null,
-  faultAtMs: 100_000,
-  // Every member exists from time 0, so every planned stall and restart happens.
-  start: 'converged',
-};
+// Every member exists from time 0 (converged), so every planned stall and restart happens.
+const base: ScenarioOptions = scenarioOf({ nodes: 50, durationMs: 300_000, seed: 81, faultAtMs: 100_000 });
 
 afterEach(() => {
   vi.restoreAllMocks();

@@ -1,5 +1,6 @@
 import { PROFILES, type ProtocolOptions } from '../../src/protocol/options.js';
 import type { MemberStatus } from '../../src/protocol/types.js';
+import type { ScenarioOptions } from '../../src/sim/scenario.js';
 import { Simulation, type SimulationOptions } from '../../src/sim/simulation.js';
 
 /** A simulated cluster of `size` members named m0…m(size-1), each joining through m0. */
@@ -33,4 +34,23 @@ export function recordTransitions(sim: Simulation): Array<{ observer: string; su
     }
   });
   return log;
+}
+
+/** A runScenario plan: 100 members that start converged, lan timing, no loss and no fault but those `overrides` set. */
+export function scenarioOf(overrides: Partial<ScenarioOptions> = {}): ScenarioOptions {
+  return {
+    nodes: 100,
+    durationMs: 120_000,
+    seed: 1,
+    profile: 'lan',
+    protocol: PROFILES.lan,
+    lossRate: 0,
+    latencyMs: [1, 5],
+    crash: 0,
+    pause: null,
+    partition: null,
+    faultAtMs: 40_000,
+    start: 'converged',
+    ...overrides,
+  };
 }

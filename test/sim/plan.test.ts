@@ -2,22 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { plan } from '../../src/plan/model.js';
 import { PROFILES, toleranceProfile } from '../../src/protocol/options.js';
 import { runScenario, type ScenarioOptions } from '../../src/sim/scenario.js';
+import { scenarioOf } from './helpers.js';
 
 // `gossipd plan` against the simulator: the model must predict what the real core does.
-const scenario: ScenarioOptions = {
-  nodes: 100,
-  durationMs: 300_000,
-  seed: 71,
-  profile: 'lan',
-  protocol: PROFILES.lan,
-  lossRate: 0,
-  latencyMs: [1, 5],
-  crash: 4,
-  pause: null,
-  partition: null,
-  faultAtMs: 100_000,
-  start: 'converged',
-};
+const scenario: ScenarioOptions = scenarioOf({ durationMs: 300_000, seed: 71, crash: 4, faultAtMs: 100_000 });
 const model = (lossRate: number) =>
   plan({ nodes: 100, lossRate, protocol: PROFILES.lan, failureRatePerHour: 0, repairRatePerHour: 2, nameLength: 10 });
 

@@ -1,23 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { PROFILES } from '../../src/protocol/options.js';
 import { runScenario, type ScenarioOptions } from '../../src/sim/scenario.js';
+import { scenarioOf } from './helpers.js';
 
 // Properties of the protocol at scale, on the simulator (real core, real codec, virtual time).
 // Fixed seeds: a failure names its seed and replays exactly with `gossipd simulate --seed`.
-const base: ScenarioOptions = {
-  nodes: 100,
-  durationMs: 120_000,
-  seed: 1,
-  profile: 'lan',
-  protocol: PROFILES.lan,
-  lossRate: 0,
-  latencyMs: [1, 5],
-  crash: 0,
-  pause: null,
-  partition: null,
-  faultAtMs: 40_000,
-  start: 'converged',
-};
+const base: ScenarioOptions = scenarioOf();
 
 // Large simulated runs: generous limits, the CI machine is shared.
 describe('simulated cluster properties', { timeout: 300_000 }, () => {
