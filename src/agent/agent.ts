@@ -15,6 +15,7 @@ import type { NodeView } from '../protocol/view.js';
 import { failure, success } from '../result.js';
 import type { Transport } from '../transport/transport.js';
 import { openUdpTransport } from '../transport/udp.js';
+import { createAddressCookie } from './address-cookie.js';
 import type { Agent, HealthView, JoinOutcome, KeyOpOutcome, MemberView, SelfView } from './api.js';
 import { chooseAdvertiseAddress } from './advertise.js';
 import { systemClock, type Clock } from './clock.js';
@@ -197,6 +198,7 @@ class GossipAgent implements Agent {
       },
       {
         random: this.random,
+        addressCookie: createAddressCookie(),
         messageSize,
         // Encryption adds its envelope to every datagram: packets are filled with that reserved.
         packetOverheadBytes: PACKET_OVERHEAD_BYTES + this.pipeline.envelope.overheadBytes,

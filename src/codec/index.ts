@@ -15,10 +15,13 @@
  *   suspect   [5, name, incarnation, from]
  *   failed    [6, name, incarnation, from]
  *   left      [7, name, incarnation]
- *   sync      [8, digest, members, join]
- *   state     [9, echo, [[name, host, port, incarnation, statusCode, tags], ...]]
+ *   sync      [8, digest, members, join, nonce?, cookie?]
+ *   state     [9, full, [[name, host, port, incarnation, statusCode, tags], ...]]
  *   key-request   [10, id, opCode, key, sentAtS]       opCode: 0 list, 1 install, 2 use, 3 remove
  *   key-response  [11, id, name, ok, error, [keyId, ...]]
+ *   buckets   [12, nonce, [sum, ...]]                  1..256 sums, a power of two
+ *   pull      [13, cookie, bucketCount, [index, ...]]  indices ascending, below bucketCount
+ *   challenge [14, nonce, cookie]
  * Key messages only travel inside encrypted datagrams (src/crypto wraps the whole datagram).
  * A packet's size is exactly packetOverheadBytes(n) + Σ messageSize(m) ≤ PACKET_OVERHEAD_BYTES + Σ.
  */

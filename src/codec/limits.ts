@@ -20,6 +20,11 @@ export const LIMITS = {
   maxMessagesPerPacket: 255,
   /** Member entries in one `state` message; a full table is split across several packets. */
   maxStateMembersPerPacket: PROTOCOL_LIMITS.maxStateMembersPerPacket,
+  /**
+   * Bucket sums in a `buckets` message and bucket indices in a `pull`; a bucket count is a power
+   * of two up to this.
+   */
+  maxDigestBuckets: PROTOCOL_LIMITS.maxDigestBuckets,
   /** Member names (`name`, `target`, `from`): UTF-8 bytes, at least 1. No control characters. */
   maxNameBytes: 128,
   /** Host of an address, in characters: the longest DNS name. Printable ASCII only. */

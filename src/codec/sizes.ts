@@ -53,7 +53,7 @@ export function tagsEncodedBytes(tags: Tags): number {
 }
 
 const BOOL_BYTES = 1;
-/** Type codes are 0..11: one positive-fixint byte. */
+/** Type codes are 0..14: one positive-fixint byte. */
 const TYPE_CODE_BYTES = 1;
 /** Every tuple has at most 6 elements: a one-byte fixarray header. */
 const TUPLE_HEADER_BYTES = 1;
@@ -109,8 +109,18 @@ export function messageSize(message: Message): number {
       return TUPLE_PREFIX_BYTES + strBytes(message.name) + uintBytes(message.incarnation) + strBytes(message.from);
     case 'left':
       return TUPLE_PREFIX_BYTES + strBytes(message.name) + uintBytes(message.incarnation);
-    case 'sync':
-      return TUPLE_PREFIX_BYTES + uintBytes(message.digest) + uintBytes(message.members) + BOOL_BYTES;
+    case 'sync': {
+      let bytes = TUPLE_PREFIX_BYTES + uintBytes(message.digest) + uintBytes(message.members) + BOOL_BYTES;
+      if (message.nonce !== undefined || message.cookie !== undefined) bytes += uintBytes(message.nonce ?? 0);
+      if (message.cookie !== undefined) bytes += uintBytes(message.cookie);
+      return bytes;
+    }
+    case 'buckets':
+      return TUPLE_PREFIX_BYTES + uintBytes(message.nonce) + uintListBytes(message.sums);
+    case 'pull':
+      return TUPLE_PREFIX_BYTES + uintBytes(message.cookie) + uintBytes(message.bucketCount) + uintListBytes(message.indices);
+    case 'challenge':
+      return TUPLE_PREFIX_BYTES + uintBytes(message.nonce) + uintBytes(message.cookie);
     case 'state': {
       let bytes = TUPLE_PREFIX_BYTES + BOOL_BYTES + arrayHeaderBytes(message.members.length);
       for (const member of message.members) bytes += memberStateBytes(member);
@@ -128,6 +138,12 @@ export function messageSize(message: Message): number {
     default:
       return unreachable(message);
   }
+}
+
+function uintListBytes(values: readonly number[]): number {
+  let bytes = arrayHeaderBytes(values.length);
+  for (const value of values) bytes += uintBytes(value);
+  return bytes;
 }
 
 function unreachable(value: never): never {

@@ -1,4 +1,4 @@
-import type { KeyOp, MemberState, Message, MessageType } from '../protocol/messages.js';
+import type { KeyOp, MemberState, Message, MessageType, Sync } from '../protocol/messages.js';
 import type { MemberStatus, Tags } from '../protocol/types.js';
 
 /**
@@ -19,6 +19,9 @@ export const TYPE_CODES = {
   state: 9,
   'key-request': 10,
   'key-response': 11,
+  buckets: 12,
+  pull: 13,
+  challenge: 14,
 } as const satisfies Record<MessageType, number>;
 
 /** Inverse of TYPE_CODES: index = code. */
@@ -40,10 +43,16 @@ export const TUPLE_LENGTHS = {
   state: 3,
   'key-request': 5,
   'key-response': 6,
+  buckets: 3,
+  pull: 4,
+  challenge: 3,
 } as const satisfies Record<MessageType, number>;
 
-/** Trailing elements a message may omit: a suspect's age (absent in memberlist's timing). */
-export const OPTIONAL_TUPLE_ELEMENTS: Readonly<Partial<Record<MessageType, number>>> = { suspect: 1 };
+/**
+ * Trailing elements a message may omit: a suspect's age (absent in memberlist's timing); a
+ * sync's nonce and cookie (a cookie only after a nonce).
+ */
+export const OPTIONAL_TUPLE_ELEMENTS: Readonly<Partial<Record<MessageType, number>>> = { suspect: 1, sync: 2 };
 
 /** Elements of one member entry in a `state` tuple. */
 export const MEMBER_TUPLE_LENGTH = 6;
@@ -126,9 +135,15 @@ export function toTuple(message: Message): unknown[] {
     case 'left':
       return [TYPE_CODES.left, message.name, message.incarnation];
     case 'sync':
-      return [TYPE_CODES.sync, message.digest, message.members, message.join];
+      return syncTuple(message);
     case 'state':
-      return [TYPE_CODES.state, message.echo, message.members.map(memberTuple)];
+      return [TYPE_CODES.state, message.full, message.members.map(memberTuple)];
+    case 'buckets':
+      return [TYPE_CODES.buckets, message.nonce, [...message.sums]];
+    case 'pull':
+      return [TYPE_CODES.pull, message.cookie, message.bucketCount, [...message.indices]];
+    case 'challenge':
+      return [TYPE_CODES.challenge, message.nonce, message.cookie];
     case 'key-request':
       return [TYPE_CODES['key-request'], message.id, KEY_OP_CODES[message.op], message.key, message.sentAtS];
     case 'key-response':
@@ -136,6 +151,14 @@ export function toTuple(message: Message): unknown[] {
     default:
       return unreachable(message);
   }
+}
+
+/** A cookie travels only after a nonce (positional tuple): a cookie without one gets nonce 0. */
+function syncTuple(message: Sync): unknown[] {
+  const tuple: unknown[] = [TYPE_CODES.sync, message.digest, message.members, message.join];
+  if (message.nonce !== undefined || message.cookie !== undefined) tuple.push(message.nonce ?? 0);
+  if (message.cookie !== undefined) tuple.push(message.cookie);
+  return tuple;
 }
 
 function unreachable(value: never): never {

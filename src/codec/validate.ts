@@ -14,7 +14,6 @@ import type {
   PingReq,
   State,
   Suspect,
-  Sync,
 } from '../protocol/messages.js';
 import type { Address, Tags } from '../protocol/types.js';
 import {
@@ -43,6 +42,7 @@ import {
   validateTags,
 } from './fields.js';
 import { LIMITS } from './limits.js';
+import { checkBuckets, checkChallenge, checkPull, checkSync, parseBuckets, parseChallenge, parsePull, parseSync } from './validate-exchange.js';
 import { mapHeaderBytes } from './sizes.js';
 import { KEY_OP_BY_CODE, MEMBER_TUPLE_LENGTH, OPTIONAL_TUPLE_ELEMENTS, STATUS_BY_CODE, TUPLE_LENGTHS, TYPE_BY_CODE } from './tuples.js';
 
@@ -87,6 +87,12 @@ function parseTuple(type: MessageType, tuple: readonly unknown[]): Message | str
       return parseSync(tuple);
     case 'state':
       return parseState(tuple);
+    case 'buckets':
+      return parseBuckets(tuple);
+    case 'pull':
+      return parsePull(tuple);
+    case 'challenge':
+      return parseChallenge(tuple);
     case 'key-request':
       return parseKeyRequest(tuple);
     case 'key-response':
@@ -165,20 +171,10 @@ function parseLeft(tuple: readonly unknown[]): Left | string {
   return { type: 'left', name, incarnation };
 }
 
-function parseSync(tuple: readonly unknown[]): Sync | string {
-  const digest = tuple[1];
-  const members = tuple[2];
-  const join = tuple[3];
-  if (!isUint32(digest)) return uint32Problem('digest', digest);
-  if (!isUint32(members)) return uint32Problem('members', members);
-  if (typeof join !== 'boolean') return booleanProblem('join', join);
-  return { type: 'sync', digest, members, join };
-}
-
 function parseState(tuple: readonly unknown[]): State | string {
-  const echo = tuple[1];
+  const full = tuple[1];
   const rawMembers = tuple[2];
-  if (typeof echo !== 'boolean') return booleanProblem('echo', echo);
+  if (typeof full !== 'boolean') return booleanProblem('full', full);
   if (!Array.isArray(rawMembers)) return `members must be an array, got ${typeName(rawMembers)}`;
   const list: readonly unknown[] = rawMembers;
   if (list.length > LIMITS.maxStateMembersPerPacket) {
@@ -190,7 +186,7 @@ function parseState(tuple: readonly unknown[]): State | string {
     if (typeof member === 'string') return `member ${i}: ${member}`;
     members.push(member);
   }
-  return { type: 'state', echo, members };
+  return { type: 'state', full, members };
 }
 
 function parseKeyRequest(tuple: readonly unknown[]): KeyRequest | string {
@@ -326,13 +322,15 @@ export function validateMessage(message: Message): string | null {
     case 'left':
       return checkName('name', message.name) ?? checkUint32('incarnation', message.incarnation);
     case 'sync':
-      return (
-        checkUint32('digest', message.digest) ??
-        checkUint32('members', message.members) ??
-        checkBoolean('join', message.join)
-      );
+      return checkSync(message);
     case 'state':
       return checkState(message);
+    case 'buckets':
+      return checkBuckets(message);
+    case 'pull':
+      return checkPull(message);
+    case 'challenge':
+      return checkChallenge(message);
     case 'key-request':
       return (
         checkUint32('id', message.id) ??
@@ -348,7 +346,7 @@ export function validateMessage(message: Message): string | null {
 }
 
 function checkState(message: State): string | null {
-  const problem = checkBoolean('echo', message.echo);
+  const problem = checkBoolean('full', message.full);
   if (problem !== null) return problem;
   if (message.members.length > LIMITS.maxStateMembersPerPacket) {
     return `${message.members.length} members (max ${LIMITS.maxStateMembersPerPacket})`;

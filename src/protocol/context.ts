@@ -1,3 +1,4 @@
+import { AddressValidation, type AddressCookie } from './address-validation.js';
 import { Awareness } from './awareness.js';
 import { BroadcastQueue } from './broadcast-queue.js';
 import { Outbox } from './effects.js';
@@ -8,6 +9,7 @@ import type { Alive, Message } from './messages.js';
 import type { ProtocolOptions } from './options.js';
 import { createProbeSchedule, type ProbeSchedule } from './probe-schedule.js';
 import type { Random } from './random.js';
+import { ReplyBudget } from './reply-budget.js';
 import { NodeStats } from './stats.js';
 import { TimerQueue } from './timers.js';
 import { incarnation, seqNo, type Address, type Incarnation, type MemberStatus, type NodeName, type SeqNo, type Tags } from './types.js';
@@ -23,9 +25,11 @@ export interface NodeIdentity {
   readonly incarnation: Incarnation;
 }
 
-/** What the core needs from outside: randomness and message sizes. */
+/** What the core needs from outside: randomness, message sizes and the address-cookie hash. */
 export interface NodeDeps {
   readonly random: Random;
+  /** Keyed hash of (address, time window) for address validation: see AddressValidation. */
+  readonly addressCookie: AddressCookie;
   /** Exact encoded size of one message (from the codec), to fill packets up to maxPacketBytes. */
   readonly messageSize: (message: Message) => number;
   /** Bytes a datagram adds around its messages (header, array framing, encryption). */
@@ -45,6 +49,10 @@ export class NodeContext {
   readonly timers = new TimerQueue();
   readonly stats = new NodeStats();
   readonly outbox = new Outbox();
+  /** Whether an address has shown it receives our datagrams (cookies), and the cookies peers gave us. */
+  readonly validation: AddressValidation;
+  /** The anti-amplification limit on replies to the source of the datagram being handled. */
+  readonly replyBudget = new ReplyBudget();
   readonly awareness: Awareness;
   /** Who to probe next: updates insert members that become active, probing asks it each period. */
   readonly schedule: ProbeSchedule;
@@ -62,6 +70,7 @@ export class NodeContext {
   ) {
     this.name = identity.name;
     this.random = deps.random;
+    this.validation = new AddressValidation(deps.addressCookie);
     this.awareness = new Awareness(options.awarenessMaxMultiplier);
     this.self = {
       name: identity.name,
@@ -77,8 +86,19 @@ export class NodeContext {
   }
 
   send(to: Address, messages: readonly Message[]): void {
+    if (this.replyBudget.roomFor(to) !== Infinity && !this.replyBudget.take(to, this.datagramBytes(messages))) {
+      this.stats.repliesWithheld++;
+      return;
+    }
     this.stats.countSent(messages);
     this.outbox.send(to, messages);
+  }
+
+  /** A datagram's size as the shell will send it (header and envelope included). */
+  datagramBytes(messages: readonly Message[]): number {
+    let bytes = this.deps.packetOverheadBytes;
+    for (const message of messages) bytes += this.deps.messageSize(message);
+    return bytes;
   }
 
   emit(event: NodeEvent): void {

@@ -27,12 +27,15 @@ export class Dissemination {
     }
   }
 
-  /** Sends `primary` with as many queued updates as fit in the packet. */
+  /**
+   * Sends `primary` with as many queued updates as fit in the packet (and, to an unvalidated
+   * source, in its anti-amplification room).
+   */
   sendWithGossip(to: Address, primary: Message[], recipient?: NodeName): void {
     const ctx = this.ctx;
-    let used = ctx.deps.packetOverheadBytes;
-    for (const message of primary) used += ctx.deps.messageSize(message);
-    const updates = ctx.queue.take(ctx.options.maxPacketBytes - used, this.retransmitLimit(), recipient);
+    const used = ctx.datagramBytes(primary);
+    const room = Math.min(ctx.options.maxPacketBytes, ctx.replyBudget.roomFor(to));
+    const updates = room > used ? ctx.queue.take(room - used, this.retransmitLimit(), recipient) : [];
     for (const update of updates) primary.push(this.freshen(update));
     ctx.send(to, primary);
     this.checkLeaveSpread();

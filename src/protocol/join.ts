@@ -1,4 +1,4 @@
-import { syncMessage } from './anti-entropy.js';
+import type { AntiEntropy } from './anti-entropy.js';
 import type { NodeContext } from './context.js';
 import type { Dissemination } from './dissemination.js';
 import { addressKey, sameAddress, type Address } from './types.js';
@@ -6,6 +6,8 @@ import { addressKey, sameAddress, type Address } from './types.js';
 interface JoinAttempt {
   readonly id: number;
   readonly seeds: Map<string, { readonly addr: Address; answered: boolean }>;
+  /** The seed whose table we fetch: the first to answer. The others only learn of us. */
+  fetchFrom: string | null;
   /** Startup joins retry with backoff until a seed answers; operator joins do not. */
   readonly retry: boolean;
 }
@@ -15,8 +17,10 @@ const JOIN_RETRY_BASE_MS = 1000;
 const JOIN_RETRY_MAX_MS = 30_000;
 
 /**
- * Joining: a join-flagged digest to each seed, answered with the seed's whole table. An
- * attempt ends when every seed answered or its window closed (`join-finished`); startup joins
+ * Joining: a join-flagged sync to each seed. Each seed learns of us from the alive it carries
+ * and answers with a cookie challenge (address validation); we complete the handshake with
+ * the first seed that answers only, so a join costs one whole-table transfer however many
+ * seeds are given. An attempt ends when every seed answered or its window closed (`join-finished`); startup joins
  * are retried with backoff while no seed answers, and again whenever we find ourselves alone.
  */
 export class Joiner {
@@ -29,13 +33,14 @@ export class Joiner {
   constructor(
     private readonly ctx: NodeContext,
     private readonly dissemination: Dissemination,
+    private readonly antiEntropy: AntiEntropy,
   ) {}
 
   /** Starts an attempt; returns its id, which its join-finished event echoes. */
   join(seeds: readonly Address[], retry: boolean): number {
     const ctx = this.ctx;
     const id = ++this.counter;
-    const attempt: JoinAttempt = { id, seeds: new Map(), retry };
+    const attempt: JoinAttempt = { id, seeds: new Map(), retry, fetchFrom: null };
     for (const addr of seeds) {
       if (sameAddress(addr, ctx.self.addr)) continue;
       attempt.seeds.set(addressKey(addr), { addr, answered: false });
@@ -47,7 +52,7 @@ export class Joiner {
     }
     this.attempts.set(id, attempt);
     for (const seed of attempt.seeds.values()) {
-      this.dissemination.sendWithGossip(seed.addr, [syncMessage(ctx.table, true)]);
+      this.dissemination.sendWithGossip(seed.addr, [this.antiEntropy.opener(seed.addr, true)]);
     }
     ctx.timers.set('join-window', String(id), ctx.nowMs + this.windowMs());
     return id;
@@ -64,7 +69,23 @@ export class Joiner {
     if (this.ctx.table.activeCount <= 1 && this.seeds.length > 0) this.join(this.seeds, true);
   }
 
-  /** A table arrived from `from`: if it is a seed we wait for, it answered. */
+  /**
+   * A seed challenged our join: it answered. True if its table is the one to fetch (the first
+   * seed of an attempt to answer; a retry of the same seed too).
+   */
+  onChallenged(from: Address): boolean {
+    const key = addressKey(from);
+    let fetch = false;
+    for (const attempt of this.attempts.values()) {
+      if (!attempt.seeds.has(key)) continue;
+      attempt.fetchFrom ??= key;
+      if (attempt.fetchFrom === key) fetch = true;
+    }
+    this.onStateFrom(from);
+    return fetch;
+  }
+
+  /** A seed answered (a challenge or a table): once every seed has, the attempt is finished. */
   onStateFrom(from: Address): void {
     const key = addressKey(from);
     for (const attempt of this.attempts.values()) {

@@ -1,16 +1,7 @@
 import { isActive, type Member } from './member.js';
-import { fnv1aStep, fnv1aText } from './hash.js';
 import { HashRing } from './ring.js';
-import { addressKey, STATUS_RANK, type Address, type Incarnation, type MemberStatus, type NodeName } from './types.js';
-
-/** FNV-1a over a member's name, incarnation and status: one term of the table digest. */
-function entryHash(name: NodeName, incarnation: Incarnation, status: MemberStatus): number {
-  let h = fnv1aText(name);
-  h = fnv1aStep(h, incarnation & 0xffff);
-  h = fnv1aStep(h, incarnation >>> 16);
-  h = fnv1aStep(h, STATUS_RANK[status]);
-  return h >>> 0;
-}
+import { TableDigest } from './table-digest.js';
+import { addressKey, type Address, type Incarnation, type MemberStatus, type NodeName } from './types.js';
 
 /**
  * The member table. Keeps an array beside the map so random choices are O(1), counts per
@@ -22,7 +13,8 @@ export class Membership {
   private readonly list: Member[] = [];
   private readonly position = new Map<NodeName, number>();
   private readonly counts: Record<MemberStatus, number> = { alive: 0, suspect: 0, failed: 0, left: 0 };
-  private digestSum = 0;
+  /** The table's digest, whole and by bucket (anti-entropy by difference). */
+  readonly digests = new TableDigest();
   private changes = 0;
   /** Active members (alive and suspect) on the hash ring, for the ring probe schedule. */
   readonly ring = new HashRing();
@@ -60,7 +52,7 @@ export class Membership {
   }
 
   get digest(): number {
-    return this.digestSum >>> 0;
+    return this.digests.value;
   }
 
   add(member: Member): void {
@@ -70,14 +62,14 @@ export class Membership {
     this.list.push(member);
     this.holdAddress(member.addr);
     this.counts[member.status]++;
-    this.digestSum = (this.digestSum + entryHash(member.name, member.incarnation, member.status)) >>> 0;
+    this.digests.add(member.name, member.incarnation, member.status);
     if (isActive(member.status)) this.ring.insert(member.name);
     this.changes++;
   }
 
   /** Changes status and incarnation through here so counts and digest stay right. */
   setState(member: Member, status: MemberStatus, incarnation: Incarnation): void {
-    this.digestSum = (this.digestSum - entryHash(member.name, member.incarnation, member.status)) >>> 0;
+    this.digests.remove(member.name, member.incarnation, member.status);
     this.counts[member.status]--;
     if (isActive(member.status) !== isActive(status)) {
       if (isActive(status)) this.ring.insert(member.name);
@@ -86,7 +78,7 @@ export class Membership {
     member.status = status;
     member.incarnation = incarnation;
     this.counts[status]++;
-    this.digestSum = (this.digestSum + entryHash(member.name, incarnation, status)) >>> 0;
+    this.digests.add(member.name, incarnation, status);
     this.changes++;
   }
 
@@ -103,7 +95,7 @@ export class Membership {
     this.position.delete(name);
     this.releaseAddress(member.addr);
     this.counts[member.status]--;
-    this.digestSum = (this.digestSum - entryHash(member.name, member.incarnation, member.status)) >>> 0;
+    this.digests.remove(member.name, member.incarnation, member.status);
     this.ring.remove(name);
     this.changes++;
   }

@@ -73,14 +73,54 @@ export interface Left {
 }
 
 /**
- * Anti-entropy opener: a digest of the sender's member table. The receiver answers with its
- * full table only when the digest differs (or when `join` is set).
+ * Anti-entropy opener: a digest of the sender's member table. When the digest differs the
+ * receiver answers with its bucket digests (`buckets`); `join` from a member whose table holds
+ * only itself asks for the whole table instead. Either large answer goes only to an address
+ * that proved it receives our datagrams: the `cookie` we gave it in a `challenge`.
  */
 export interface Sync {
   readonly type: 'sync';
   readonly digest: number;
   readonly members: number;
   readonly join: boolean;
+  /** The sender's round id: answers (`challenge`, `buckets`) echo it, proving they reached us. */
+  readonly nonce?: number;
+  /** The receiver's cookie for the sender's address, once a `challenge` gave it one. */
+  readonly cookie?: number;
+}
+
+/**
+ * "Echo this cookie to prove you receive our datagrams" (address validation, QUIC RFC 9000
+ * §8.1): the answer to a `sync` that needs a large reply but carried no valid cookie.
+ */
+export interface Challenge {
+  readonly type: 'challenge';
+  /** The nonce of the sync it answers. */
+  readonly nonce: number;
+  /** A keyed hash of the sync's source address and the time window. */
+  readonly cookie: number;
+}
+
+/**
+ * The answer to a differing `sync`: the table's digest split into `sums.length` buckets (a power
+ * of two) by name hash, so the opener can tell which buckets differ and exchange only those.
+ */
+export interface Buckets {
+  readonly type: 'buckets';
+  /** The nonce of the sync it answers. */
+  readonly nonce: number;
+  readonly sums: readonly number[];
+}
+
+/** "Send me your entries of these buckets": the opener's half of a bucket exchange. */
+export interface Pull {
+  readonly type: 'pull';
+  /** The receiver's cookie for the sender's address (the entries are a large answer). */
+  readonly cookie: number;
+  /** How many buckets the table is split into (a power of two). */
+  readonly bucketCount: number;
+  /** The buckets wanted, each below bucketCount, ascending. */
+  readonly indices: readonly number[];
 }
 
 /** One member's entry in a full-state transfer. */
@@ -93,12 +133,13 @@ export interface MemberState {
 }
 
 /**
- * One packet-sized chunk of a full member table. `echo` asks the receiver to send its own
- * table back (set on the first chunk of an answer to a `sync`).
+ * One packet-sized chunk of member entries: a whole table (a join), or the entries of the
+ * buckets that differ (anti-entropy). Nobody answers a `state`: it only merges.
  */
 export interface State {
   readonly type: 'state';
-  readonly echo: boolean;
+  /** Set on the first chunk of an answer that covers the whole table (or at least half its buckets). */
+  readonly full: boolean;
   readonly members: readonly MemberState[];
 }
 
@@ -137,7 +178,7 @@ export interface KeyResponse {
 
 export type ProbeMessage = Ping | Ack | Nack | PingReq;
 export type UpdateMessage = Alive | Suspect | Failed | Left;
-export type SyncMessage = Sync | State;
+export type SyncMessage = Sync | State | Challenge | Buckets | Pull;
 export type KeyMessage = KeyRequest | KeyResponse;
 export type Message = ProbeMessage | UpdateMessage | SyncMessage | KeyMessage;
 export type MessageType = Message['type'];
@@ -155,4 +196,7 @@ export const MESSAGE_TYPES = [
   'state',
   'key-request',
   'key-response',
+  'buckets',
+  'pull',
+  'challenge',
 ] as const satisfies readonly MessageType[];

@@ -13,7 +13,7 @@ import { Reaper } from './reap.js';
 import { Reconnector } from './reconnect.js';
 import { StallGate } from './stall-gate.js';
 import type { DueTimer } from './timers.js';
-import { assertNever, nextIncarnation, nodeName, seqNo, type Address, type NodeName, type Tags } from './types.js';
+import { addressKey, assertNever, nextIncarnation, nodeName, seqNo, type Address, type NodeName, type Tags } from './types.js';
 import { Updates } from './updates.js';
 import { snapshotOf, type NodeView } from './view.js';
 
@@ -56,11 +56,13 @@ export class GossipNode implements NodeView {
       suspicionHeard: (name, originator) => this.prober.onSuspicionHeard(name, originator),
       stalledRecently: () => this.stallGate.stalledRecently(),
     });
-    this.antiEntropy = new AntiEntropy(ctx, this.dissemination, this.updates);
-    this.joiner = new Joiner(ctx, this.dissemination);
+    this.antiEntropy = new AntiEntropy(ctx, this.dissemination, this.updates, {
+      joinChallenged: (from) => this.joiner.onChallenged(from),
+    });
+    this.joiner = new Joiner(ctx, this.dissemination, this.antiEntropy);
     this.stallGate = new StallGate(ctx);
     this.prober = new Prober(ctx, this.dissemination, this.updates, this.antiEntropy, this.stallGate);
-    this.reconnector = new Reconnector(ctx, this.dissemination, this.joiner);
+    this.reconnector = new Reconnector(ctx, this.dissemination, this.joiner, this.antiEntropy);
     this.reaper = new Reaper(ctx);
   }
 
@@ -76,7 +78,7 @@ export class GossipNode implements NodeView {
       this.dissemination.enqueue(ctx.selfAlive());
       const o = ctx.options;
       ctx.timers.set('probe', '', nowMs + randomInt(ctx.random, o.probeIntervalMs));
-      ctx.timers.set('sync', '', nowMs + o.pushPullIntervalMs / 2 + randomInt(ctx.random, o.pushPullIntervalMs));
+      this.antiEntropy.planRegular(nowMs + o.pushPullIntervalMs / 2 + randomInt(ctx.random, o.pushPullIntervalMs));
       ctx.timers.set('reconnect', '', nowMs + o.reconnectIntervalMs + randomInt(ctx.random, o.reconnectIntervalMs));
       ctx.timers.set('reap', '', nowMs + this.reaper.checkIntervalMs());
     });
@@ -160,12 +162,22 @@ export class GossipNode implements NodeView {
 
   // ─── Inputs ──────────────────────────────────────────────────────────────────────────────
 
-  /** Handles one decoded datagram. Updates go first so an ack can carry our refutation. */
+  /**
+   * Handles one decoded datagram. Updates go first so an ack can carry our refutation. A source
+   * that is no member's address (judged before the datagram's own updates) gets replies within
+   * the anti-amplification limit, unless it shows a valid cookie.
+   */
   receive(messages: readonly Message[], from: Address, nowMs: number): Effects {
     return this.run(nowMs, () => {
-      this.ctx.stats.packetsReceived++;
-      for (const message of messages) this.applyUpdate(message, from);
-      for (const message of messages) this.handle(message, from);
+      const ctx = this.ctx;
+      ctx.stats.packetsReceived++;
+      if (!ctx.table.hasAddress(addressKey(from))) ctx.replyBudget.limit(from, ctx.datagramBytes(messages));
+      try {
+        for (const message of messages) this.applyUpdate(message, from);
+        for (const message of messages) this.handle(message, from);
+      } finally {
+        ctx.replyBudget.lift();
+      }
     });
   }
 
@@ -207,7 +219,13 @@ export class GossipNode implements NodeView {
         return this.antiEntropy.onSync(message, from);
       case 'state':
         this.joiner.onStateFrom(from);
-        return this.antiEntropy.onState(message, from);
+        return this.antiEntropy.onState(message);
+      case 'challenge':
+        return this.antiEntropy.onChallenge(message, from);
+      case 'buckets':
+        return this.antiEntropy.onBuckets(message, from);
+      case 'pull':
+        return this.antiEntropy.onPull(message, from);
       case 'alive':
       case 'suspect':
       case 'failed':

@@ -1,4 +1,4 @@
-import { syncMessage } from './anti-entropy.js';
+import type { AntiEntropy } from './anti-entropy.js';
 import type { NodeContext } from './context.js';
 import type { Dissemination } from './dissemination.js';
 import type { Joiner } from './join.js';
@@ -14,6 +14,7 @@ export class Reconnector {
     private readonly ctx: NodeContext,
     private readonly dissemination: Dissemination,
     private readonly joiner: Joiner,
+    private readonly antiEntropy: AntiEntropy,
   ) {}
 
   onReconnectTimer(): void {
@@ -33,6 +34,7 @@ export class Reconnector {
     // One member in the cluster retries per interval on average, whatever its size.
     if (ctx.random.next() >= failed / Math.max(1, ctx.table.activeCount)) return;
     const [target] = sample(ctx.random, ctx.table.all(), 1, retryable);
-    if (target !== undefined) this.dissemination.sendWithGossip(target.addr, [syncMessage(ctx.table, true)]);
+    // Tables on the two sides of a healed partition differ: the round exchanges the differing buckets.
+    if (target !== undefined) this.dissemination.sendWithGossip(target.addr, [this.antiEntropy.opener(target.addr, false)]);
   }
 }

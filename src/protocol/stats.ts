@@ -31,6 +31,14 @@ export class NodeStats {
   relaysRefused = 0;
   syncsStarted = 0;
   statesSent = 0;
+  /** Syncs answered with a cookie challenge: their source had not shown it receives our datagrams. */
+  challengesSent = 0;
+  /** Syncs answered with bucket digests (a table that differs). */
+  bucketDigestsSent = 0;
+  /** Challenges, bucket digests and pulls that matched no round of ours or carried no valid cookie. */
+  unsolicitedDropped = 0;
+  /** Replies to an unvalidated source withheld: they would exceed 3× the bytes it sent. */
+  repliesWithheld = 0;
   packetsSent = 0;
   packetsReceived = 0;
   readonly messagesSent = Object.fromEntries(MESSAGE_TYPES.map((type) => [type, 0])) as Record<MessageType, number>;

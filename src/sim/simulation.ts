@@ -4,6 +4,7 @@ import type { MemberSnapshot, NodeEvent } from '../protocol/events.js';
 import type { Message } from '../protocol/messages.js';
 import { GossipNode } from '../protocol/node.js';
 import type { ProtocolOptions } from '../protocol/options.js';
+import { seededAddressCookie } from '../protocol/address-validation.js';
 import { fnv1aText } from '../protocol/hash.js';
 import { seededRandom, type Random } from '../protocol/random.js';
 import type { NodeView } from '../protocol/view.js';
@@ -72,7 +73,7 @@ export class Simulation {
   decodeFailures = 0;
   /** Datagrams sent (by running members, lost or not) that carry at least one `state` message. */
   statePacketsSent = 0;
-  /** `state` messages sent with echo set: each opens one full-table exchange (the answer to a `sync`). */
+  /** `state` messages sent with `full` set: each opens one whole-table answer (a join, or a bucket answer covering half the buckets or more). */
   fullStateTransfers = 0;
 
   private readonly agenda = new EventQueue<SimEvent>();
@@ -275,7 +276,7 @@ export class Simulation {
     const core = new GossipNode(
       this.options.protocol,
       { name: nodeName(member.claimedName), addr: member.addr, tags: member.tags, incarnation: incarnation(wallSeconds) },
-      { random, messageSize, packetOverheadBytes: PACKET_OVERHEAD_BYTES },
+      { random, addressCookie: seededAddressCookie(mix(this.options.seed, wallSeconds ^ 0xc00c1e)), messageSize, packetOverheadBytes: PACKET_OVERHEAD_BYTES },
     );
     member.core = core;
     member.wakeToken++;
@@ -318,7 +319,7 @@ export class Simulation {
     for (const message of messages) {
       if (message.type !== 'state') continue;
       state = true;
-      if (message.echo) this.fullStateTransfers++;
+      if (message.full) this.fullStateTransfers++;
     }
     if (state) this.statePacketsSent++;
   }

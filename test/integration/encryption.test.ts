@@ -154,7 +154,7 @@ function twoEntriesStateTagBytes(): number {
   });
   for (let bytes = 100; bytes < 400; bytes++) {
     const blob = 'x'.repeat(bytes);
-    const size = messageSize({ type: 'state', echo: true, members: [member('a0', blob), member('a1', blob)] });
+    const size = messageSize({ type: 'state', full: true, members: [member('a0', blob), member('a1', blob)] });
     // The core's state budget is maxPacketBytes - packet overhead - 8 bytes of framing.
     if (size > 576 - (PACKET_OVERHEAD_BYTES + 29) - 8 && size <= 576 - PACKET_OVERHEAD_BYTES - 8) return bytes;
   }

@@ -98,7 +98,7 @@ function validMessage(random: Random, target: string): Message {
     case 'sync':
       return { type: 'sync', digest: int(random, 2 ** 32), members: int(random, 300), join: random() < 0.3 };
     default:
-      return { type: 'state', echo: random() < 0.1, members: Array.from({ length: int(random, 5) }, () => fuzzMember(random)) };
+      return { type: 'state', full: random() < 0.1, members: Array.from({ length: int(random, 5) }, () => fuzzMember(random)) };
   }
 }
 
@@ -140,7 +140,7 @@ const OVERSIZED_STATES: readonly Uint8Array[] = [1, 2, 30].map((extra) => {
     status: 'alive',
     tags: {},
   }));
-  return withHeader(packr.pack([toTuple({ type: 'state', echo: false, members })]));
+  return withHeader(packr.pack([toTuple({ type: 'state', full: false, members })]));
 });
 
 const TOO_MANY_MESSAGES: readonly Uint8Array[] = [1, 2, 100, 1000].map((extra) =>

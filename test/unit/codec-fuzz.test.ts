@@ -195,7 +195,7 @@ function randomMember(random: Random): MemberState {
 }
 
 function randomMessage(random: Random): Message {
-  switch (int(random, 10)) {
+  switch (int(random, 13)) {
     case 0:
       return { type: 'ping', seq: seqNo(randomUint32(random)), target: randomName(random) };
     case 1:
@@ -225,11 +225,20 @@ function randomMessage(random: Random): Message {
     case 7:
       return { type: 'left', name: randomName(random), incarnation: incarnation(randomUint32(random)) };
     case 8:
-      return { type: 'sync', digest: randomUint32(random), members: randomUint32(random), join: random() < 0.5 };
+      return { type: 'sync', digest: randomUint32(random), members: randomUint32(random), join: random() < 0.5, nonce: randomUint32(random), cookie: randomUint32(random) };
+    case 10:
+      return { type: 'challenge', nonce: randomUint32(random), cookie: randomUint32(random) };
+    case 11:
+      return { type: 'buckets', nonce: randomUint32(random), sums: Array.from({ length: 2 ** int(random, 9) }, () => randomUint32(random)) };
+    case 12: {
+      const bucketCount = 2 ** int(random, 9);
+      const indices = Array.from({ length: bucketCount }, (_, i) => i).filter(() => random() < 0.3);
+      return { type: 'pull', cookie: randomUint32(random), bucketCount, indices };
+    }
     default:
       return {
         type: 'state',
-        echo: random() < 0.5,
+        full: random() < 0.5,
         members: Array.from({ length: int(random, 4) }, () => randomMember(random)),
       };
   }
@@ -271,7 +280,7 @@ function randomValue(random: Random, depth: number): unknown {
     case 6:
       return BigInt(randomUint32(random)) * 0x1_0000_0000n;
     case 7:
-      return int(random, 12);
+      return int(random, 15);
     case 8:
       return Array.from({ length: int(random, 7) }, () => randomValue(random, depth + 1));
     case 9:

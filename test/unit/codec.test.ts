@@ -122,12 +122,12 @@ const ROUND_TRIP: readonly (readonly [string, Message])[] = [
   ['left', { type: 'left', name: nodeName('node-00001'), incarnation: incarnation(9) }],
   ['sync', { type: 'sync', digest: U32_MAX, members: 0, join: true }],
   ['sync no join', { type: 'sync', digest: 0, members: U32_MAX, join: false }],
-  ['state empty', { type: 'state', echo: false, members: [] }],
+  ['state empty', { type: 'state', full: false, members: [] }],
   [
     'state every status',
     {
       type: 'state',
-      echo: true,
+      full: true,
       members: [
         member({ status: 'alive', tags: { role: 'db' } }),
         member({ name: nodeName('b'), status: 'suspect' }),
@@ -140,7 +140,7 @@ const ROUND_TRIP: readonly (readonly [string, Message])[] = [
     'state 255 members',
     {
       type: 'state',
-      echo: false,
+      full: false,
       members: Array.from({ length: LIMITS.maxStateMembersPerPacket }, (_, i) => member({ name: nodeName(`m${i}`) })),
     },
   ],
@@ -253,7 +253,7 @@ describe('malformed packets', () => {
   const valid = codec.encode([
     { type: 'ping', seq: seqNo(70_000), target: nodeName('node-00001') },
     alive({ tags: { role: 'web', zone: 'eu' } }),
-    { type: 'state', echo: true, members: [member(), member({ name: nodeName('z'), status: 'left' })] },
+    { type: 'state', full: true, members: [member(), member({ name: nodeName('z'), status: 'left' })] },
   ]);
 
   it('rejects every proper prefix of a valid packet, never throwing', () => {
@@ -345,7 +345,7 @@ describe('invalid messages', () => {
   const big = 'a'.repeat(129);
   const cases: readonly (readonly [string, unknown, string])[] = [
     ['message not an array', 5, 'message 0 must be an array, got number'],
-    ['unknown type code', [12, 1], 'message 0: unknown type code 12'],
+    ['unknown type code', [127, 1], 'message 0: unknown type code 127'],
     ['negative type code', [-1, 1], 'message 0: unknown type code -1'],
     ['string type code', ['ping', 1, 'n'], 'message 0: unknown type code "ping"'],
     ['extra element', [0, 1, 'n', 'extra'], 'message 0 (ping): expected 3 elements, got 4'],
@@ -427,7 +427,7 @@ describe('invalid messages', () => {
     ['sync digest 2^32', [8, 2 ** 32, 1, true], 'message 0 (sync): digest 4294967296 out of range 0..4294967295'],
     ['sync members -1', [8, 1, -1, true], 'message 0 (sync): members -1 out of range 0..4294967295'],
     ['sync join string', [8, 1, 1, 'true'], 'message 0 (sync): join must be a boolean, got "true"'],
-    ['state echo nil', [9, null, []], 'message 0 (state): echo must be a boolean, got nil'],
+    ['state full nil', [9, null, []], 'message 0 (state): full must be a boolean, got nil'],
     ['state members map', [9, true, new Map()], 'message 0 (state): members must be an array, got map'],
     [
       'state 256 members',
@@ -496,12 +496,12 @@ describe('encode', () => {
     ['sync members float', { type: 'sync', digest: 1, members: 0.5, join: false }, 'members 0.5 is not an integer'],
     [
       'state with 256 members',
-      { type: 'state', echo: false, members: Array.from({ length: 256 }, () => member()) },
+      { type: 'state', full: false, members: Array.from({ length: 256 }, () => member()) },
       '256 members (max 255)',
     ],
     [
       'state member status',
-      { type: 'state', echo: false, members: [member({ status: 'gone' as unknown as MemberState['status'] })] },
+      { type: 'state', full: false, members: [member({ status: 'gone' as unknown as MemberState['status'] })] },
       'member 0: unknown status "gone"',
     ],
     ['unknown type', { type: 'bogus' } as unknown as Message, 'unknown message type "bogus"'],
@@ -514,7 +514,7 @@ describe('encode', () => {
 
   it('refuses to build a datagram over the receive limit', () => {
     const fat = member({ tags: { k: 'v'.repeat(400) } });
-    const state: Message = { type: 'state', echo: false, members: Array.from({ length: 40 }, () => fat) };
+    const state: Message = { type: 'state', full: false, members: Array.from({ length: 40 }, () => fat) };
     expect(messageSize(state)).toBeGreaterThan(LIMITS.maxDatagramBytes);
     expect(() => codec.encode([state])).toThrow(/exceeds 9216/);
   });

@@ -3,6 +3,7 @@ import { CoreDriver } from '../../src/agent/core-driver.js';
 import { messageSize } from '../../src/codec/index.js';
 import type { NodeEvent } from '../../src/protocol/events.js';
 import type { Message } from '../../src/protocol/messages.js';
+import { seededAddressCookie } from '../../src/protocol/address-validation.js';
 import { GossipNode } from '../../src/protocol/node.js';
 import { PROFILES } from '../../src/protocol/options.js';
 import { seededRandom } from '../../src/protocol/random.js';
@@ -18,6 +19,7 @@ function driven(): { driver: CoreDriver; clock: FakeClock; sent: { to: Address; 
   const events: NodeEvent[] = [];
   const node = new GossipNode(PROFILES.lan, { name: nodeName('a'), addr: SELF, tags: {}, incarnation: incarnation(1) }, {
     random: seededRandom(3),
+    addressCookie: seededAddressCookie(3),
     messageSize,
     packetOverheadBytes: 8,
   });
@@ -46,7 +48,7 @@ describe('CoreDriver: the core on a clock', () => {
   it('resolves a join with the seeds that answered', async () => {
     const { driver, clock } = driven();
     const joined = driver.join([OTHER], false);
-    driver.receive([{ type: 'state', echo: false, members: [] }], OTHER, clock.monotonicMs());
+    driver.receive([{ type: 'state', full: false, members: [] }], OTHER, clock.monotonicMs());
     await expect(joined).resolves.toBe(1);
   });
 

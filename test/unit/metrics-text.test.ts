@@ -71,7 +71,7 @@ describe('agent metrics', () => {
       ],
       120,
     );
-    traffic.countReceived([{ type: 'state', echo: false, members: [] }], 900);
+    traffic.countReceived([{ type: 'state', full: false, members: [] }], 900);
     const transitions = new StatusTransitions();
     transitions.note(null, 'alive');
     transitions.note('alive', 'suspect');

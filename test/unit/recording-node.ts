@@ -2,6 +2,7 @@ import { messageSize } from '../../src/codec/index.js';
 import type { Effects } from '../../src/protocol/effects.js';
 import type { NodeEvent } from '../../src/protocol/events.js';
 import type { MemberState, Message } from '../../src/protocol/messages.js';
+import { seededAddressCookie } from '../../src/protocol/address-validation.js';
 import { GossipNode, type NodeIdentity } from '../../src/protocol/node.js';
 import type { ProtocolOptions } from '../../src/protocol/options.js';
 import { seededRandom } from '../../src/protocol/random.js';
@@ -27,7 +28,7 @@ export class RecordingNode {
     readonly sent: SentDatagram[] = [],
     seed = 1,
   ) {
-    this.core = new GossipNode(options, identity, { random: seededRandom(seed), messageSize, packetOverheadBytes: 8 });
+    this.core = new GossipNode(options, identity, { random: seededRandom(seed), addressCookie: seededAddressCookie(seed), messageSize, packetOverheadBytes: 8 });
   }
 
   start(nowMs: number): void {

@@ -1,0 +1,77 @@
+import { fnv1aStep, fnv1aText, spreadHash } from './hash.js';
+import { PROTOCOL_LIMITS } from './limits.js';
+import { STATUS_RANK, type Incarnation, type MemberStatus, type NodeName } from './types.js';
+
+/** Fine buckets kept: the most a digest is ever split into; fewer are folded from these. */
+const FINE_BUCKETS = PROTOCOL_LIMITS.maxDigestBuckets;
+const FINE_BITS = Math.log2(FINE_BUCKETS);
+/** Members per bucket aimed at when choosing a bucket count: a differing bucket costs about this many entries. */
+const MEMBERS_PER_BUCKET = 8;
+
+/** FNV-1a over a member's name, incarnation and status: one term of the table digest. */
+export function entryHash(name: NodeName, incarnation: Incarnation, status: MemberStatus): number {
+  let h = fnv1aText(name);
+  h = fnv1aStep(h, incarnation & 0xffff);
+  h = fnv1aStep(h, incarnation >>> 16);
+  h = fnv1aStep(h, STATUS_RANK[status]);
+  return h >>> 0;
+}
+
+/** The bucket of a name when the table is split into `count` buckets (a power of two): the top bits of its spread hash. */
+export function bucketOf(name: string, count: number): number {
+  return count <= 1 ? 0 : spreadHash(name) >>> (32 - Math.log2(count));
+}
+
+/**
+ * Buckets for a table exchange between tables of `members` entries (the larger side): about
+ * MEMBERS_PER_BUCKET members each, a power of two, no more than `maxCount` (what one packet holds).
+ */
+export function bucketCountFor(members: number, maxCount: number): number {
+  let count = 1;
+  while (count * 2 <= maxCount && count * MEMBERS_PER_BUCKET < members) count *= 2;
+  return count;
+}
+
+/**
+ * The table's digest, whole and split by name hash into buckets: each is the sum (mod 2^32)
+ * of its entries' hashes, so it is independent of order and kept up to date in O(1) per
+ * change. Two tables that differ in a few entries differ in a few buckets, and only those
+ * buckets' entries need to travel (anti-entropy by difference).
+ */
+export class TableDigest {
+  private readonly fine = new Uint32Array(FINE_BUCKETS);
+  private sum = 0;
+
+  /** The most buckets the digest can be split into. */
+  readonly maxCount = FINE_BUCKETS;
+
+  /** The whole table's digest. */
+  get value(): number {
+    return this.sum >>> 0;
+  }
+
+  add(name: NodeName, incarnation: Incarnation, status: MemberStatus): void {
+    this.shift(name, entryHash(name, incarnation, status));
+  }
+
+  remove(name: NodeName, incarnation: Incarnation, status: MemberStatus): void {
+    this.shift(name, -entryHash(name, incarnation, status));
+  }
+
+  /** The digest split into `count` buckets (a power of two ≤ maxDigestBuckets), folded from the fine ones. */
+  buckets(count: number): number[] {
+    const width = FINE_BUCKETS / count;
+    const sums = new Array<number>(count).fill(0);
+    for (let i = 0; i < FINE_BUCKETS; i++) {
+      const bucket = Math.floor(i / width);
+      sums[bucket] = ((sums[bucket] ?? 0) + (this.fine[i] ?? 0)) >>> 0;
+    }
+    return sums;
+  }
+
+  private shift(name: NodeName, delta: number): void {
+    const index = spreadHash(name) >>> (32 - FINE_BITS);
+    this.fine[index] = ((this.fine[index] ?? 0) + delta) >>> 0;
+    this.sum = (this.sum + delta) >>> 0;
+  }
+}

@@ -1,0 +1,100 @@
+import { Packr } from 'msgpackr';
+import { describe, expect, it } from 'vitest';
+import { clusterTag, createCodec, HEADER_BYTES, LIMITS, messageSize, packetOverheadBytes, PROTOCOL_VERSION, validateMessage } from '../../src/codec/index.js';
+import type { Message } from '../../src/protocol/messages.js';
+
+// The anti-entropy exchange's messages (sync with nonce and cookie, challenge, buckets, pull):
+// round trips, exact sizes, and every field refused at decode and at encode, limits included.
+
+const CLUSTER = 'exchange';
+const codec = createCodec({ cluster: CLUSTER });
+const U32_MAX = 0xffff_ffff;
+const rawPackr = new Packr({ useRecords: false, variableMapSize: true });
+
+function rawPacket(tuples: unknown[]): Uint8Array {
+  const body = rawPackr.pack(tuples);
+  const packet = new Uint8Array(HEADER_BYTES + body.length);
+  packet[0] = PROTOCOL_VERSION;
+  new DataView(packet.buffer).setUint32(1, clusterTag(CLUSTER));
+  packet.set(body, HEADER_BYTES);
+  return packet;
+}
+
+function dropOf(bytes: Uint8Array): { reason: string; error: string } {
+  const result = codec.decode(bytes);
+  if (result.ok) throw new Error(`expected a drop, decoded ${JSON.stringify(result.value)}`);
+  return { reason: result.reason, error: result.error };
+}
+
+const max = LIMITS.maxDigestBuckets;
+
+describe('exchange messages round-trip with exact sizes', () => {
+  const cases: Array<[string, Message]> = [
+    ['sync without nonce', { type: 'sync', digest: 1, members: 2, join: false }],
+    ['sync with nonce', { type: 'sync', digest: U32_MAX, members: 0, join: true, nonce: U32_MAX }],
+    ['sync with nonce and cookie', { type: 'sync', digest: 0, members: 5, join: false, nonce: 7, cookie: U32_MAX }],
+    ['challenge', { type: 'challenge', nonce: 0, cookie: U32_MAX }],
+    ['buckets of one', { type: 'buckets', nonce: 3, sums: [U32_MAX] }],
+    ['buckets at the limit', { type: 'buckets', nonce: 3, sums: Array.from({ length: max }, (_, i) => (i * 0x01000193) >>> 0) }],
+    ['pull none', { type: 'pull', cookie: 1, bucketCount: 1, indices: [] }],
+    ['pull every bucket at the limit', { type: 'pull', cookie: 1, bucketCount: max, indices: Array.from({ length: max }, (_, i) => i) }],
+  ];
+
+  it.each(cases)('%s', (_label, message) => {
+    const bytes = codec.encode([message]);
+    expect(bytes.length).toBe(packetOverheadBytes(1) + messageSize(message));
+    const decoded = codec.decode(bytes);
+    expect(decoded.ok && decoded.value).toEqual([message]);
+  });
+
+  it('a cookie without a nonce travels with nonce 0 (the tuple is positional)', () => {
+    const decoded = codec.decode(codec.encode([{ type: 'sync', digest: 1, members: 1, join: false, cookie: 9 }]));
+    expect(decoded.ok && decoded.value).toEqual([{ type: 'sync', digest: 1, members: 1, join: false, nonce: 0, cookie: 9 }]);
+  });
+
+  it('256 bucket sums fit one 1,400-byte packet', () => {
+    const sums = Array.from({ length: max }, () => U32_MAX);
+    expect(packetOverheadBytes(1) + messageSize({ type: 'buckets', nonce: U32_MAX, sums })).toBeLessThan(1400);
+  });
+});
+
+describe('exchange messages from the network are validated', () => {
+  const cases: Array<[string, unknown[], string]> = [
+    ['sync nonce negative', [8, 1, 1, false, -1], 'message 0 (sync): nonce -1 out of range 0..4294967295'],
+    ['sync cookie string', [8, 1, 1, false, 1, 'c'], 'message 0 (sync): cookie must be an unsigned integer, got "c"'],
+    ['sync 7 elements', [8, 1, 1, false, 1, 1, 1], 'message 0 (sync): expected 4 to 6 elements, got 7'],
+    ['challenge short', [14, 1], 'message 0 (challenge): expected 3 elements, got 2'],
+    ['challenge cookie 2^32', [14, 1, 2 ** 32], 'message 0 (challenge): cookie 4294967296 out of range 0..4294967295'],
+    ['buckets not an array', [12, 1, 5], 'message 0 (buckets): sums must be an array, got number'],
+    ['buckets empty', [12, 1, []], 'message 0 (buckets): sums length 0 is not a power of two from 1 to 256'],
+    ['buckets 3 sums', [12, 1, [1, 2, 3]], 'message 0 (buckets): sums length 3 is not a power of two from 1 to 256'],
+    ['buckets over the limit', [12, 1, Array.from({ length: max + 1 }, () => 0)], `message 0 (buckets): sums has ${max + 1} entries (max ${max})`],
+    ['buckets sum negative', [12, 1, [1, -2]], 'message 0 (buckets): sums[1] -2 out of range 0..4294967295'],
+    ['pull count 0', [13, 1, 0, []], 'message 0 (pull): bucketCount 0 is not a power of two from 1 to 256'],
+    ['pull count 512', [13, 1, 512, []], 'message 0 (pull): bucketCount 512 is not a power of two from 1 to 256'],
+    ['pull index out of range', [13, 1, 4, [4]], 'message 0 (pull): indices[0] 4 out of range 0..3'],
+    ['pull indices repeated', [13, 1, 4, [1, 1]], 'message 0 (pull): indices[1] 1 is not above the one before it (1)'],
+    ['pull more indices than buckets', [13, 1, 2, [0, 1, 1]], 'message 0 (pull): 3 indices for 2 buckets'],
+    ['pull indices over the limit', [13, 1, max, Array.from({ length: max + 1 }, (_, i) => i)], `message 0 (pull): indices has ${max + 1} entries (max ${max})`],
+    ['pull cookie nil', [13, null, 1, []], 'message 0 (pull): cookie must be an unsigned integer, got nil'],
+  ];
+
+  it.each(cases)('%s', (_label, tuple, error) => {
+    expect(dropOf(rawPacket([tuple]))).toEqual({ reason: 'invalid-message', error });
+  });
+});
+
+describe('exchange messages we would send are checked too', () => {
+  const cases: Array<[string, Message, string]> = [
+    ['buckets of 3', { type: 'buckets', nonce: 1, sums: [1, 2, 3] }, 'sums length 3 is not a power of two'],
+    ['buckets over the limit', { type: 'buckets', nonce: 1, sums: Array.from({ length: 2 * max }, () => 0) }, `sums length ${2 * max}`],
+    ['pull out of range', { type: 'pull', cookie: 1, bucketCount: 2, indices: [2] }, 'indices[0] 2 out of range 0..1'],
+    ['challenge float', { type: 'challenge', nonce: 0.5, cookie: 1 }, 'nonce 0.5 is not an integer'],
+    ['sync cookie negative', { type: 'sync', digest: 1, members: 1, join: false, nonce: 1, cookie: -1 }, 'cookie -1'],
+  ];
+
+  it.each(cases)('refuses %s', (_label, message, problem) => {
+    expect(validateMessage(message)).toContain(problem);
+    expect(() => codec.encode([message])).toThrow(problem);
+  });
+});
