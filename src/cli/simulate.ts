@@ -27,6 +27,7 @@ export function registerSimulate(program: Command, context: CommandContext): voi
     .option('--partition <fraction:duration>', 'that fraction of members cut off at --fault-at for DURATION (e.g. 0.3:60s); add :oneway for one-way')
     .option('--stall <fraction:duration:every>', 'that fraction of members (never crashed or paused ones) each frozen for DURATION once every EVERY, at its own phase, for the whole run (e.g. 0.1:2s:60s); their failures count as false')
     .option('--churn <rate>', 'that fraction of the members restarted per simulated minute, evenly spread: crashed and started again at once, same name and address, new incarnation, joining through 3 running members (e.g. 0.01)', '0')
+    .option('--restart <fraction>', 'that fraction of the members restarted all at once at --fault-at (a mass restart): same name and address, new incarnation, each joining through 3 random running members (e.g. 0.3)', '0')
     .option('--fault-at <duration>', 'when the faults happen (default: a third of --duration)')
     .addOption(new Option('--start <mode>', `join: members start within 1 s and join through earlier ones; converged: they start knowing each other (default: join up to ${JOIN_START_MAX_NODES} members, converged above)`).choices(['join', 'converged']))
     .option('--json', 'print the report as one JSON object');
@@ -73,6 +74,7 @@ function parseScenario(flags: Readonly<Record<string, unknown>>, io: CliIo): Che
   const partition = flags['partition'] === undefined ? null : partitionFault(flags['partition'], errors);
   const stall = flags['stall'] === undefined ? null : stallFault(flags['stall'], errors);
   const churn = fraction(flags['churn'], '--churn', errors);
+  const restart = fraction(flags['restart'], '--restart', errors);
   const faultAtMs = flags['faultAt'] === undefined ? Math.round(durationMs / 3) : duration(flags['faultAt'], '--fault-at', errors);
   if (faultAtMs > durationMs) errors.push(`--fault-at: ${faultAtMs} ms is after the end of the run (--duration ${durationMs} ms)`);
   if (crash + (pause?.count ?? 0) >= nodes) errors.push(`--crash and --pause: ${crash} + ${pause?.count ?? 0} members leave none running out of ${nodes}`);
@@ -99,6 +101,7 @@ function parseScenario(flags: Readonly<Record<string, unknown>>, io: CliIo): Che
     partition,
     stall,
     churn,
+    restart,
     faultAtMs,
     start,
   });
@@ -194,6 +197,7 @@ function summary(report: SimulationReport): string {
     ['false suspicions', `${report.falseSuspicions} (${report.falseSuspicionsOriginated} started)`, `started: SWIM ≈ ${e.falseSuspicionsExpected.toFixed(1)}, with the second ping ≈ ${e.falseSuspicionsExpectedWithRetry.toFixed(1)}`],
     ['paused members failed', String(report.pausedFailures), '(observer, member) pairs'],
     ['stalls / stalling failed', `${report.stalls} / ${report.stallFailures}`, 'stall failures are among the false failures'],
+    ['mass restart', report.massRestart === null ? '—' : `${report.massRestart.members} members`, report.massRestart === null ? '' : `all alive everywhere after ${ms(report.massRestart.allAliveMs)}, ${report.massRestart.failedPairs} pairs saw one failed`],
     ['restarts / recovered', `${report.restarts} / ${report.restartsRecovered}`, `recovery p50 ${ms(report.restartRecoveryMs.p50)}, max ${ms(report.restartRecoveryMs.max)}`],
     ['stuck at the end', String(report.stuck), '(observer, running member) pairs not seen alive'],
     ['healed after partition', report.healedMs === null ? '-' : ms(report.healedMs), ''],

@@ -21,7 +21,7 @@
  *   key-response  [11, id, name, ok, error, [keyId, ...]]
  *   buckets   [12, nonce, [sum, ...]]                  1..256 sums, a power of two
  *   pull      [13, cookie, bucketCount, [index, ...]]  indices ascending, below bucketCount
- *   challenge [14, nonce, cookie]
+ *   challenge [14, nonce, cookie, members]
  * Key messages only travel inside encrypted datagrams (src/crypto wraps the whole datagram).
  * A packet's size is exactly packetOverheadBytes(n) + Σ messageSize(m) ≤ PACKET_OVERHEAD_BYTES + Σ.
  */

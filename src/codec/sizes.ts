@@ -120,7 +120,7 @@ export function messageSize(message: Message): number {
     case 'pull':
       return TUPLE_PREFIX_BYTES + uintBytes(message.cookie) + uintBytes(message.bucketCount) + uintListBytes(message.indices);
     case 'challenge':
-      return TUPLE_PREFIX_BYTES + uintBytes(message.nonce) + uintBytes(message.cookie);
+      return TUPLE_PREFIX_BYTES + uintBytes(message.nonce) + uintBytes(message.cookie) + uintBytes(message.members);
     case 'state': {
       let bytes = TUPLE_PREFIX_BYTES + BOOL_BYTES + arrayHeaderBytes(message.members.length);
       for (const member of message.members) bytes += memberStateBytes(member);

@@ -45,7 +45,7 @@ export const TUPLE_LENGTHS = {
   'key-response': 6,
   buckets: 3,
   pull: 4,
-  challenge: 3,
+  challenge: 4,
 } as const satisfies Record<MessageType, number>;
 
 /**
@@ -143,7 +143,7 @@ export function toTuple(message: Message): unknown[] {
     case 'pull':
       return [TYPE_CODES.pull, message.cookie, message.bucketCount, [...message.indices]];
     case 'challenge':
-      return [TYPE_CODES.challenge, message.nonce, message.cookie];
+      return [TYPE_CODES.challenge, message.nonce, message.cookie, message.members];
     case 'key-request':
       return [TYPE_CODES['key-request'], message.id, KEY_OP_CODES[message.op], message.key, message.sentAtS];
     case 'key-response':

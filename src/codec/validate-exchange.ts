@@ -22,10 +22,11 @@ export function parseSync(tuple: readonly unknown[]): Sync | string {
 }
 
 export function parseChallenge(tuple: readonly unknown[]): Challenge | string {
-  const [, nonce, cookie] = tuple;
+  const [, nonce, cookie, members] = tuple;
   if (!isUint32(nonce)) return uint32Problem('nonce', nonce);
   if (!isUint32(cookie)) return uint32Problem('cookie', cookie);
-  return { type: 'challenge', nonce, cookie };
+  if (!isUint32(members)) return uint32Problem('members', members);
+  return { type: 'challenge', nonce, cookie, members };
 }
 
 export function parseBuckets(tuple: readonly unknown[]): Buckets | string {
@@ -57,7 +58,7 @@ export function checkSync(message: Sync): string | null {
 }
 
 export function checkChallenge(message: Challenge): string | null {
-  return checkUint32('nonce', message.nonce) ?? checkUint32('cookie', message.cookie);
+  return checkUint32('nonce', message.nonce) ?? checkUint32('cookie', message.cookie) ?? checkUint32('members', message.members);
 }
 
 export function checkBuckets(message: Buckets): string | null {

@@ -6,8 +6,8 @@ import { addressKey, sameAddress, type Address } from './types.js';
 interface JoinAttempt {
   readonly id: number;
   readonly seeds: Map<string, { readonly addr: Address; answered: boolean }>;
-  /** The seed whose table we fetch: the first to answer. The others only learn of us. */
-  fetchFrom: string | null;
+  /** Table sizes of the seeds whose tables we fetch (at most MAX_FETCHES_PER_JOIN). */
+  readonly fetched: Map<string, number>;
   /** Startup joins retry with backoff until a seed answers; operator joins do not. */
   readonly retry: boolean;
 }
@@ -15,6 +15,8 @@ interface JoinAttempt {
 /** Join retry backoff: 1 s, 2 s, 4 s … capped at 30 s. */
 const JOIN_RETRY_BASE_MS = 1000;
 const JOIN_RETRY_MAX_MS = 30_000;
+/** Whole tables a join fetches at most: one, and a second from a seed that knows far more. */
+const MAX_FETCHES_PER_JOIN = 2;
 
 /**
  * Joining: a join-flagged sync to each seed. Each seed learns of us from the alive it carries
@@ -40,7 +42,7 @@ export class Joiner {
   join(seeds: readonly Address[], retry: boolean): number {
     const ctx = this.ctx;
     const id = ++this.counter;
-    const attempt: JoinAttempt = { id, seeds: new Map(), retry, fetchFrom: null };
+    const attempt: JoinAttempt = { id, seeds: new Map(), retry, fetched: new Map() };
     for (const addr of seeds) {
       if (sameAddress(addr, ctx.self.addr)) continue;
       attempt.seeds.set(addressKey(addr), { addr, answered: false });
@@ -70,16 +72,20 @@ export class Joiner {
   }
 
   /**
-   * A seed challenged our join: it answered. True if its table is the one to fetch (the first
-   * seed of an attempt to answer; a retry of the same seed too).
+   * A seed challenged our join: it answered. True if its table is one to fetch: the first seed
+   * of an attempt to answer, and a second one only if it knows more than twice as many members
+   * (the first may be a member that restarted a moment ago, with a table of a few).
    */
-  onChallenged(from: Address): boolean {
+  onChallenged(from: Address, members: number): boolean {
     const key = addressKey(from);
     let fetch = false;
     for (const attempt of this.attempts.values()) {
       if (!attempt.seeds.has(key)) continue;
-      attempt.fetchFrom ??= key;
-      if (attempt.fetchFrom === key) fetch = true;
+      const largest = Math.max(0, ...attempt.fetched.values());
+      const wanted = attempt.fetched.has(key) || attempt.fetched.size === 0 || (attempt.fetched.size < MAX_FETCHES_PER_JOIN && members > 2 * largest);
+      if (!wanted) continue;
+      attempt.fetched.set(key, members);
+      fetch = true;
     }
     this.onStateFrom(from);
     return fetch;

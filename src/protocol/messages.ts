@@ -99,6 +99,8 @@ export interface Challenge {
   readonly nonce: number;
   /** A keyed hash of the sync's source address and the time window. */
   readonly cookie: number;
+  /** The challenger's table size: a joiner prefers a seed that knows many members. */
+  readonly members: number;
 }
 
 /**

@@ -57,7 +57,7 @@ export class GossipNode implements NodeView {
       stalledRecently: () => this.stallGate.stalledRecently(),
     });
     this.antiEntropy = new AntiEntropy(ctx, this.dissemination, this.updates, {
-      joinChallenged: (from) => this.joiner.onChallenged(from),
+      joinChallenged: (from, members) => this.joiner.onChallenged(from, members),
     });
     this.joiner = new Joiner(ctx, this.dissemination, this.antiEntropy);
     this.stallGate = new StallGate(ctx);

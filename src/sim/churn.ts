@@ -48,6 +48,11 @@ export class RestartTracker {
     return this.all.length;
   }
 
+  /** Whether every restart so far has been seen back by every running member. */
+  allRecovered(): boolean {
+    return this.open.size === 0;
+  }
+
   /** Whether `name` restarted and some running member has not yet seen it back. */
   inWindow(name: string): boolean {
     return this.open.has(name);

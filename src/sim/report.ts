@@ -66,6 +66,13 @@ export interface SimulationReport {
    * restarted) counts too, so with frequent or long stalls it is rarely 0.
    */
   readonly stuck: number;
+  /**
+   * --restart: how many members restarted at once at the fault time; from then until every
+   * running member had every member alive (restartRecoveryMs says when each had the restarted
+   * ones with their new incarnation), null if that never happened; and the (observer, restarted member) pairs that went through
+   * failed on the way (should be 0). Null without --restart.
+   */
+  readonly massRestart: { readonly members: number; readonly allAliveMs: number | null; readonly failedPairs: number } | null;
   /** After the partition ends, until every live member sees every live member alive. */
   readonly healedMs: number | null;
   /**
@@ -74,8 +81,8 @@ export interface SimulationReport {
    */
   readonly perNode: { readonly msgsSentPerSec: Spread; readonly bytesSentPerSec: Spread };
   /**
-   * `state` messages sent with echo set, over the whole run (joins included): each one opens
-   * a full-table exchange (the answer to a `sync` with a differing digest or a join).
+   * `state` messages sent with `full` set, over the whole run (joins included): each one opens
+   * a whole-table answer (a join), or an anti-entropy answer covering half the buckets or more.
    */
   readonly fullStateTransfers: number;
   /** Datagrams carrying a `state` message (a chunk of a full table), over the whole run. */

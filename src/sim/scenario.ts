@@ -40,6 +40,11 @@ export interface ScenarioOptions {
   readonly stall?: StallFault | null;
   /** Fraction of the members restarted (crashed and started again at once) per simulated minute. Default 0. */
   readonly churn?: number;
+  /**
+   * Fraction of the members restarted all at once at faultAtMs (a mass restart): crashed and
+   * started again at once, same name and address, a new incarnation. Default 0.
+   */
+  readonly restart?: number;
   /** `join`: members start within the first second and join through earlier ones. `converged`: they start knowing each other. */
   readonly start: 'join' | 'converged';
   /** Called about once per simulated second. */
@@ -54,6 +59,7 @@ const STEP_MS = 100;
 const STALL_STREAM = 0x57a11;
 const CHURN_PLAN_STREAM = 0xc4247;
 const CHURN_SEEDS_STREAM = 0xc4248;
+const RESTART_STREAM = 0x2e57a;
 
 /** Wall time between yields to the event loop, so a long run never starves its host (vitest, a progress display). */
 const YIELD_EVERY_MS = 200;
@@ -73,8 +79,10 @@ export async function runScenario(options: ScenarioOptions): Promise<SimulationR
   const restarts = new RestartTracker();
   const judge = new Judge(plan, restarts);
   const tracker = new ConvergenceTracker(sim, names.length);
+  const massRestart = new MassRestart(plan.restarted);
   sim.onEvent((observer, event, atMs) => {
     if (event.type !== 'member-changed' || event.previous === event.member.status) return;
+    massRestart.onChange(observer, event.member.name, event.member.status);
     tracker.onChange(observer, event.member.name, event.previous, event.member.status);
     judge.onChange(observer, event.member.name, event.member.status, atMs, event.member.statusFrom === observer);
   });
@@ -97,6 +105,7 @@ export async function runScenario(options: ScenarioOptions): Promise<SimulationR
     judge.crashedAtMs = sim.nowMs;
     judge.liveObservers = names.length - plan.crashed.size;
     for (const name of plan.paused) sim.pause(name, options.pause?.durationMs ?? 0);
+    massRestart.run(sim, tracker, restarts, seededRandom(mix(options.seed, RESTART_STREAM ^ 1)));
     if (options.partition !== null) cut(sim, plan.cutOff, options.partition.oneWay);
   });
   const partitionEndMs = options.partition === null ? null : options.faultAtMs + options.partition.durationMs;
@@ -119,6 +128,7 @@ export async function runScenario(options: ScenarioOptions): Promise<SimulationR
       convergenceMs = sim.nowMs;
       trafficBase = trafficSnapshot(sim, names);
     }
+    massRestart.poll(sim, tracker);
     if (partitionEndMs !== null && healedMs === null && sim.nowMs >= partitionEndMs && tracker.converged()) {
       healedMs = sim.nowMs - partitionEndMs;
     }
@@ -153,6 +163,7 @@ export async function runScenario(options: ScenarioOptions): Promise<SimulationR
     restartsRecovered: recoveries.filter((ms) => ms !== null).length,
     restartRecoveryMs: { p50: percentileOrNever(recoveries, 0.5), max: percentileOrNever(recoveries, 1) },
     stuck: tracker.notSeenAlive(),
+    massRestart: massRestart.report(),
     healedMs,
     perNode: trafficPerNode(sim, live, trafficBase, sim.nowMs - (convergenceMs ?? 0)),
     fullStateTransfers: sim.fullStateTransfers,
@@ -206,6 +217,8 @@ function scheduleChurn(sim: Simulation, churn: ChurnPlan, random: Random, tracke
 
 interface FaultPlan {
   readonly crashed: ReadonlySet<string>;
+  /** Members restarted all at once at faultAtMs (--restart). */
+  readonly restarted: readonly string[];
   readonly paused: ReadonlySet<string>;
   readonly cutOff: ReadonlySet<string>;
   readonly stalls: StallPlan;
@@ -230,7 +243,9 @@ function planFaults(options: ScenarioOptions, names: readonly string[], random: 
   const churnRate = options.churn ?? 0;
   const churnable = unfaulted.filter((name) => !stalls.members.has(name));
   const churn = churnRate === 0 ? NO_CHURN : planChurn(churnRate, names.length, churnable, options.durationMs, seededRandom(mix(options.seed, CHURN_PLAN_STREAM)));
-  return { crashed, paused, cutOff, stalls, churn };
+  const restartCount = Math.round((options.restart ?? 0) * names.length);
+  const restarted = restartCount === 0 ? [] : shuffle(seededRandom(mix(options.seed, RESTART_STREAM)), [...churnable]).slice(0, restartCount);
+  return { crashed, restarted, paused, cutOff, stalls, churn };
 }
 
 function scheduleJoins(sim: Simulation, names: readonly string[], random: Random, onStart: (name: string) => void): void {
@@ -259,6 +274,52 @@ function cut(sim: Simulation, cutOff: ReadonlySet<string>, oneWay: boolean): voi
     if (fromCut === toCut) return true;
     return oneWay && !fromCut;
   });
+}
+
+/**
+ * `--restart F`: F × nodes members crash and start again at once at faultAtMs, each joining
+ * through SEEDS_PER_JOIN random running members (restarted ones included, as with static seed
+ * lists). Measures until every running member has every member alive (the restarted ones as
+ * they see fit: the new incarnation everywhere is the restarts' recovery), and how many
+ * (observer, restarted member) pairs went through failed.
+ */
+class MassRestart {
+  private atMs: number | null = null;
+  private allAliveMs: number | null = null;
+  private readonly failedPairs = new Set<string>();
+  private readonly members: ReadonlySet<string>;
+
+  constructor(restarted: readonly string[]) {
+    this.members = new Set(restarted);
+  }
+
+  run(sim: Simulation, tracker: ConvergenceTracker, restarts: RestartTracker, random: Random): void {
+    if (this.members.size === 0) return;
+    this.atMs = sim.nowMs;
+    const running = tracker.runningNames();
+    for (const name of this.members) {
+      if (!tracker.isRunning(name)) continue;
+      const others = running.filter((other) => other !== name);
+      sim.crash(name);
+      sim.restart(name, others.length <= SEEDS_PER_JOIN ? others : sampleSeeds(random, others, SEEDS_PER_JOIN));
+      tracker.onRestart(name);
+      restarts.onRestart(name, sim.nowMs, sim.core(name).selfMember.incarnation, others);
+    }
+  }
+
+  onChange(observer: string, subject: string, status: MemberStatus): void {
+    if (this.atMs !== null && status === 'failed' && this.members.has(subject)) this.failedPairs.add(`${observer}>${subject}`);
+  }
+
+  poll(sim: Simulation, tracker: ConvergenceTracker): void {
+    if (this.atMs === null || this.allAliveMs !== null) return;
+    if (tracker.converged()) this.allAliveMs = sim.nowMs - this.atMs;
+  }
+
+  report(): SimulationReport['massRestart'] {
+    if (this.members.size === 0) return null;
+    return { members: this.members.size, allAliveMs: this.allAliveMs === null ? null : Math.round(this.allAliveMs), failedPairs: this.failedPairs.size };
+  }
 }
 
 /** Classifies every suspicion and failure an observer records, per the report's definitions. */

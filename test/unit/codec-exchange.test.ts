@@ -33,7 +33,7 @@ describe('exchange messages round-trip with exact sizes', () => {
     ['sync without nonce', { type: 'sync', digest: 1, members: 2, join: false }],
     ['sync with nonce', { type: 'sync', digest: U32_MAX, members: 0, join: true, nonce: U32_MAX }],
     ['sync with nonce and cookie', { type: 'sync', digest: 0, members: 5, join: false, nonce: 7, cookie: U32_MAX }],
-    ['challenge', { type: 'challenge', nonce: 0, cookie: U32_MAX }],
+    ['challenge', { type: 'challenge', nonce: 0, cookie: U32_MAX, members: 1000 }],
     ['buckets of one', { type: 'buckets', nonce: 3, sums: [U32_MAX] }],
     ['buckets at the limit', { type: 'buckets', nonce: 3, sums: Array.from({ length: max }, (_, i) => (i * 0x01000193) >>> 0) }],
     ['pull none', { type: 'pull', cookie: 1, bucketCount: 1, indices: [] }],
@@ -63,8 +63,8 @@ describe('exchange messages from the network are validated', () => {
     ['sync nonce negative', [8, 1, 1, false, -1], 'message 0 (sync): nonce -1 out of range 0..4294967295'],
     ['sync cookie string', [8, 1, 1, false, 1, 'c'], 'message 0 (sync): cookie must be an unsigned integer, got "c"'],
     ['sync 7 elements', [8, 1, 1, false, 1, 1, 1], 'message 0 (sync): expected 4 to 6 elements, got 7'],
-    ['challenge short', [14, 1], 'message 0 (challenge): expected 3 elements, got 2'],
-    ['challenge cookie 2^32', [14, 1, 2 ** 32], 'message 0 (challenge): cookie 4294967296 out of range 0..4294967295'],
+    ['challenge short', [14, 1, 1], 'message 0 (challenge): expected 4 elements, got 3'],
+    ['challenge cookie 2^32', [14, 1, 2 ** 32, 1], 'message 0 (challenge): cookie 4294967296 out of range 0..4294967295'],
     ['buckets not an array', [12, 1, 5], 'message 0 (buckets): sums must be an array, got number'],
     ['buckets empty', [12, 1, []], 'message 0 (buckets): sums length 0 is not a power of two from 1 to 256'],
     ['buckets 3 sums', [12, 1, [1, 2, 3]], 'message 0 (buckets): sums length 3 is not a power of two from 1 to 256'],
@@ -89,7 +89,7 @@ describe('exchange messages we would send are checked too', () => {
     ['buckets of 3', { type: 'buckets', nonce: 1, sums: [1, 2, 3] }, 'sums length 3 is not a power of two'],
     ['buckets over the limit', { type: 'buckets', nonce: 1, sums: Array.from({ length: 2 * max }, () => 0) }, `sums length ${2 * max}`],
     ['pull out of range', { type: 'pull', cookie: 1, bucketCount: 2, indices: [2] }, 'indices[0] 2 out of range 0..1'],
-    ['challenge float', { type: 'challenge', nonce: 0.5, cookie: 1 }, 'nonce 0.5 is not an integer'],
+    ['challenge float', { type: 'challenge', nonce: 0.5, cookie: 1, members: 1 }, 'nonce 0.5 is not an integer'],
     ['sync cookie negative', { type: 'sync', digest: 1, members: 1, join: false, nonce: 1, cookie: -1 }, 'cookie -1'],
   ];
 

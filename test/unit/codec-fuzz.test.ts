@@ -227,7 +227,7 @@ function randomMessage(random: Random): Message {
     case 8:
       return { type: 'sync', digest: randomUint32(random), members: randomUint32(random), join: random() < 0.5, nonce: randomUint32(random), cookie: randomUint32(random) };
     case 10:
-      return { type: 'challenge', nonce: randomUint32(random), cookie: randomUint32(random) };
+      return { type: 'challenge', nonce: randomUint32(random), cookie: randomUint32(random), members: randomUint32(random) };
     case 11:
       return { type: 'buckets', nonce: randomUint32(random), sums: Array.from({ length: 2 ** int(random, 9) }, () => randomUint32(random)) };
     case 12: {
