@@ -22,6 +22,7 @@
  *   buckets   [12, nonce, [sum, ...]]                  1..256 sums, a power of two
  *   pull      [13, cookie, bucketCount, [index, ...]]  indices ascending, below bucketCount
  *   challenge [14, nonce, cookie, members]
+ *   introduce [15]
  * Key messages only travel inside encrypted datagrams (src/crypto wraps the whole datagram).
  * A packet's size is exactly packetOverheadBytes(n) + Σ messageSize(m) ≤ PACKET_OVERHEAD_BYTES + Σ.
  */

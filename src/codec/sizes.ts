@@ -53,7 +53,7 @@ export function tagsEncodedBytes(tags: Tags): number {
 }
 
 const BOOL_BYTES = 1;
-/** Type codes are 0..14: one positive-fixint byte. */
+/** Type codes are 0..15: one positive-fixint byte. */
 const TYPE_CODE_BYTES = 1;
 /** Every tuple has at most 6 elements: a one-byte fixarray header. */
 const TUPLE_HEADER_BYTES = 1;
@@ -119,6 +119,8 @@ export function messageSize(message: Message): number {
       return TUPLE_PREFIX_BYTES + uintBytes(message.nonce) + uintListBytes(message.sums);
     case 'pull':
       return TUPLE_PREFIX_BYTES + uintBytes(message.cookie) + uintBytes(message.bucketCount) + uintListBytes(message.indices);
+    case 'introduce':
+      return TUPLE_PREFIX_BYTES;
     case 'challenge':
       return TUPLE_PREFIX_BYTES + uintBytes(message.nonce) + uintBytes(message.cookie) + uintBytes(message.members);
     case 'state': {

@@ -22,6 +22,7 @@ export const TYPE_CODES = {
   buckets: 12,
   pull: 13,
   challenge: 14,
+  introduce: 15,
 } as const satisfies Record<MessageType, number>;
 
 /** Inverse of TYPE_CODES: index = code. */
@@ -46,6 +47,7 @@ export const TUPLE_LENGTHS = {
   buckets: 3,
   pull: 4,
   challenge: 4,
+  introduce: 1,
 } as const satisfies Record<MessageType, number>;
 
 /**
@@ -144,6 +146,8 @@ export function toTuple(message: Message): unknown[] {
       return [TYPE_CODES.pull, message.cookie, message.bucketCount, [...message.indices]];
     case 'challenge':
       return [TYPE_CODES.challenge, message.nonce, message.cookie, message.members];
+    case 'introduce':
+      return [TYPE_CODES.introduce];
     case 'key-request':
       return [TYPE_CODES['key-request'], message.id, KEY_OP_CODES[message.op], message.key, message.sentAtS];
     case 'key-response':

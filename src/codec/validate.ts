@@ -93,6 +93,8 @@ function parseTuple(type: MessageType, tuple: readonly unknown[]): Message | str
       return parsePull(tuple);
     case 'challenge':
       return parseChallenge(tuple);
+    case 'introduce':
+      return { type: 'introduce' };
     case 'key-request':
       return parseKeyRequest(tuple);
     case 'key-response':
@@ -331,6 +333,8 @@ export function validateMessage(message: Message): string | null {
       return checkPull(message);
     case 'challenge':
       return checkChallenge(message);
+    case 'introduce':
+      return null;
     case 'key-request':
       return (
         checkUint32('id', message.id) ??

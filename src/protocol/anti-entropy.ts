@@ -1,7 +1,7 @@
 import type { NodeContext } from './context.js';
 import type { Dissemination } from './dissemination.js';
 import type { Member } from './member.js';
-import type { Buckets, Challenge, Failed, MemberState, Pull, State, Suspect, Sync } from './messages.js';
+import type { Buckets, Challenge, Failed, Introduce, MemberState, Pull, State, Suspect, Sync } from './messages.js';
 import { scaledPushPullIntervalMs } from './options.js';
 import { randomInt, sample } from './random.js';
 import { SyncRounds } from './sync-rounds.js';
@@ -42,6 +42,8 @@ export class AntiEntropy {
   private lastSyncMs = -Infinity;
   /** When the next regular round is due: an early round may come before it, never after. */
   private regularAtMs = Infinity;
+  /** When the table last grew (see digestForStranger). */
+  private lastGrowthMs = -Infinity;
   /** When the table first grew since the last round (see syncSoon). */
   private firstGrowthMs: number | null = null;
   /** When a ping from an unknown address last got our digest (see digestForStranger). */
@@ -108,9 +110,10 @@ export class AntiEntropy {
    */
   syncSoon(): void {
     const ctx = this.ctx;
+    this.lastGrowthMs = ctx.nowMs;
     this.firstGrowthMs ??= ctx.nowMs;
     const settledMs = Math.min(ctx.nowMs + this.settleMs(), this.firstGrowthMs + MAX_SETTLE_PROBE_INTERVALS * ctx.options.probeIntervalMs);
-    const atMs = Math.max(settledMs, this.lastSyncMs + this.gapMs());
+    const atMs = Math.max(settledMs, this.lastSyncMs + this.gapMs() / 2);
     ctx.timers.set('sync', '', Math.min(atMs, this.regularAtMs));
   }
 
@@ -123,11 +126,16 @@ export class AntiEntropy {
    * retransmitMult × log10(n+1) times). Our digest beside the ack opens a round with it, so
    * the gap closes within one probe round instead of a push-pull interval; only the differing
    * buckets travel. Paced like syncSoon. The ack and digest together stay within the
-   * anti-amplification limit, so a spoofed ping gains an attacker nothing. Undefined: no digest this time.
+   * anti-amplification limit, so a spoofed ping gains an attacker nothing. While our own table
+   * is still growing (a join storm) we only ask the newcomer for its own record (`introduce`):
+   * a round between two half-filled tables would exchange half of each (measured at N = 1,000:
+   * 775 such exchanges, 0.8 per joiner). Undefined: nothing beside the ack this time.
    */
-  digestForStranger(from: Address): Sync | undefined {
+  digestForStranger(from: Address): Sync | Introduce | undefined {
     const ctx = this.ctx;
-    if (ctx.table.hasAddress(addressKey(from)) || ctx.nowMs < this.lastStrangerSyncMs + this.gapMs()) return undefined;
+    if (ctx.table.hasAddress(addressKey(from))) return undefined;
+    if (ctx.nowMs - this.lastGrowthMs < this.settleMs()) return { type: 'introduce' };
+    if (ctx.nowMs < this.lastStrangerSyncMs + this.gapMs()) return undefined;
     this.lastStrangerSyncMs = ctx.nowMs;
     ctx.stats.syncsStarted++;
     return this.opener(from, false);
@@ -161,6 +169,11 @@ export class AntiEntropy {
     const buckets: Buckets = { type: 'buckets', nonce, sums: ctx.table.digests.buckets(count) };
     ctx.stats.bucketDigestsSent++;
     ctx.send(from, [buckets]);
+  }
+
+  /** A member that did not know us asks for our record: one alive (within the reply limit to a stranger). */
+  onIntroduce(from: Address): void {
+    this.ctx.send(from, [this.ctx.selfAlive()]);
   }
 
   /** A's side: a challenge to a round we opened; keep the cookie and send the sync again with it. */
@@ -233,12 +246,17 @@ export class AntiEntropy {
    * which after a healed partition makes each side suspect its own live members by the
    * hundred; this way only the members in dispute are asked, once, and healing takes one
    * round trip plus the spread of their refutations. Nobody answers a `state`.
+   *
+   * `fromSeed`: the chunk belongs to the whole table we fetch while joining. Its entries are
+   * what the cluster already knows, so they are applied without being gossiped on: re-gossiping
+   * a whole table costs n × retransmits messages per joiner (measured at N = 1,000 with 1 %
+   * churn: ~165 of 348 B/member/s). Differences found by a bucket exchange are news, and spread.
    */
-  onState(state: State): void {
-    for (const entry of state.members) this.merge(entry);
+  onState(state: State, fromSeed: boolean): void {
+    for (const entry of state.members) this.merge(entry, !fromSeed);
   }
 
-  private merge(entry: MemberState): void {
+  private merge(entry: MemberState, spread: boolean): void {
     const ctx = this.ctx;
     const held = ctx.table.get(entry.name);
     switch (entry.status) {
@@ -247,7 +265,7 @@ export class AntiEntropy {
           this.askMember(held, { type: 'failed', name: held.name, incarnation: held.incarnation, from: ctx.name });
           return;
         }
-        this.updates.onAlive({ type: 'alive', name: entry.name, incarnation: entry.incarnation, addr: entry.addr, tags: entry.tags });
+        this.updates.onAlive({ type: 'alive', name: entry.name, incarnation: entry.incarnation, addr: entry.addr, tags: entry.tags }, spread);
         return;
       case 'suspect':
       case 'failed':

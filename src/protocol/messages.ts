@@ -114,6 +114,15 @@ export interface Buckets {
   readonly sums: readonly number[];
 }
 
+/**
+ * "I do not know you: send me your own record". Beside the ack to a ping from an address no
+ * member has, while our table is still growing (a join storm): the answer is one `alive`
+ * where a digest would start a table exchange.
+ */
+export interface Introduce {
+  readonly type: 'introduce';
+}
+
 /** "Send me your entries of these buckets": the opener's half of a bucket exchange. */
 export interface Pull {
   readonly type: 'pull';
@@ -180,7 +189,7 @@ export interface KeyResponse {
 
 export type ProbeMessage = Ping | Ack | Nack | PingReq;
 export type UpdateMessage = Alive | Suspect | Failed | Left;
-export type SyncMessage = Sync | State | Challenge | Buckets | Pull;
+export type SyncMessage = Sync | State | Challenge | Buckets | Pull | Introduce;
 export type KeyMessage = KeyRequest | KeyResponse;
 export type Message = ProbeMessage | UpdateMessage | SyncMessage | KeyMessage;
 export type MessageType = Message['type'];
@@ -201,4 +210,5 @@ export const MESSAGE_TYPES = [
   'buckets',
   'pull',
   'challenge',
+  'introduce',
 ] as const satisfies readonly MessageType[];

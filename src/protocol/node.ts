@@ -219,13 +219,15 @@ export class GossipNode implements NodeView {
         return this.antiEntropy.onSync(message, from);
       case 'state':
         this.joiner.onStateFrom(from);
-        return this.antiEntropy.onState(message);
+        return this.antiEntropy.onState(message, this.joiner.isFetching(from));
       case 'challenge':
         return this.antiEntropy.onChallenge(message, from);
       case 'buckets':
         return this.antiEntropy.onBuckets(message, from);
       case 'pull':
         return this.antiEntropy.onPull(message, from);
+      case 'introduce':
+        return this.antiEntropy.onIntroduce(from);
       case 'alive':
       case 'suspect':
       case 'failed':

@@ -39,7 +39,8 @@ export class Updates {
     this.tolerance = toleranceMs === null ? null : toleranceTiming(ctx.options, toleranceMs);
   }
 
-  onAlive(alive: Alive): void {
+  /** `spread` false: apply without gossiping it on (entries of a seed's whole table, old news to everyone else). */
+  onAlive(alive: Alive, spread = true): void {
     const ctx = this.ctx;
     if (alive.name === ctx.name) {
       const self = ctx.self;
@@ -55,7 +56,7 @@ export class Updates {
     }
     const member = ctx.table.get(alive.name);
     if (member === undefined) {
-      this.addMember(alive);
+      this.addMember(alive, spread);
       return;
     }
     if (!overrides({ status: 'alive', incarnation: alive.incarnation }, member)) return;
@@ -79,10 +80,10 @@ export class Updates {
       ctx.schedule.insert(member.name);
     }
     if (changed) ctx.emitChanged(member, previous);
-    this.dissemination.enqueue(alive);
+    if (spread) this.dissemination.enqueue(alive);
   }
 
-  private addMember(alive: Alive): void {
+  private addMember(alive: Alive, spread: boolean): void {
     const ctx = this.ctx;
     const added: Member = {
       name: alive.name,
@@ -97,7 +98,7 @@ export class Updates {
     ctx.schedule.insert(added.name);
     this.hooks.tableGrew();
     ctx.emitChanged(added, null);
-    this.dissemination.enqueue(alive);
+    if (spread) this.dissemination.enqueue(alive);
   }
 
   onSuspect(suspect: Suspect, source?: Address): void {

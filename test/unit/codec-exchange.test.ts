@@ -36,6 +36,7 @@ describe('exchange messages round-trip with exact sizes', () => {
     ['challenge', { type: 'challenge', nonce: 0, cookie: U32_MAX, members: 1000 }],
     ['buckets of one', { type: 'buckets', nonce: 3, sums: [U32_MAX] }],
     ['buckets at the limit', { type: 'buckets', nonce: 3, sums: Array.from({ length: max }, (_, i) => (i * 0x01000193) >>> 0) }],
+    ['introduce', { type: 'introduce' }],
     ['pull none', { type: 'pull', cookie: 1, bucketCount: 1, indices: [] }],
     ['pull every bucket at the limit', { type: 'pull', cookie: 1, bucketCount: max, indices: Array.from({ length: max }, (_, i) => i) }],
   ];
@@ -70,6 +71,7 @@ describe('exchange messages from the network are validated', () => {
     ['buckets 3 sums', [12, 1, [1, 2, 3]], 'message 0 (buckets): sums length 3 is not a power of two from 1 to 256'],
     ['buckets over the limit', [12, 1, Array.from({ length: max + 1 }, () => 0)], `message 0 (buckets): sums has ${max + 1} entries (max ${max})`],
     ['buckets sum negative', [12, 1, [1, -2]], 'message 0 (buckets): sums[1] -2 out of range 0..4294967295'],
+    ['introduce with a field', [15, 1], 'message 0 (introduce): expected 1 elements, got 2'],
     ['pull count 0', [13, 1, 0, []], 'message 0 (pull): bucketCount 0 is not a power of two from 1 to 256'],
     ['pull count 512', [13, 1, 512, []], 'message 0 (pull): bucketCount 512 is not a power of two from 1 to 256'],
     ['pull index out of range', [13, 1, 4, [4]], 'message 0 (pull): indices[0] 4 out of range 0..3'],

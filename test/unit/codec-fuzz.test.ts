@@ -226,6 +226,8 @@ function randomMessage(random: Random): Message {
       return { type: 'left', name: randomName(random), incarnation: incarnation(randomUint32(random)) };
     case 8:
       return { type: 'sync', digest: randomUint32(random), members: randomUint32(random), join: random() < 0.5, nonce: randomUint32(random), cookie: randomUint32(random) };
+    case 9:
+      return random() < 0.5 ? { type: 'introduce' } : { type: 'state', full: random() < 0.5, members: Array.from({ length: int(random, 4) }, () => randomMember(random)) };
     case 10:
       return { type: 'challenge', nonce: randomUint32(random), cookie: randomUint32(random), members: randomUint32(random) };
     case 11:
@@ -280,7 +282,7 @@ function randomValue(random: Random, depth: number): unknown {
     case 6:
       return BigInt(randomUint32(random)) * 0x1_0000_0000n;
     case 7:
-      return int(random, 15);
+      return int(random, 16);
     case 8:
       return Array.from({ length: int(random, 7) }, () => randomValue(random, depth + 1));
     case 9:
