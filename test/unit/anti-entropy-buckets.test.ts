@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import type { MemberState, Message } from '../../src/protocol/messages.js';
+import { PROFILES } from '../../src/protocol/options.js';
+import { bucketCountFor, bucketOf, TableDigest } from '../../src/protocol/table-digest.js';
+import { addressKey, incarnation, nodeName, type MemberStatus } from '../../src/protocol/types.js';
+import { RecordingNode, type SentDatagram } from './recording-node.js';
+
+// Anti-entropy by difference (DESIGN.md §5): tables that differ in a few entries are repaired by
+// exchanging the entries of the buckets that differ, not whole tables.
+
+function entry(name: string, status: MemberStatus, host: string): MemberState {
+  return { name: nodeName(name), addr: { host, port: 7946 }, incarnation: incarnation(1), status, tags: {} };
+}
+
+describe('the bucketed table digest', () => {
+  it('keeps bucket sums that add up to the whole digest, in any order of changes', () => {
+    const a = new TableDigest();
+    const b = new TableDigest();
+    const names = Array.from({ length: 200 }, (_, i) => nodeName(`n${i}`));
+    for (const name of names) a.add(name, incarnation(1), 'alive');
+    for (const name of [...names].reverse()) b.add(name, incarnation(1), 'alive');
+    b.remove(nodeName('n7'), incarnation(1), 'alive');
+    b.add(nodeName('n7'), incarnation(2), 'alive');
+    for (const count of [1, 2, 16, 256]) {
+      const sums = b.buckets(count);
+      expect(sums.reduce((total, sum) => (total + sum) >>> 0, 0)).toBe(b.value);
+      const differing = a.buckets(count).flatMap((sum, i) => (sum === sums[i] ? [] : [i]));
+      expect(differing).toEqual([bucketOf('n7', count)]);
+    }
+  });
+
+  it('chooses about 8 members per bucket, a power of two, within the packet bound', () => {
+    expect(bucketCountFor(1, 256)).toBe(1);
+    expect(bucketCountFor(100, 256)).toBe(16);
+    expect(bucketCountFor(1000, 256)).toBe(128);
+    expect(bucketCountFor(10_000, 256)).toBe(256);
+    expect(bucketCountFor(10_000, 64)).toBe(64);
+  });
+});
+
+describe('a round between two tables that differ in three entries', () => {
+  it('sends those buckets\' entries only, both ways, and leaves the tables equal', () => {
+    const outbox: SentDatagram[] = [];
+    const aAddr = { host: '10.0.0.1', port: 7946 };
+    const bAddr = { host: '10.0.0.2', port: 7946 };
+    const a = new RecordingNode(PROFILES.lan, { name: nodeName('a'), addr: aAddr, tags: {}, incarnation: incarnation(1) }, outbox, 1);
+    const b = new RecordingNode(PROFILES.lan, { name: nodeName('b'), addr: bAddr, tags: {}, incarnation: incarnation(1) }, outbox, 2);
+    // 600 departed members both know (never chosen for a round), each other, and 3 members only b knows.
+    const common = Array.from({ length: 600 }, (_, i) => entry(`gone-${i}`, 'left', `10.1.${i >> 8}.${i & 255}`));
+    const extra = ['x1', 'x2', 'x3'].map((name, i) => entry(name, 'alive', `10.2.0.${i + 1}`));
+    a.start(0);
+    b.start(0);
+    a.restore([...common, entry('b', 'alive', bAddr.host)], 0);
+    b.restore([...common, entry('a', 'alive', aAddr.host), ...extra], 0);
+    const byAddress = new Map([[addressKey(aAddr), a], [addressKey(bAddr), b]]);
+    const exchanged: Message[] = [];
+    // a's round goes to b (its only alive peer); b's rounds are dropped unless they go to a.
+    for (let t = 0; t <= 100_000 && a.member(nodeName('x3')) === undefined; t += 10) {
+      a.tick(t);
+      for (const datagram of outbox.splice(0)) {
+        const to = byAddress.get(addressKey(datagram.to));
+        if (to === undefined) continue;
+        exchanged.push(...datagram.messages);
+        to.receive(datagram.messages, datagram.from, t);
+      }
+    }
+    for (const name of ['x1', 'x2', 'x3']) expect(a.member(nodeName(name))?.status).toBe('alive');
+    const types = exchanged.map((m) => m.type);
+    expect(types).toContain('buckets');
+    expect(types).toContain('pull');
+    const entries = exchanged.reduce((count, m) => count + (m.type === 'state' ? m.members.length : 0), 0);
+    // Whole tables would be 1,210 entries; three differing buckets of ~8 members each way are tens.
+    expect(entries).toBeGreaterThanOrEqual(3);
+    expect(entries).toBeLessThan(100);
+    expect(exchanged.some((m) => m.type === 'state' && m.full)).toBe(false);
+  });
+});
