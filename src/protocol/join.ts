@@ -31,8 +31,6 @@ export class Joiner {
   /** The startup seeds, kept for retries. */
   private seeds: Address[] = [];
   private retryMs = JOIN_RETRY_BASE_MS;
-  /** Seeds whose whole table we asked for, by addressKey, until when their chunks count as that table. */
-  private readonly fetching = new Map<string, number>();
 
   constructor(
     private readonly ctx: NodeContext,
@@ -89,19 +87,8 @@ export class Joiner {
       attempt.fetched.set(key, members);
       fetch = true;
     }
-    if (fetch) this.fetching.set(key, this.ctx.nowMs + this.windowMs());
     this.onStateFrom(from);
     return fetch;
-  }
-
-  /** Whether a `state` from `from` is part of a seed's whole table we fetch while joining. */
-  isFetching(from: Address): boolean {
-    const key = addressKey(from);
-    const untilMs = this.fetching.get(key);
-    if (untilMs === undefined) return false;
-    if (this.ctx.nowMs <= untilMs) return true;
-    this.fetching.delete(key);
-    return false;
   }
 
   /** A seed answered (a challenge or a table): once every seed has, the attempt is finished. */

@@ -219,7 +219,7 @@ export class GossipNode implements NodeView {
         return this.antiEntropy.onSync(message, from);
       case 'state':
         this.joiner.onStateFrom(from);
-        return this.antiEntropy.onState(message, this.joiner.isFetching(from));
+        return this.antiEntropy.onState(message);
       case 'challenge':
         return this.antiEntropy.onChallenge(message, from);
       case 'buckets':

@@ -39,8 +39,7 @@ export class Updates {
     this.tolerance = toleranceMs === null ? null : toleranceTiming(ctx.options, toleranceMs);
   }
 
-  /** `spread` false: apply without gossiping it on (entries of a seed's whole table, old news to everyone else). */
-  onAlive(alive: Alive, spread = true): void {
+  onAlive(alive: Alive): void {
     const ctx = this.ctx;
     if (alive.name === ctx.name) {
       const self = ctx.self;
@@ -56,7 +55,7 @@ export class Updates {
     }
     const member = ctx.table.get(alive.name);
     if (member === undefined) {
-      this.addMember(alive, spread);
+      this.addMember(alive);
       return;
     }
     if (!overrides({ status: 'alive', incarnation: alive.incarnation }, member)) return;
@@ -80,10 +79,10 @@ export class Updates {
       ctx.schedule.insert(member.name);
     }
     if (changed) ctx.emitChanged(member, previous);
-    if (spread) this.dissemination.enqueue(alive);
+    this.dissemination.enqueue(alive);
   }
 
-  private addMember(alive: Alive, spread: boolean): void {
+  private addMember(alive: Alive): void {
     const ctx = this.ctx;
     const added: Member = {
       name: alive.name,
@@ -98,7 +97,7 @@ export class Updates {
     ctx.schedule.insert(added.name);
     this.hooks.tableGrew();
     ctx.emitChanged(added, null);
-    if (spread) this.dissemination.enqueue(alive);
+    this.dissemination.enqueue(alive);
   }
 
   onSuspect(suspect: Suspect, source?: Address): void {
