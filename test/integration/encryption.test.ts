@@ -129,12 +129,25 @@ describe('packet size with encryption', () => {
     expect(await waitFor(() => allAlive(agents), 10_000)).toBe(true);
     const sizes: number[] = [];
     const socket = createSocket('udp4');
-    socket.on('message', (bytes) => sizes.push(bytes.length));
+    const [host, port] = splitHostPort((agents[0] as Agent).boundAddresses.udp);
+    const created = Keyring.create([K1], CLUSTER);
+    if (!created.ok) throw new Error(created.error);
+    const keyring = created.value;
+    const codec = createCodec({ cluster: CLUSTER });
+    socket.on('message', (bytes) => {
+      sizes.push(bytes.length);
+      // The whole table goes only to an address that echoes the agent's cookie (address validation).
+      const opened = keyring.open(bytes);
+      const decoded = opened.ok ? codec.decode(opened.value) : null;
+      const challenge = decoded?.ok === true ? decoded.value.find((m) => m.type === 'challenge') : undefined;
+      if (challenge?.type === 'challenge') {
+        socket.send(sealWith(K1, [{ type: 'sync', digest: 0, members: 0, join: true, nonce: challenge.nonce, cookie: challenge.cookie }]), port, host);
+      }
+    });
     await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
     try {
-      const [host, port] = splitHostPort((agents[0] as Agent).boundAddresses.udp);
-      socket.send(sealWith(K1, [{ type: 'sync', digest: 0, members: 0, join: true }]), port, host);
-      expect(await waitFor(() => sizes.length >= 2, 5_000)).toBe(true);
+      socket.send(sealWith(K1, [{ type: 'sync', digest: 0, members: 0, join: true, nonce: 1 }]), port, host);
+      expect(await waitFor(() => sizes.length >= 3, 5_000)).toBe(true);
     } finally {
       socket.close();
     }
