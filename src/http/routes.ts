@@ -17,6 +17,7 @@ import { checkQueryNames, parseJoinRequest, parseKeyRequest, parseStatusFilter }
 import { withIndex } from './blocking.js';
 import { BLOCKING_QUERY } from './event-params.js';
 import { streamEvents } from './events-route.js';
+import { getUiAsset, getUiPage } from './ui-route.js';
 
 const SELF: Route['handle'] = ({ api }) => jsonReply(200, api.self());
 
@@ -36,6 +37,9 @@ export const ROUTES: readonly Route[] = [
   { method: 'PUT', path: '/v1/self/tags', query: [], mayCloseServer: false, needsToken: true, handle: putTags },
   { method: 'GET', path: '/v1/sd', query: ['port_tag', 'tag'], mayCloseServer: false, needsToken: false, handle: getSd },
   { method: 'GET', path: '/metrics', query: [], mayCloseServer: false, needsToken: false, handle: getMetrics },
+  // The page reads only the GET endpoints above that need no token; it can change nothing.
+  { method: 'GET', path: '/ui', query: [], mayCloseServer: false, needsToken: false, handle: getUiPage },
+  { method: 'GET', path: '/ui/:asset', query: [], mayCloseServer: false, needsToken: false, handle: getUiAsset },
 ];
 
 export interface Dispatch {
