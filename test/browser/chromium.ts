@@ -116,7 +116,7 @@ export class Chromium {
   async newPage(): Promise<Page> {
     const { targetId } = (await this.send('Target.createTarget', { url: 'about:blank' })) as { targetId: string };
     const { sessionId } = (await this.send('Target.attachToTarget', { targetId, flatten: true })) as { sessionId: string };
-    const page = new Page(this, sessionId);
+    const page = new Page(this, targetId, sessionId);
     await page.send('Page.enable');
     await page.send('Runtime.enable');
     await page.send('Log.enable');
@@ -174,12 +174,14 @@ export class Chromium {
 export class Page {
   /** Exceptions thrown in the page and console/log errors that are not failed network loads. */
   readonly errors: string[] = [];
+  private readonly stopListening: () => void;
 
   constructor(
     private readonly browser: Chromium,
+    readonly targetId: string,
     readonly sessionId: string,
   ) {
-    browser.onEvent((event) => {
+    this.stopListening = browser.onEvent((event) => {
       if (event.sessionId !== sessionId) return;
       if (event.method === 'Runtime.exceptionThrown') {
         this.errors.push(`exception: ${JSON.stringify(event.params['exceptionDetails'])}`);
@@ -194,6 +196,12 @@ export class Page {
 
   send(method: string, params: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
     return this.browser.send(method, params, this.sessionId);
+  }
+
+  /** Closes the tab. */
+  async close(): Promise<void> {
+    this.stopListening();
+    await this.browser.send('Target.closeTarget', { targetId: this.targetId });
   }
 
   async navigate(url: string): Promise<void> {

@@ -26,17 +26,17 @@ interface RenderedRow {
   readonly hidden: boolean;
 }
 
-const ROWS = `[...document.querySelectorAll('#members tbody tr')].map((row) => ({
-  name: row.querySelector('td.name').textContent,
-  address: row.querySelector('td.address').textContent,
+const ROWS = `[...document.querySelectorAll('#members .rows .row')].map((row) => ({
+  name: row.querySelector('.name').textContent,
+  address: row.querySelector('.address').textContent,
   status: row.querySelector('.status').textContent,
   statusColour: getComputedStyle(row.querySelector('.status')).backgroundColor,
-  tags: row.querySelector('td.tags').textContent,
+  tags: row.querySelector('.tags').textContent,
   hidden: row.hidden,
 }))`;
 
 function statusOf(name: string): string {
-  return `document.querySelector('#members tr[data-name="${name}"] .status')?.textContent`;
+  return `document.querySelector('#members .row[data-name="${name}"] .status')?.textContent`;
 }
 
 describe.skipIf(CHROMIUM === null && !IN_CI)('GET /ui in headless chromium', () => {
@@ -88,7 +88,7 @@ describe.skipIf(CHROMIUM === null && !IN_CI)('GET /ui in headless chromium', () 
     expect(await p.evaluate<string>(`document.getElementById('drops-summary').textContent`)).toMatch(/^none \(0 for each of \d+ reasons\)$/);
     // These agents have no GET /v1/coordinates (404): no map, no RTT column.
     expect(await p.evaluate<boolean>(`document.getElementById('map-panel').hidden`)).toBe(true);
-    expect(await p.evaluate<string>(`getComputedStyle(document.querySelector('th.rtt')).display`)).toBe('none');
+    expect(await p.evaluate<string>(`getComputedStyle(document.querySelector('#members .head .rtt')).display`)).toBe('none');
     // The timeline has the joins the agent saw before the page opened.
     expect(await p.evaluate<string>(`document.getElementById('timeline').textContent`)).toContain('member-join');
     // The filters work on what is shown: a tag, then a status.

@@ -69,29 +69,22 @@ function tagText(tags) {
 }
 
 function createRow(name) {
-  const row = document.createElement('tr');
+  const row = document.createElement('div');
+  row.className = 'row';
+  row.setAttribute('role', 'row');
   row.dataset.name = name;
   const cell = (className) => {
-    const td = document.createElement('td');
-    if (className) td.className = className;
-    row.appendChild(td);
-    return td;
+    const span = document.createElement('span');
+    span.className = className;
+    span.setAttribute('role', 'cell');
+    row.appendChild(span);
+    return span;
   };
-  const nameCell = cell('name');
-  nameCell.textContent = name;
-  const cells = {
-    address: cell('address'),
-    status: document.createElement('span'),
-    incarnation: null,
-    since: null,
-    rtt: null,
-    tags: null,
-  };
-  cell('').appendChild(cells.status);
-  cells.incarnation = cell('num');
-  cells.since = cell('since');
-  cells.rtt = cell('rtt num');
-  cells.tags = cell('tags');
+  cell('name').textContent = name;
+  const address = cell('address');
+  const status = document.createElement('span');
+  cell('state').appendChild(status);
+  const cells = { address, status, incarnation: cell('num'), since: cell('since'), rtt: cell('rtt num'), tags: cell('tags') };
   return { row, cells };
 }
 
@@ -138,16 +131,20 @@ function searchName(name) {
 }
 
 function insertRow(entry) {
-  const tbody = $('members').tBodies[0];
+  const rows = membersBody();
   const at = searchName(entry.name);
   state.sortedNames.splice(at, 0, entry.name);
   if (state.sort !== 'name') {
-    tbody.appendChild(entry.row);
+    rows.appendChild(entry.row);
     state.orderDirty = true;
     return;
   }
   const next = state.sortedNames[at + 1];
-  tbody.insertBefore(entry.row, next === undefined ? null : state.members.get(next).row);
+  rows.insertBefore(entry.row, next === undefined ? null : state.members.get(next).row);
+}
+
+function membersBody() {
+  return document.querySelector('#members .rows');
 }
 
 function reorderRows() {
@@ -157,7 +154,7 @@ function reorderRows() {
       : state.sortedNames.map((name) => state.members.get(name));
   const fragment = document.createDocumentFragment();
   for (const entry of entries) fragment.appendChild(entry.row);
-  $('members').tBodies[0].appendChild(fragment);
+  membersBody().appendChild(fragment);
 }
 
 function byRtt(a, b) {
@@ -179,6 +176,7 @@ function paint(entry, nowMs) {
   set('address', cells.address, entry.address);
   if (shown.status !== entry.status) {
     cells.status.textContent = entry.status;
+    cells.status.title = entry.status;
     cells.status.className = `status ${entry.status}`;
     entry.row.dataset.status = entry.status;
     shown.status = entry.status;
@@ -187,6 +185,7 @@ function paint(entry, nowMs) {
   paintSince(entry, nowMs);
   set('rtt', cells.rtt, entry.rttMs === null ? '' : formatMs(entry.rttMs));
   const tags = tagText(entry.tags);
+  if (shown.tags !== tags) cells.tags.title = tags;
   set('tags', cells.tags, tags);
   const visible = matchesFilter(entry);
   if (entry.visible !== visible) {
