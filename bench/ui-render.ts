@@ -206,6 +206,8 @@ interface RunResult {
     readonly longestFrameGapMs: number;
     readonly longTasks: number;
     readonly longestTaskMs: number;
+    /** Chromium's time spent during the burst (script, layout, style, all tasks), ms. */
+    readonly busyMs: Record<string, number>;
   };
 }
 
@@ -250,10 +252,18 @@ async function oneRun(browser: Chromium, agent: FakeAgent, url: string, screensh
   }
 }
 
+/** Chromium's own counters for the page: time spent (ms) in script, layout, style and tasks; DOM nodes; heap. */
+async function browserMetrics(page: Page): Promise<Record<string, number>> {
+  const metrics = (await page.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+  const wanted = ['ScriptDuration', 'LayoutDuration', 'RecalcStyleDuration', 'TaskDuration', 'JSHeapUsedSize', 'Nodes'];
+  return Object.fromEntries(metrics.metrics.filter((m) => wanted.includes(m.name)).map((m) => [m.name, m.name.endsWith('Duration') ? round(m.value * 1000) : m.value]));
+}
+
 /** BURST_EVENTS status changes spread evenly over BURST_MS, then wait until the page shows the last. */
 async function runBurst(page: Page, agent: FakeAgent): Promise<RunResult['burst']> {
   const names = [...agent.members.keys()];
   const startedAt = await page.evaluate<number>('performance.now()');
+  const before = await browserMetrics(page);
   const intervalMs = BURST_MS / (BURST_EVENTS / 20);
   let last = { name: '', status: 'alive' as MemberStatus };
   for (let sent = 0; sent < BURST_EVENTS; ) {
@@ -271,6 +281,7 @@ async function runBurst(page: Page, agent: FakeAgent): Promise<RunResult['burst'
   const caughtUpAfterMs = Date.now() - appendedAt;
   if (!shown) throw new Error('the page did not show the last event of the burst within 30 s');
   await sleep(500);
+  const after = await browserMetrics(page);
   const probe = await page.evaluate<Probe>('window.__bench');
   const frames = probe.frames.filter((t) => t >= startedAt);
   let longestGap = 0;
@@ -285,6 +296,7 @@ async function runBurst(page: Page, agent: FakeAgent): Promise<RunResult['burst'
     longestFrameGapMs: round(longestGap),
     longTasks: tasks.length,
     longestTaskMs: round(Math.max(0, ...tasks.map((t) => t.duration))),
+    busyMs: Object.fromEntries(['ScriptDuration', 'LayoutDuration', 'RecalcStyleDuration', 'TaskDuration'].map((k) => [k, round((after[k] ?? 0) - (before[k] ?? 0))])),
   };
 }
 

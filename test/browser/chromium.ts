@@ -243,8 +243,10 @@ export class Page {
     await this.send('Emulation.setDeviceMetricsOverride', { width, height, deviceScaleFactor: 1, mobile: false });
   }
 
-  async screenshotPng(): Promise<Buffer> {
-    const { data } = (await this.send('Page.captureScreenshot', { format: 'png', captureBeyondViewport: false })) as { data: string };
+  /** A PNG of the viewport, or of its top `heightPx` pixels. */
+  async screenshotPng(heightPx?: number): Promise<Buffer> {
+    const clip = heightPx === undefined ? {} : { clip: { x: 0, y: 0, width: await this.evaluate<number>('innerWidth'), height: heightPx, scale: 1 } };
+    const { data } = (await this.send('Page.captureScreenshot', { format: 'png', captureBeyondViewport: false, ...clip })) as { data: string };
     return Buffer.from(data, 'base64');
   }
 }
