@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Chromium, findChromium, type Page } from '../browser/chromium.js';
+import { Chromium, findChromium, inCi, type Page } from '../browser/chromium.js';
 import { killAll, startAgentProcess, type AgentProcess } from './processes.js';
 
 // GET /ui in a real browser: three `gossipd agent` processes, the page of the first one in
@@ -11,7 +11,7 @@ import { killAll, startAgentProcess, type AgentProcess } from './processes.js';
 // GOSSIPD_UI_SCREENSHOT=docs/ui.png also saves a screenshot of the page with the failed member.
 
 const CHROMIUM = findChromium();
-const IN_CI = (process.env['CI'] ?? '') !== '' && process.env['CI'] !== 'false';
+const IN_CI = inCi();
 if (CHROMIUM === null && !IN_CI) {
   console.warn('SKIPPED ui.test.ts: no chromium on PATH (apt-get install chromium, or set $CHROMIUM; .ci/run installs it)');
 }

@@ -18,6 +18,8 @@ const TIMELINE_MAX = 300;
 /** Events before the member snapshot fetched for the timeline (the agent keeps 1,024). */
 const TIMELINE_BACKFILL = 100;
 const METRICS_EVERY_MS = 5_000;
+/** How often the member list is fetched from an agent that keeps no event log. */
+const POLL_EVERY_MS = 5_000;
 const COORDINATES_EVERY_MS = 10_000;
 /** Relative times ("12s ago") are rewritten this often. */
 const CLOCK_EVERY_MS = 5_000;
@@ -300,7 +302,7 @@ function flush() {
     drawMap();
     state.mapDirty = false;
   }
-  if (!state.firstRenderMarked && state.applied !== null) {
+  if (!state.firstRenderMarked && state.members.size > 0) {
     state.firstRenderMarked = true;
     performance.mark('gossipd-ui:members-rendered');
   }
@@ -391,7 +393,7 @@ async function followEvents(firstLastEventId) {
       const response = await fetch(url, { headers, cache: 'no-store', signal: controller.signal });
       if (response.status === 501) {
         clearTimeout(silence);
-        return followByBlockingQueries();
+        return followByPolling();
       }
       if (!response.ok) throw new Error(`GET /v1/events answered ${response.status}`);
       setConnection('live');
@@ -441,19 +443,20 @@ function parseFrame(block) {
   }
 }
 
-/** An agent without an event log (an embedder's choice): blocking queries on /v1/members instead. */
-async function followByBlockingQueries() {
+/**
+ * An agent without an event log (an embedder's choice) answers /v1/events and blocking
+ * queries with 501: the member list is fetched again every POLL_EVERY_MS instead.
+ */
+async function followByPolling() {
   setConnection('polling');
   for (;;) {
+    await sleep(POLL_EVERY_MS);
     try {
-      const response = await fetch(`/v1/members?index=${state.applied ?? 0}&wait=5m`, { cache: 'no-store' });
-      if (!response.ok) throw new Error(String(response.status));
-      const index = Number(response.headers.get('X-Gossipd-Index'));
-      applySnapshot(await response.json());
-      state.applied = Number.isSafeInteger(index) ? index : 0;
+      const snapshot = await fetchMembers();
+      applySnapshot(snapshot.list);
       requestFrame();
     } catch {
-      await sleep(RECONNECT_MAX_MS);
+      // Tried again at the next poll.
     }
   }
 }
