@@ -35,6 +35,8 @@ const UI_HEADERS: ReplyHeaders = {
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',
   'Referrer-Policy': 'no-referrer',
+  // Other sites may not even load these files into their pages.
+  'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
 /** GET /ui: the page. Read-only and public, like the GET endpoints it reads (see app.js). */

@@ -52,6 +52,7 @@ describe('GET /ui', () => {
     expect(directives.get('frame-ancestors')).toBe("'none'");
     expect(csp).not.toMatch(/unsafe-|data:|\*/);
     expect(page.headers['X-Content-Type-Options']).toBe('nosniff');
+    expect(page.headers['Cross-Origin-Resource-Policy']).toBe('same-origin');
   });
 
   it.each(Object.entries(UI_FILES).filter(([name]) => name !== 'index.html'))('serves /ui/%s as %s with the same headers', async (name, type) => {
