@@ -87,9 +87,12 @@ describe.skipIf(CHROMIUM === null && !IN_CI)('GET /ui in headless chromium', () 
     expect(await p.waitFor(`/^\\d/.test(document.getElementById('health-score').textContent)`, 10_000)).toBe(true);
     expect(await p.evaluate<string>(`document.getElementById('probes').textContent`)).toMatch(/direct_ok \d+/);
     expect(await p.evaluate<string>(`document.getElementById('drops-summary').textContent`)).toMatch(/^none \(0 for each of \d+ reasons\)$/);
-    // These agents have no GET /v1/coordinates (404): no map, no RTT column.
-    expect(await p.evaluate<number>(`document.getElementById('map-panel').getClientRects().length`)).toBe(0);
-    expect(await p.evaluate<string>(`getComputedStyle(document.querySelector('#members .head .rtt')).display`)).toBe('none');
+    // The map and the RTT column are there exactly when the agent serves coordinates (an
+    // agent without them answers 404; test/browser/ui-fake.test.ts covers the map itself).
+    const hasCoordinates = (await fetch(`http://${agents[0]!.http}/v1/coordinates`)).status !== 404;
+    expect(await p.waitFor(`(document.getElementById('map-panel').getClientRects().length > 0) === ${hasCoordinates}`, 15_000)).toBe(true);
+    const rttDisplay = await p.evaluate<string>(`getComputedStyle(document.querySelector('#members .head .rtt')).display`);
+    expect(rttDisplay === 'none').toBe(!hasCoordinates);
     // The timeline has the joins the agent saw before the page opened.
     expect(await p.evaluate<string>(`document.getElementById('timeline').textContent`)).toContain('member-join');
     // The filters work on what is shown: a tag, then a status.
