@@ -628,6 +628,11 @@ async function pollCoordinates() {
 function showCoordinates(present) {
   document.body.classList.toggle('no-coordinates', !present);
   $('map-panel').hidden = !present;
+  // RTT may have been chosen before the first coordinates arrived.
+  if (present && $('sort').value === 'rtt' && state.sort !== 'rtt') {
+    state.sort = 'rtt';
+    state.orderDirty = true;
+  }
   if (!present && state.sort === 'rtt') {
     state.sort = 'name';
     $('sort').value = 'name';
