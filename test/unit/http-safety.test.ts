@@ -235,6 +235,40 @@ describe('key endpoints', () => {
     expect(answer.json).toEqual({ error: `refused: ${reason}` });
   });
 
+  it('answers with key ids and counts, never a key', async () => {
+    const report = {
+      op: 'list' as const,
+      ok: true,
+      members: 2,
+      responded: 2,
+      keys: [
+        { key: KEY, id: '1111111111111111', primary: 2, installed: 2 },
+        { key: null, id: '2222222222222222', primary: 0, installed: 1 },
+      ],
+      nodes: [
+        { name: 'n1', ok: true, keyIds: ['1111111111111111'] },
+        { name: 'n2', ok: true, keyIds: ['1111111111111111', '2222222222222222'] },
+      ],
+    };
+    const { url } = await start({}, { ok: true, value: report });
+    for (const [method, path, body] of [
+      ['GET', '/v1/keys', undefined],
+      ['POST', '/v1/keys/install', JSON.stringify({ key: KEY })],
+    ] as const) {
+      const response = await fetch(`${url}${path}`, { method, ...(body === undefined ? {} : { body }) });
+      const text = await response.text();
+      expect(response.status).toBe(200);
+      expect(text).not.toContain(KEY.slice(0, 8));
+      expect(JSON.parse(text)).toEqual({
+        ...report,
+        keys: [
+          { id: '1111111111111111', held: true, primaryHere: true, primary: 2, installed: 2 },
+          { id: '2222222222222222', held: false, primaryHere: false, primary: 0, installed: 1 },
+        ],
+      });
+    }
+  });
+
   it('answers 405 to other methods', async () => {
     const { url } = await start();
     const answer = await call(`${url}/v1/keys/install`, 'GET');
