@@ -5,6 +5,7 @@ import { BODY_REFUSAL_REPLIES, type BodyRefusal } from './body.js';
 import { checkBearer } from './auth.js';
 import { EXPOSITION_CONTENT_TYPE } from '../metrics/exposition.js';
 import { encodeJson, errorMessage } from './json.js';
+import { hostAllowed } from './host-check.js';
 import { publicKeyReport } from './key-report.js';
 import type { ListingCache } from './listing-cache.js';
 import { HTTP_LIMITS } from './limits.js';
@@ -47,6 +48,8 @@ export interface Dispatch {
   readonly token?: string | null;
   /** Where encoded member listings are kept between requests; absent: built every time. */
   readonly listings?: ListingCache;
+  /** The host the server was configured to listen on (`--http`), which Host may name; see host-check.ts. */
+  readonly configuredHost?: string;
 }
 
 /**
@@ -54,6 +57,10 @@ export interface Dispatch {
  * (from the api or a bug here) propagates and the server answers 500.
  */
 export async function dispatch(api: AgentApi, request: HttpRequest, hooks: Dispatch = {}): Promise<Reply> {
+  if (!hostAllowed(request.host, hooks.configuredHost ?? '', request.localAddress)) {
+    // Before routing, so that a rebound page learns nothing, not even which paths exist.
+    return errorReply(403, 'the Host header names neither loopback nor this agent\'s --http host (DNS rebinding is refused)');
+  }
   const { path, query } = splitUrl(request.target);
   const match = matchRoute(ROUTES, request.method, path);
   switch (match.kind) {

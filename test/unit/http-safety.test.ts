@@ -305,7 +305,7 @@ describe('slow and half-open clients', () => {
   it('disconnects a client that sends half the headers and stalls, with a JSON 408', async () => {
     const { port } = await start({ timeouts: FAST });
     const client = await open(port);
-    client.socket.write('POST /v1/join HTTP/1.1\r\nHost: x\r\nContent-Ty');
+    client.socket.write('POST /v1/join HTTP/1.1\r\nHost: localhost\r\nContent-Ty');
     const afterMs = await client.closed;
     expect(afterMs).toBeLessThan(BOUND_MS);
     expect(afterMs).toBeGreaterThanOrEqual(FAST.headersTimeoutMs - 50);
@@ -323,7 +323,7 @@ describe('slow and half-open clients', () => {
   it('disconnects a client that sends the headers and half the body', async () => {
     const { port, calls } = await start({ timeouts: FAST });
     const client = await open(port);
-    client.socket.write('POST /v1/join HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n{"addrs":');
+    client.socket.write('POST /v1/join HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n{"addrs":');
     expect(await client.closed).toBeLessThan(BOUND_MS);
     expect(client.received()).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
     expect(jsonBody(client.received())).toEqual({ error: expect.stringContaining('did not arrive in time') });
