@@ -295,3 +295,50 @@ describe('links in README.md and docs/*.md', () => {
     expect(missing).toEqual([]);
   });
 });
+
+// ─── No key on a command line ──────────────────────────────────────────────────────────
+
+/** Lines of the fenced code blocks of a markdown text: the commands readers copy. */
+function codeLines(markdown: string): string[] {
+  return [...markdown.matchAll(/^```[^\n]*\n([\s\S]*?)^```/gm)].flatMap((match) => (match[1] ?? '').split('\n'));
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+/** Why a command line would show a key in `ps`, or null. */
+function keyInArgv(line: string): string | null {
+  if (/--encrypt[ =](?!<key>)\S/.test(line)) return '--encrypt with a value';
+  if (/\bkeys (?:install|use|remove) (?!-(?:\s|$)|ID\b|<id>|[0-9a-f]{16}\b)\S/.test(line)) return 'keys install|use|remove with a key';
+  if (/[A-Za-z0-9+/]{43}=/.test(line)) return 'a base64 key';
+  return null;
+}
+
+describe('README.md, docs/ and deploy/ never put a key on a command line', () => {
+  it('has no --encrypt VALUE, keys install KEY or key literal in any command shown', () => {
+    const lines = [
+      ...[README, ...docFiles()].flatMap((file) => codeLines(read(file)).map((line) => [file, line] as const)),
+      ...filesUnder('deploy').flatMap((file) => read(file).split('\n').map((line) => [file, line] as const)),
+    ];
+    expect(lines.length).toBeGreaterThan(100);
+    const found = lines.flatMap(([file, line]) => {
+      const problem = keyInArgv(line);
+      return problem === null ? [] : [`${file}: ${problem}: ${line}`];
+    });
+    expect(found).toEqual([]);
+  });
+
+  it('catches the spellings it is for', () => {
+    expect(keyInArgv('gossipd agent --encrypt "$(cat key)"')).not.toBeNull();
+    expect(keyInArgv('gossipd agent --encrypt=$KEY')).not.toBeNull();
+    expect(keyInArgv('gossipd keys install "$(cat new.key)"')).not.toBeNull();
+    expect(keyInArgv(`echo ${Buffer.alloc(32, 5).toString('base64')}`)).not.toBeNull();
+    expect(keyInArgv('gossipd keys install - < new.key')).toBeNull();
+    expect(keyInArgv('gossipd keys use 38fe5ab2a5be7b90')).toBeNull();
+    expect(keyInArgv('| `--encrypt <key>` | `GOSSIPD_ENCRYPT` |')).toBeNull();
+  });
+});
