@@ -280,9 +280,36 @@ describe('README.md', () => {
   });
 });
 
+const MEASUREMENT_CUE = /\b(?:p50|p99|member-hour|req\/s|measured)\b|B\/member\/s|after (?:the|a) crash/i;
+const FIGURE_WITH_UNIT = /\d(?:[\d,.]*\d)? ?(?:ms|s|%|MB|GB|GiB|B\/s|B\/member\/s|bytes)(?!\w)/;
+
+/** Lines that quote a measured figure in a section that names no bench/results file. */
+function unsourcedFigures(markdown: string): string[] {
+  const sections = markdown.replace(/^```[\s\S]*?^```/gm, '').split(/^(?=#{1,6} )/m);
+  return sections
+    .filter((section) => !section.includes('bench/results/'))
+    .flatMap((section) => section.split('\n'))
+    .filter((line) => !line.startsWith('| `--') && MEASUREMENT_CUE.test(line) && FIGURE_WITH_UNIT.test(line));
+}
+
 describe('links in README.md and docs/*.md', () => {
   it('all resolve to files, and to headings that exist', () => {
     expect([README, ...docFiles()].flatMap(brokenLinks)).toEqual([]);
+  });
+
+  it('name a bench/results file in every section that quotes a measured figure', () => {
+    // A heuristic with no false alarm on today's docs: a line that reads like a measurement (a
+    // percentile, a rate per member, "measured", "after the crash", next to a number with a
+    // unit) must sit in a section (heading to heading) that names the results file behind it.
+    // Option tables (rows starting "| `--") state settings, not measurements.
+    expect([README, ...docFiles()].flatMap((file) => unsourcedFigures(read(file)).map((line) => `${file}: ${line}`))).toEqual([]);
+  });
+
+  it('catches a figure with no results file behind it', () => {
+    expect(unsourcedFigures('## Crash\n\nthe others mark it `failed` about 4 s after the crash.\n')).toHaveLength(1);
+    expect(unsourcedFigures('## Load\n\n16 concurrent requests p99 is 17 ms.\n')).toHaveLength(1);
+    expect(unsourcedFigures('## Load\n\n16 concurrent requests p99 is 17 ms (bench/results/x.md).\n')).toEqual([]);
+    expect(unsourcedFigures('| `--probe-timeout` | `500ms` | (≈ p99 round trip) |\n')).toEqual([]);
   });
 
   it('name only bench/results files that exist', () => {
