@@ -27,6 +27,7 @@ import { EVENT_LIMITS } from './limits.js';
 import { EventLog } from './event-log.js';
 import { EventRouter } from './event-router.js';
 import { KeyOperations, keyOpTimings } from './key-ops.js';
+import { resolveKeyRef } from './key-ref.js';
 import { LoopDelayMonitor } from './loop-delay.js';
 import { countByStatus, renderAgentMetrics } from './metrics.js';
 import { startReactions, type Reactions } from './reactions.js';
@@ -74,6 +75,8 @@ class GossipAgent implements Agent {
   private readonly transitions = new StatusTransitions();
   private driver: CoreDriver | undefined;
   private keyOps: KeyOperations | undefined;
+  /** This agent's keyring, for turning key ids into keys (see key-ref.ts); null without encryption. */
+  private keyring: Keyring | null = null;
   private transport: Transport | undefined;
   private http: MembershipHttpServer | undefined;
   private loopMonitor: LoopDelayMonitor | undefined;
@@ -215,6 +218,7 @@ class GossipAgent implements Agent {
       onEvent: (event) => router.route(event),
     });
     if (keyring !== null) this.keyOps = this.createKeyOps(keyring);
+    this.keyring = keyring;
     this.driver.start();
     this.startSnapshots();
     if (this.deps.monitorLoopDelay !== false) {
@@ -417,7 +421,8 @@ class GossipAgent implements Agent {
       const error = 'encryption is off: start the agent with --encrypt or --keyring-file to use keys';
       return Promise.resolve(failure('encryption-off', error));
     }
-    return this.keyOps.run(op, key);
+    const resolved = resolveKeyRef(op, key, this.keyring);
+    return resolved.ok ? this.keyOps.run(op, resolved.value) : Promise.resolve(resolved);
   }
 
   // ─── Shell plumbing ────────────────────────────────────────────────────────────────────

@@ -65,7 +65,10 @@ export interface KeyMemberResult {
 
 /** One key seen anywhere in the cluster, and how many members hold it. */
 export interface KeyView {
-  /** The key itself when this agent holds it; null otherwise (members report ids, never keys). */
+  /**
+   * The key itself when this agent holds it; null otherwise (members report ids, never keys).
+   * In-process only: the HTTP answer replaces it with `held` (src/http/key-report.ts).
+   */
   readonly key: string | null;
   readonly id: string;
   /** Members, among those that answered, whose primary key it is. */
@@ -134,8 +137,8 @@ export interface AgentApi {
   /** Gossip `left`, wait (bounded) for it to spread, then stop the agent. */
   leave(): Promise<void>;
   /**
-   * A keyring operation, here and on every live member: `key` for install, use and remove,
-   * null for list. Refusals of the request itself (bad key, no encryption, removing the
+   * A keyring operation, here and on every live member: `key` for install, use and remove
+   * (use and remove also take a key id of a key this agent holds), null for list. Refusals of the request itself (bad key, no encryption, removing the
    * primary) are values with a reason; what each member did is in the report.
    */
   keys(op: KeyOp, key: string | null): Promise<KeyOpOutcome>;

@@ -197,6 +197,11 @@ function summary(report: SimulationReport): string {
     ['restarts / recovered', `${report.restarts} / ${report.restartsRecovered}`, `recovery p50 ${ms(report.restartRecoveryMs.p50)}, max ${ms(report.restartRecoveryMs.max)}`],
     ['stuck at the end', String(report.stuck), '(observer, running member) pairs not seen alive'],
     ['healed after partition', report.healedMs === null ? '-' : ms(report.healedMs), ''],
+    [
+      'failed across it after the heal',
+      report.partitionFailuresAfterHeal === null ? '-' : String(report.partitionFailuresAfterHeal),
+      report.partitionHealBoundMs === null ? '' : `(observer, member) pairs still or again failed ${ms(report.partitionHealBoundMs)} after the heal`,
+    ],
     ['datagrams / member / s', `${report.perNode.msgsSentPerSec.mean} (max ${report.perNode.msgsSentPerSec.max})`, 'after convergence'],
     ['bytes / member / s', `${report.perNode.bytesSentPerSec.mean} (max ${report.perNode.bytesSentPerSec.max})`, 'incl. 28 B IPv4+UDP headers'],
     ['full-state transfers', `${report.fullStateTransfers} (${report.statePacketsSent} datagrams)`, 'whole run, joins included'],

@@ -185,7 +185,7 @@ export const KEY_SPECS: KeySpecs = {
   encrypt: spec(
     'encrypt',
     '<key>',
-    'encrypt and authenticate every datagram with this AES-256 key (base64 of 32 bytes, from gossipd keygen); every member needs it (default: off)',
+    'encrypt and authenticate every datagram with this AES-256 key (base64 of 32 bytes, from gossipd keygen); every member needs it. Give it as GOSSIPD_ENCRYPT or in --keyring-file, not as this flag: ps shows arguments (default: off)',
     parseKeyOption,
   ),
   keyringFile: spec(

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { LIMITS } from '../codec/limits.js';
+import { jsonSyntaxProblem, showPropertyName } from '../config/json-syntax.js';
 import { invalid, valid, type Checked } from '../result.js';
 import { parseKey } from './keys.js';
 
@@ -19,15 +20,16 @@ export function parseKeyringText(text: string): KeyringFileParse {
   let document: unknown;
   try {
     document = JSON.parse(text);
-  } catch (error) {
-    return invalid(`not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  } catch {
+    // Never JSON.parse's message: it quotes the text around the fault, key characters included.
+    return invalid(`not valid JSON: ${jsonSyntaxProblem(text)}`);
   }
   if (typeof document !== 'object' || document === null || Array.isArray(document)) {
     return invalid(`must hold a JSON object like ${EXAMPLE}`);
   }
   const errors = Object.keys(document)
     .filter((key) => key !== 'keys')
-    .map((key) => `unknown key ${JSON.stringify(key)} (expected only "keys")`);
+    .map((key) => `unknown key ${showPropertyName(key)} (expected only "keys")`);
   const raw: unknown = (document as { readonly keys?: unknown }).keys;
   if (!Array.isArray(raw)) return invalid(...errors, `"keys" must be an array of base64 keys, as in ${EXAMPLE}`);
   const items: readonly unknown[] = raw;

@@ -5,6 +5,8 @@ import { BODY_REFUSAL_REPLIES, type BodyRefusal } from './body.js';
 import { checkBearer } from './auth.js';
 import { EXPOSITION_CONTENT_TYPE } from '../metrics/exposition.js';
 import { encodeJson, errorMessage } from './json.js';
+import { hostAllowed } from './host-check.js';
+import { publicKeyReport } from './key-report.js';
 import type { ListingCache } from './listing-cache.js';
 import { HTTP_LIMITS } from './limits.js';
 import { errorReply, jsonReply, textReply, type Reply } from './reply.js';
@@ -29,7 +31,8 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', path: '/v1/events', query: ['lastEventId'], mayCloseServer: false, needsToken: false, handle: streamEvents },
   { method: 'POST', path: '/v1/join', query: [], mayCloseServer: false, needsToken: true, handle: join },
   { method: 'POST', path: '/v1/leave', query: [], mayCloseServer: true, needsToken: true, handle: leave },
-  // The keys themselves are in the answer, so even reading them needs the token.
+  // The answer holds key ids only (key-report.ts), but it asks every member: it needs the token
+  // like the operations, so that a local reader cannot make the agent talk to the whole cluster.
   { method: 'GET', path: '/v1/keys', query: [], mayCloseServer: false, needsToken: true, handle: listKeys },
   { method: 'POST', path: '/v1/keys/install', query: [], mayCloseServer: false, needsToken: true, handle: keyOp('install') },
   { method: 'POST', path: '/v1/keys/use', query: [], mayCloseServer: false, needsToken: true, handle: keyOp('use') },
@@ -49,6 +52,8 @@ export interface Dispatch {
   readonly token?: string | null;
   /** Where encoded member listings are kept between requests; absent: built every time. */
   readonly listings?: ListingCache;
+  /** The host the server was configured to listen on (`--http`), which Host may name; see host-check.ts. */
+  readonly configuredHost?: string;
 }
 
 /**
@@ -56,6 +61,10 @@ export interface Dispatch {
  * (from the api or a bug here) propagates and the server answers 500.
  */
 export async function dispatch(api: AgentApi, request: HttpRequest, hooks: Dispatch = {}): Promise<Reply> {
+  if (!hostAllowed(request.host, hooks.configuredHost ?? '', request.localAddress)) {
+    // Before routing, so that a rebound page learns nothing, not even which paths exist.
+    return errorReply(403, 'the Host header names neither loopback nor this agent\'s --http host (DNS rebinding is refused)');
+  }
   const { path, query } = splitUrl(request.target);
   const match = matchRoute(ROUTES, request.method, path);
   switch (match.kind) {
@@ -162,7 +171,7 @@ async function join({ api, request }: RouteContext): Promise<Reply> {
 }
 
 async function listKeys({ api }: RouteContext): Promise<Reply> {
-  return keyReply(await api.keys('list', null));
+  return keyReply(api, await api.keys('list', null));
 }
 
 function keyOp(op: Exclude<KeyOp, 'list'>): Route['handle'] {
@@ -171,7 +180,7 @@ function keyOp(op: Exclude<KeyOp, 'list'>): Route['handle'] {
     if (!body.ok) return bodyRefusalReply(body);
     const key = parseKeyRequest(body.value);
     if (!key.ok) return errorReply(400, key.error);
-    return keyReply(await api.keys(op, key.value));
+    return keyReply(api, await api.keys(op, key.value));
   };
 }
 
@@ -179,8 +188,13 @@ function keyOp(op: Exclude<KeyOp, 'list'>): Route['handle'] {
  * 200 with the report whenever the operation ran, even if some members refused or stayed
  * silent (the report says which, and `ok` is false); 4xx when it was refused before it ran.
  */
-function keyReply(outcome: KeyOpOutcome): Reply {
-  if (outcome.ok) return jsonReply(200, outcome.value);
+function keyReply(api: AgentApi, outcome: KeyOpOutcome): Reply {
+  if (outcome.ok) {
+    // This agent's own entry lists its keys primary first.
+    const selfName = api.self().name;
+    const primaryHere = outcome.value.nodes.find((node) => node.name === selfName)?.keyIds[0];
+    return jsonReply(200, publicKeyReport(outcome.value, primaryHere));
+  }
   // A bad key is the caller's mistake; every other refusal is the agent's or the cluster's state.
   const statuses: Readonly<Record<KeyOpRefusalReason, 400 | 409>> = {
     'invalid-key': 400,

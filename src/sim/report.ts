@@ -68,6 +68,16 @@ export interface SimulationReport {
   readonly stuck: number;
   /** After the partition ends, until every live member sees every live member alive. */
   readonly healedMs: number | null;
+  /** How long after the partition ends its cross-side failures must be gone: 2 × reconnectInterval; null without a partition. */
+  readonly partitionHealBoundMs: number | null;
+  /**
+   * Cross-side false failures that remain after healing: (observer, member) pairs of live
+   * members (not crashed, not paused, not in a restart window) on opposite sides of the
+   * partition in which the observer had the member failed at some moment later than
+   * partitionHealBoundMs after the heal (still failed then, or failed anew). Should be 0.
+   * Null without a partition, or when the run ends before the bound.
+   */
+  readonly partitionFailuresAfterHeal: number | null;
   /**
    * Datagrams and bytes (payload + 28 B of IPv4/UDP headers) each live member sent per second,
    * from convergence to the end of the run (the one-off join storm left out).

@@ -154,6 +154,7 @@ export async function runScenario(options: ScenarioOptions): Promise<SimulationR
     restartRecoveryMs: { p50: percentileOrNever(recoveries, 0.5), max: percentileOrNever(recoveries, 1) },
     stuck: tracker.notSeenAlive(),
     healedMs,
+    ...partitionAfterHeal(judge, options, partitionEndMs, sim.nowMs),
     perNode: trafficPerNode(sim, live, trafficBase, sim.nowMs - (convergenceMs ?? 0)),
     fullStateTransfers: sim.fullStateTransfers,
     statePacketsSent: sim.statePacketsSent,
@@ -272,6 +273,13 @@ class Judge {
   readonly stallFailures = new Set<string>();
   falseSuspicionsOriginated = 0;
   private readonly detections = new Map<string, { firstMs: number | null; allMs: number | null; by: Set<string> }>();
+  /**
+   * Cross-side (observer, member) pairs of a partition, each with the last moment it stopped
+   * being `failed` (Infinity while it still is). Failures across the cut are right while it
+   * lasts, so onChange does not count them; what must not outlive the heal is judged at the
+   * end, by partitionFailuresAfter.
+   */
+  private readonly crossFailedUntilMs = new Map<string, number>();
 
   constructor(
     private readonly plan: FaultPlan,
@@ -281,6 +289,7 @@ class Judge {
   }
 
   onChange(observer: string, subject: string, status: MemberStatus, atMs: number, originated: boolean): void {
+    this.trackCrossSide(observer, subject, status, atMs);
     if (status !== 'suspect' && status !== 'failed') return;
     if (this.plan.crashed.has(subject)) {
       if (status === 'failed') this.detected(subject, observer, atMs);
@@ -298,6 +307,31 @@ class Judge {
     (status === 'failed' ? this.falseFailures : this.falseSuspicions).add(pair);
     if (status === 'failed' && this.plan.stalls.members.has(subject)) this.stallFailures.add(pair);
     if (status === 'suspect' && originated) this.falseSuspicionsOriginated++;
+  }
+
+  /** Keeps crossFailedUntilMs for pairs of live members on opposite sides of the partition. */
+  private trackCrossSide(observer: string, subject: string, status: MemberStatus, atMs: number): void {
+    if (this.plan.cutOff.has(subject) === this.plan.cutOff.has(observer)) return;
+    if (this.plan.crashed.has(subject) || this.plan.crashed.has(observer) || this.plan.paused.has(subject)) return;
+    const pair = `${observer}>${subject}`;
+    if (status === 'failed') {
+      // A restarting member may rightly be failed: its restart window excuses it, as in onChange.
+      if (!this.restarts.inWindow(subject)) this.crossFailedUntilMs.set(pair, Infinity);
+    } else if (this.crossFailedUntilMs.get(pair) === Infinity) {
+      this.crossFailedUntilMs.set(pair, atMs);
+    }
+  }
+
+  /**
+   * Cross-side false failures that remain after healing: (observer, member) pairs of live
+   * members on opposite sides of the partition in which the observer had the member failed
+   * at some moment after `afterMs` (the heal plus its bound): still failed then, or failed
+   * anew later. Every one is a member seen dead that is alive and reachable again.
+   */
+  partitionFailuresAfter(afterMs: number): number {
+    let count = 0;
+    for (const untilMs of this.crossFailedUntilMs.values()) if (untilMs > afterMs) count++;
+    return count;
   }
 
   private detected(subject: string, observer: string, atMs: number): void {
@@ -323,6 +357,28 @@ class Judge {
     const all = reports.map((r) => r.allDetectMs).filter((v): v is number => v !== null);
     return { firstP50Ms: percentile(first, 0.5), firstMaxMs: max(first), allP50Ms: percentile(all, 0.5), allMaxMs: max(all) };
   }
+}
+
+/**
+ * How long after a partition ends every cross-side failure must be gone: two reconnect
+ * intervals (every member retries a failed one each interval, with probability failed/alive;
+ * one round trip settles a disputed member, and its refutation spreads in a few gossip rounds).
+ */
+export function partitionHealBoundMs(protocol: ProtocolOptions): number {
+  return 2 * protocol.reconnectIntervalMs;
+}
+
+function partitionAfterHeal(
+  judge: Judge,
+  options: ScenarioOptions,
+  partitionEndMs: number | null,
+  endMs: number,
+): Pick<SimulationReport, 'partitionHealBoundMs' | 'partitionFailuresAfterHeal'> {
+  if (partitionEndMs === null) return { partitionHealBoundMs: null, partitionFailuresAfterHeal: null };
+  const boundMs = partitionHealBoundMs(options.protocol);
+  // A run that ends before the bound cannot tell a slow heal from a failed one.
+  const afterMs = partitionEndMs + boundMs;
+  return { partitionHealBoundMs: boundMs, partitionFailuresAfterHeal: endMs < afterMs ? null : judge.partitionFailuresAfter(afterMs) };
 }
 
 type TrafficSnapshot = ReadonlyMap<string, { readonly packetsSent: number; readonly bytesSent: number }>;

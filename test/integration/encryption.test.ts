@@ -3,11 +3,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAgent, type Agent, type KeyOpReport } from '../../src/agent/index.js';
+import { createAgent, type Agent } from '../../src/agent/index.js';
 import { createCodec, messageSize, PACKET_OVERHEAD_BYTES } from '../../src/codec/index.js';
 import type { AgentConfig } from '../../src/config.js';
 import { Keyring } from '../../src/crypto/keyring.js';
 import { keyId } from '../../src/crypto/keys.js';
+import type { PublicKeyReport } from '../../src/http/key-report.js';
 import type { MemberState, Message } from '../../src/protocol/messages.js';
 import { incarnation, nodeName } from '../../src/protocol/types.js';
 import { ackedProbes, allAlive, fastConfig, roundsToProbeEveryPeer, startCluster, waitFor, waitForAckedProbes } from './helpers.js';
@@ -187,7 +188,7 @@ describe('key rotation through the HTTP endpoint', () => {
       const listed = await keysCall(url, 'GET', '/v1/keys');
       expect(listed.status).toBe(200);
       expect(listed.report).toMatchObject({ op: 'list', ok: true, members: 3, responded: 3 });
-      expect(listed.report?.keys).toEqual([{ key: K1, id: id(K1), primary: 3, installed: 3 }]);
+      expect(listed.report?.keys).toEqual([{ id: id(K1), held: true, primaryHere: true, primary: 3, installed: 3 }]);
 
       // use before install, and remove of the primary key, are refused before anything is sent.
       expect((await keysCall(url, 'POST', '/v1/keys/use', K2)).status).toBe(409);
@@ -197,21 +198,25 @@ describe('key rotation through the HTTP endpoint', () => {
       const installed = await keysCall(url, 'POST', '/v1/keys/install', K2);
       expect(installed.report).toMatchObject({ op: 'install', ok: true, members: 3, responded: 3 });
       expect(installed.report?.keys).toEqual([
-        { key: K1, id: id(K1), primary: 3, installed: 3 },
-        { key: K2, id: id(K2), primary: 0, installed: 3 },
+        { id: id(K1), held: true, primaryHere: true, primary: 3, installed: 3 },
+        { id: id(K2), held: true, primaryHere: false, primary: 0, installed: 3 },
       ]);
       expect(JSON.parse(readFileSync(keyringFile, 'utf8'))).toEqual({ keys: [K1, K2] });
 
-      const used = await keysCall(url, 'POST', '/v1/keys/use', K2);
+      // use and remove by key id: the key itself need not travel again.
+      const used = await keysCall(url, 'POST', '/v1/keys/use', id(K2));
       expect(used.report).toMatchObject({ op: 'use', ok: true, responded: 3 });
       expect(used.report?.keys).toEqual([
-        { key: K2, id: id(K2), primary: 3, installed: 3 },
-        { key: K1, id: id(K1), primary: 0, installed: 3 },
+        { id: id(K2), held: true, primaryHere: true, primary: 3, installed: 3 },
+        { id: id(K1), held: true, primaryHere: false, primary: 0, installed: 3 },
       ]);
 
-      const removed = await keysCall(url, 'POST', '/v1/keys/remove', K1);
+      const removed = await keysCall(url, 'POST', '/v1/keys/remove', id(K1));
       expect(removed.report).toMatchObject({ op: 'remove', ok: true, responded: 3 });
-      expect(removed.report?.keys).toEqual([{ key: K2, id: id(K2), primary: 3, installed: 3 }]);
+      expect(removed.report?.keys).toEqual([{ id: id(K2), held: true, primaryHere: true, primary: 3, installed: 3 }]);
+      for (const answer of [listed, installed, used, removed]) {
+        for (const key of [K1, K2]) expect(answer.text).not.toContain(key.slice(0, 8));
+      }
       expect(JSON.parse(readFileSync(keyringFile, 'utf8'))).toEqual({ keys: [K2] });
 
       // Still converged after the rotation: every agent probes each peer again, and gets acks,
@@ -262,8 +267,10 @@ describe('key rotation through the HTTP endpoint', () => {
 
 interface KeysReply {
   readonly status: number;
-  readonly report: KeyOpReport | undefined;
+  readonly report: PublicKeyReport | undefined;
   readonly error: string | undefined;
+  /** The answer as sent, to check that no key is in it. */
+  readonly text: string;
 }
 
 async function keysCall(url: string, method: 'GET' | 'POST', path: string, key?: string): Promise<KeysReply> {
@@ -273,6 +280,7 @@ async function keysCall(url: string, method: 'GET' | 'POST', path: string, key?:
     init.headers = { 'content-type': 'application/json' };
   }
   const response = await fetch(`${url}${path}`, init);
-  const json = (await response.json()) as KeyOpReport & { readonly error?: string };
-  return { status: response.status, report: response.status === 200 ? json : undefined, error: json.error };
+  const text = await response.text();
+  const json = JSON.parse(text) as PublicKeyReport & { readonly error?: string };
+  return { status: response.status, report: response.status === 200 ? json : undefined, error: json.error, text };
 }

@@ -390,7 +390,7 @@ describe('validation: every problem at once, each named', () => {
 
   it.each([
     ['{"probeInterval": ', /^gossipd\.json: not valid JSON: /],
-    ['[1, 2]', /^gossipd\.json: must hold a JSON object of settings, not \[1,2\]$/],
+    ['[1, 2]', /^gossipd\.json: must hold a JSON object of settings, not an array$/],
     [{ join: '10.0.0.1:7946' }, /^gossipd\.json: join: "10\.0\.0\.1:7946" is not an array of "host:port" strings$/],
     [{ probeInterval: true }, /^gossipd\.json: probeInterval: true is not a duration string like "500ms" or a number of milliseconds$/],
     [{ maxPacketSize: '1400' }, /^gossipd\.json: maxPacketSize: "1400" is not a whole number$/],
