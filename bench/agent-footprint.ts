@@ -2,7 +2,8 @@
 // latency of the client commands next to a bare `node -e 0`, then one agent that learns
 // MEMBERS members from a fake peer: memory per known member and GET /v1/members latency.
 //
-// Run: npm run bench:footprint [-- --members 10000 --port-base 23000 --runs 20 --out DIR]
+// Run: npm run bench:footprint [-- --members 10000 --port-base 23000 --runs 20 --requests 200
+//        --idle-seconds 30 --settle-seconds 20 --tags role=web,zone=a --agent-node-flags '…' --out DIR]
 //
 // Everything is on 127.0.0.1, in ports PORT_BASE .. PORT_BASE+499 (each helper of the project
 // has its own range). The fake peer is FEEDER_SOCKETS UDP sockets of this process, each holding
@@ -20,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { startAgentProcess, stopProcess, type AgentProcess } from './agent-process.js';
 import { spawnTracked, killHard } from './children.js';
 import { GOSSIPD_BIN, REPO_ROOT } from './paths.js';
-import { machineCpuTicks } from './procfs.js';
+import { machineCpuTicks, processCpuMs } from './procfs.js';
 import { percentile, round } from './stats.js';
 import { sleep } from './wait.js';
 import { createCodec, LIMITS } from '../src/codec/index.js';
@@ -41,6 +42,13 @@ interface Options {
   readonly idleSeconds: number;
   readonly settleSeconds: number;
   readonly tags: Readonly<Record<string, string>>;
+  /**
+   * Another build's bin/gossipd.js (e.g. the commit before this work, built under /tmp): its
+   * lone agent and its client commands are measured in the same rounds, next to this build's.
+   */
+  readonly baselineBin: string | null;
+  /** Extra node flags for both agents (e.g. "--max-semi-space-size=2"), to see what V8 tuning buys. */
+  readonly agentNodeFlags: readonly string[];
   readonly out: string;
 }
 
@@ -61,6 +69,8 @@ function parseArgs(argv: readonly string[]): Options {
     idleSeconds: Number(value('--idle-seconds', '30')),
     settleSeconds: Number(value('--settle-seconds', '20')),
     tags,
+    baselineBin: value('--baseline-bin', '') === '' ? null : value('--baseline-bin', ''),
+    agentNodeFlags: value('--agent-node-flags', '').split(' ').filter((flag) => flag !== ''),
     out: value('--out', `${REPO_ROOT}bench/results/2026-12-02/footprint`),
   };
 }
@@ -125,11 +135,11 @@ function probeHeap(agent: AgentProcess<unknown>): Promise<HeapProbe> {
 
 // ─── Agents ───────────────────────────────────────────────────────────────────────────────
 
-function startAgent(name: string, udpPort: number, httpPort: number, nodeFlags: readonly string[]): Promise<AgentProcess<true>> {
+function startAgent(name: string, udpPort: number, httpPort: number, nodeFlags: readonly string[], bin = GOSSIPD_BIN): Promise<AgentProcess<true>> {
   return startAgentProcess({
     name,
     command: process.execPath,
-    args: [...nodeFlags, GOSSIPD_BIN, 'agent', '--name', name, '--bind', `127.0.0.1:${udpPort}`, '--http', `127.0.0.1:${httpPort}`, '--cluster', CLUSTER],
+    args: [...nodeFlags, bin, 'agent', '--name', name, '--bind', `127.0.0.1:${udpPort}`, '--http', `127.0.0.1:${httpPort}`, '--cluster', CLUSTER],
     onLine: () => undefined,
     readyFrom: (line) => (line.includes('"msg":"agent running"') ? true : null),
     startTimeoutMs: 30_000,
@@ -314,7 +324,15 @@ async function timeListing(httpPort: number, requests: number): Promise<{ p50Ms:
 
 // ─── Main ─────────────────────────────────────────────────────────────────────────────────
 
-function machine(): Record<string, unknown> {
+interface Machine {
+  readonly cpus: number;
+  readonly cpuModel: string;
+  readonly memoryGb: number;
+  readonly node: string;
+  readonly loadAvg: readonly number[];
+}
+
+function machine(): Machine {
   return {
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model ?? 'unknown',
@@ -338,34 +356,53 @@ function log(text: string): void {
 
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
+  const result = await measure(options);
+  mkdirSync(options.out, { recursive: true });
+  const stamp = result.startedAt.replace(/[:.]/g, '-');
+  writeFileSync(`${options.out}/footprint-${stamp}.json`, `${JSON.stringify(result, null, 2)}\n`);
+  const markdown = summarize(result);
+  writeFileSync(`${options.out}/footprint-${stamp}.md`, markdown);
+  process.stdout.write(markdown);
+  log(`wrote ${options.out}/footprint-${stamp}.json and .md`);
+}
+
+async function measure(options: Options) {
   const startedAt = new Date().toISOString();
   const machineBefore = { ...machine(), cpuIdleShare: await cpuIdleShare(3000) };
   const [udpA, httpA, udpB, httpB] = [options.portBase, options.portBase + 1, options.portBase + 2, options.portBase + 3];
 
-  // 1. A lone agent, idle, next to a Node process that does nothing.
+  // 1. A lone agent, idle, next to a Node process that does nothing (and the baseline's agent).
   log(`lone agent: sampling RSS for ${options.idleSeconds} s`);
-  const lone = await startAgent('lone', udpA, httpA, []);
+  const lone = await startAgent('lone', udpA, httpA, options.agentNodeFlags);
+  const baseline = options.baselineBin === null ? null : await startAgent('baseline', udpA + 4, httpA + 4, options.agentNodeFlags, options.baselineBin);
   const bare = startIdleNode();
-  const [loneRss, bareRss] = await Promise.all([sampleRss(lone.pid, options.idleSeconds), sampleRss(bare.pid!, options.idleSeconds)]);
+  const [loneRss, bareRss, baselineRss] = await Promise.all([
+    sampleRss(lone.pid, options.idleSeconds),
+    sampleRss(bare.pid!, options.idleSeconds),
+    baseline === null ? null : sampleRss(baseline.pid, options.idleSeconds),
+  ]);
   killHard(bare);
 
   // 2. Client start-up next to bare Node, against the lone agent.
   log(`CLI start-up: ${options.runs} interleaved rounds`);
   const node = process.execPath;
-  const timings = timeCommands(
-    [
-      ['node -e 0', [node, '-e', '0']],
-      ['gossipd --help', [node, GOSSIPD_BIN, '--help']],
-      ['gossipd members', [node, GOSSIPD_BIN, 'members', '--http', `127.0.0.1:${httpA}`]],
-    ],
-    options.runs,
-  );
+  const commands: Array<readonly [string, readonly string[]]> = [
+    ['node -e 0', [node, '-e', '0']],
+    ['gossipd --help', [node, GOSSIPD_BIN, '--help']],
+    ['gossipd members', [node, GOSSIPD_BIN, 'members', '--http', `127.0.0.1:${httpA}`]],
+  ];
+  if (options.baselineBin !== null) {
+    commands.push(['baseline --help', [node, options.baselineBin, '--help']]);
+    commands.push(['baseline members', [node, options.baselineBin, 'members', '--http', `127.0.0.1:${httpA}`]]);
+  }
+  const timings = timeCommands(commands, options.runs);
   const bareMs = timings[0]!.medianMs;
   await stopProcess(lone.child, 'SIGKILL', 5000);
+  if (baseline !== null) await stopProcess(baseline.child, 'SIGKILL', 5000);
 
   // 3. One agent learns MEMBERS members.
   log(`big table: one agent learns ${options.members} members from ${FEEDER_SOCKETS} fake peer sockets`);
-  const big = await startAgent('big', udpB, httpB, ['--expose-gc', '--import', GC_PROBE]);
+  const big = await startAgent('big', udpB, httpB, [...options.agentNodeFlags, '--expose-gc', '--import', GC_PROBE]);
   const feeder = await startFeeder(options);
   const emptyRss = await sampleRss(big.pid, 10);
   const emptyHeap = await probeHeap(big);
@@ -379,7 +416,9 @@ async function main(): Promise<void> {
   }
   const learnedMs = performance.now() - feedStart;
   log(`settling ${options.settleSeconds} s`);
+  const cpuBeforeMs = processCpuMs(big.pid) ?? NaN;
   const fullRss = await sampleRss(big.pid, options.settleSeconds);
+  const cpuMsPerS = ((processCpuMs(big.pid) ?? NaN) - cpuBeforeMs) / options.settleSeconds;
   const fullHeap = await probeHeap(big);
   const aliveAfterSettle = await aliveCount(httpB);
   const learned = aliveAfterSettle - 1;
@@ -404,6 +443,7 @@ async function main(): Promise<void> {
       seconds: options.idleSeconds,
       agent: loneRss.settled,
       bareNode: bareRss.settled,
+      baselineAgent: baselineRss?.settled ?? null,
       agentSamplesKb: loneRss.samples.map((sample) => sample.rssKb),
       targetKb: 45 * 1024,
     },
@@ -416,20 +456,67 @@ async function main(): Promise<void> {
       feeder: feeder.counts,
       rssEmpty: emptyRss.settled,
       rssFull: fullRss.settled,
+      rssFullSamplesKb: fullRss.samples.map((sample) => sample.rssKb),
       heapEmpty: emptyHeap,
       heapFull: fullHeap,
+      agentCpuMsPerSecond: round(cpuMsPerS, 1),
       rssBytesPerMember: perMember(emptyRss.settled.rssKb * 1024, fullRss.settled.rssKb * 1024),
+      rssAfterGcBytesPerMember: perMember(emptyHeap.rss, fullHeap.rss),
       heapUsedBytesPerMember: perMember(emptyHeap.heapUsed, fullHeap.heapUsed),
       externalBytesPerMember: perMember(emptyHeap.external, fullHeap.external),
       targetBytesPerMember: 500,
     },
     listing: { ...listing, requests: options.requests, targetP50Ms: 10 },
   };
-  mkdirSync(options.out, { recursive: true });
-  const stamp = startedAt.replace(/[:.]/g, '-');
-  writeFileSync(`${options.out}/footprint-${stamp}.json`, `${JSON.stringify(result, null, 2)}\n`);
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  log(`wrote ${options.out}/footprint-${stamp}.json`);
+  return result;
+}
+
+type Result = Awaited<ReturnType<typeof measure>>;
+
+const mb = (kb: number): string => (kb / 1024).toFixed(1);
+
+/** The figures a reader wants first, as markdown; the JSON next to it has every sample. */
+function summarize(result: Result): string {
+  const { idle, cli, table, listing } = result;
+  const rows = cli.timings.map((t) => `| ${t.label} | ${t.medianMs} | ${t.p90Ms} | ${t.minMs} | ${cli.overBareMs[t.label]} |`);
+  return [
+    `# Agent footprint, ${result.startedAt}`,
+    '',
+    `\`${result.command}\` on ${result.machineBefore.cpus} × ${result.machineBefore.cpuModel}, Node ${result.machineBefore.node},`,
+    `load average ${result.machineBefore.loadAvg.join(' ')} before and ${result.machineAfter.loadAvg.join(' ')} after (CPU idle share before: ${String(result.machineBefore.cpuIdleShare)}).`,
+    '',
+    `## Lone agent, idle (median of the last ${Math.ceil(idle.seconds / 2)} of ${idle.seconds} one-second samples)`,
+    '',
+    '| process | RSS MB | anonymous MB | file-backed MB |',
+    '|---|---|---|---|',
+    `| gossipd agent | ${mb(idle.agent.rssKb)} | ${mb(idle.agent.anonKb)} | ${mb(idle.agent.fileKb)} |`,
+    ...(idle.baselineAgent === null ? [] : [`| baseline agent | ${mb(idle.baselineAgent.rssKb)} | ${mb(idle.baselineAgent.anonKb)} | ${mb(idle.baselineAgent.fileKb)} |`]),
+    `| node -e 'setInterval(…)' | ${mb(idle.bareNode.rssKb)} | ${mb(idle.bareNode.anonKb)} | ${mb(idle.bareNode.fileKb)} |`,
+    '',
+    `## Client start-up (${cli.timings[0]?.runs ?? 0} interleaved rounds, wall ms)`,
+    '',
+    '| command | median | p90 | min | median over node -e 0 |',
+    '|---|---|---|---|---|',
+    ...rows,
+    '',
+    `## One agent that learns ${table.members} members`,
+    '',
+    `Learned ${table.learned} within ${table.learnedWithinMs} ms; ${table.aliveAtEnd} alive at the end. Agent CPU while settled: ${table.agentCpuMsPerSecond} ms/s.`,
+    '',
+    '| per known member | bytes |',
+    '|---|---|',
+    `| RSS (median while settled, minus the same before) | ${table.rssBytesPerMember} |`,
+    `| RSS right after a full GC, minus the same before | ${table.rssAfterGcBytesPerMember} |`,
+    `| V8 heap in use after a full GC | ${table.heapUsedBytesPerMember} |`,
+    `| external (buffers) after a full GC | ${table.externalBytesPerMember} |`,
+    '',
+    `RSS ${mb(table.rssEmpty.rssKb)} MB before, ${mb(table.rssFull.rssKb)} MB after (median while settled).`,
+    '',
+    `## GET /v1/members at ${table.members} members, one request at a time (${listing.requests} requests)`,
+    '',
+    `p50 ${listing.p50Ms} ms, p99 ${listing.p99Ms} ms, max ${listing.maxMs} ms, first ${listing.firstMs} ms; ${listing.bytes} bytes each.`,
+    '',
+  ].join('\n');
 }
 
 main().then(
