@@ -13,9 +13,9 @@
 // one per member; the summary says so.
 import { spawnSync } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent as HttpAgent, request } from 'node:http';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { startAgentProcess, stopProcess, type AgentProcess } from './agent-process.js';
@@ -159,26 +159,43 @@ interface Timing {
   readonly medianMs: number;
   readonly p90Ms: number;
   readonly minMs: number;
+  /**
+   * User + system CPU time (GNU time, 10 ms steps), median: what a quiet machine's wall time
+   * would be made of, barely moved by other processes' load. Null without /usr/bin/time.
+   */
+  readonly cpuMedianMs: number | null;
   readonly runs: number;
 }
+
+const GNU_TIME = '/usr/bin/time';
 
 /** Interleaved rounds, so that every command sees the same machine load; wall time per run. */
 function timeCommands(commands: ReadonlyArray<readonly [string, readonly string[]]>, runs: number): Timing[] {
   const times = commands.map((): number[] => []);
+  const cpu = commands.map((): number[] => []);
+  const cpuFile = `${tmpdir()}/footprint-cpu-${process.pid}.txt`;
+  const measureCpu = existsSync(GNU_TIME);
   for (let round = 0; round < runs; round++) {
     commands.forEach(([, argv], index) => {
+      const wrapped = measureCpu ? [GNU_TIME, '-f', '%U %S', '-o', cpuFile, ...argv] : [...argv];
       const start = performance.now();
-      const result = spawnSync(argv[0]!, argv.slice(1), { stdio: 'ignore', cwd: REPO_ROOT });
+      const result = spawnSync(wrapped[0]!, wrapped.slice(1), { stdio: 'ignore', cwd: REPO_ROOT });
       times[index]!.push(performance.now() - start);
       if (result.status !== 0) throw new Error(`${argv.join(' ')} exited ${result.status}`);
+      if (measureCpu) {
+        const [user = NaN, system = NaN] = readFileSync(cpuFile, 'utf8').trim().split(/\s+/).map(Number);
+        cpu[index]!.push((user + system) * 1000);
+      }
     });
   }
+  if (measureCpu) rmSync(cpuFile, { force: true });
   return commands.map(([label, argv], index) => ({
     label,
     command: argv.map((arg) => arg.replace(REPO_ROOT, '')).join(' '),
     medianMs: round(percentile(times[index]!, 50) ?? NaN, 1),
     p90Ms: round(percentile(times[index]!, 90) ?? NaN, 1),
     minMs: round(Math.min(...times[index]!), 1),
+    cpuMedianMs: measureCpu ? round(percentile(cpu[index]!, 50) ?? NaN, 0) : null,
     runs,
   }));
 }
@@ -478,7 +495,11 @@ const mb = (kb: number): string => (kb / 1024).toFixed(1);
 /** The figures a reader wants first, as markdown; the JSON next to it has every sample. */
 function summarize(result: Result): string {
   const { idle, cli, table, listing } = result;
-  const rows = cli.timings.map((t) => `| ${t.label} | ${t.medianMs} | ${t.p90Ms} | ${t.minMs} | ${cli.overBareMs[t.label]} |`);
+  const bareCpuMs = cli.timings[0]?.cpuMedianMs ?? null;
+  const rows = cli.timings.map(
+    (t) =>
+      `| ${t.label} | ${t.medianMs} | ${t.p90Ms} | ${t.minMs} | ${cli.overBareMs[t.label]} | ${t.cpuMedianMs ?? '–'} | ${t.cpuMedianMs === null || bareCpuMs === null ? '–' : t.cpuMedianMs - bareCpuMs} |`,
+  );
   return [
     `# Agent footprint, ${result.startedAt}`,
     '',
@@ -493,10 +514,10 @@ function summarize(result: Result): string {
     ...(idle.baselineAgent === null ? [] : [`| baseline agent | ${mb(idle.baselineAgent.rssKb)} | ${mb(idle.baselineAgent.anonKb)} | ${mb(idle.baselineAgent.fileKb)} |`]),
     `| node -e 'setInterval(…)' | ${mb(idle.bareNode.rssKb)} | ${mb(idle.bareNode.anonKb)} | ${mb(idle.bareNode.fileKb)} |`,
     '',
-    `## Client start-up (${cli.timings[0]?.runs ?? 0} interleaved rounds, wall ms)`,
+    `## Client start-up (${cli.timings[0]?.runs ?? 0} interleaved rounds; wall ms, and user + system CPU ms in 10 ms steps)`,
     '',
-    '| command | median | p90 | min | median over node -e 0 |',
-    '|---|---|---|---|---|',
+    '| command | median | p90 | min | median over node -e 0 | CPU median | CPU over node -e 0 |',
+    '|---|---|---|---|---|---|---|',
     ...rows,
     '',
     `## One agent that learns ${table.members} members`,
