@@ -151,6 +151,15 @@ function startIdleNode(): ReturnType<typeof spawnTracked> {
   return spawnTracked(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
 }
 
+/**
+ * The floor under any agent: an ES module that opens what an agent opens, an HTTP server and a
+ * UDP socket on 127.0.0.1, and does nothing else.
+ */
+function startSocketsOnlyNode(): ReturnType<typeof spawnTracked> {
+  const code = "import { createServer } from 'node:http'; import { createSocket } from 'node:dgram'; createServer().listen(0, '127.0.0.1'); createSocket('udp4').bind(0, '127.0.0.1');";
+  return spawnTracked(process.execPath, ['--input-type=module', '-e', code], { stdio: 'ignore' });
+}
+
 // ─── CLI start-up ─────────────────────────────────────────────────────────────────────────
 
 interface Timing {
@@ -298,14 +307,15 @@ function statePackets(codec: ReturnType<typeof createCodec>, members: readonly M
 
 const keepAlive = new HttpAgent({ keepAlive: true, maxSockets: 1 });
 
-function get(port: number, path: string): Promise<{ status: number; bytes: number; body: string }> {
+/** The body stays bytes: decoding 1.5 MB into a string would add to every timed request. */
+function get(port: number, path: string): Promise<{ status: number; bytes: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const outgoing = request({ host: '127.0.0.1', port, path, agent: keepAlive }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => {
         const body = Buffer.concat(chunks);
-        resolve({ status: response.statusCode ?? 0, bytes: body.byteLength, body: body.toString() });
+        resolve({ status: response.statusCode ?? 0, bytes: body.byteLength, body });
       });
       response.on('error', reject);
     });
@@ -315,7 +325,7 @@ function get(port: number, path: string): Promise<{ status: number; bytes: numbe
 }
 
 async function aliveCount(httpPort: number): Promise<number> {
-  const health = JSON.parse((await get(httpPort, '/v1/health')).body) as { members: { alive: number } };
+  const health = JSON.parse((await get(httpPort, '/v1/health')).body.toString()) as { members: { alive: number } };
   return health.members.alive;
 }
 
@@ -392,13 +402,20 @@ async function measure(options: Options) {
   log(`lone agent: sampling RSS for ${options.idleSeconds} s`);
   const lone = await startAgent('lone', udpA, httpA, options.agentNodeFlags);
   const baseline = options.baselineBin === null ? null : await startAgent('baseline', udpA + 4, httpA + 4, options.agentNodeFlags, options.baselineBin);
+  // What V8's optimising compilers cost an idle agent: the same agent without them.
+  const jitless = await startAgent('jitless', udpA + 6, httpA + 6, [...options.agentNodeFlags, '--jitless']);
   const bare = startIdleNode();
-  const [loneRss, bareRss, baselineRss] = await Promise.all([
+  const socketsOnly = startSocketsOnlyNode();
+  const [loneRss, bareRss, baselineRss, socketsOnlyRss, jitlessRss] = await Promise.all([
     sampleRss(lone.pid, options.idleSeconds),
     sampleRss(bare.pid!, options.idleSeconds),
     baseline === null ? null : sampleRss(baseline.pid, options.idleSeconds),
+    sampleRss(socketsOnly.pid!, options.idleSeconds),
+    sampleRss(jitless.pid, options.idleSeconds),
   ]);
   killHard(bare);
+  killHard(socketsOnly);
+  await stopProcess(jitless.child, 'SIGKILL', 5000);
 
   // 2. Client start-up next to bare Node, against the lone agent.
   log(`CLI start-up: ${options.runs} interleaved rounds`);
@@ -461,6 +478,8 @@ async function measure(options: Options) {
       agent: loneRss.settled,
       bareNode: bareRss.settled,
       baselineAgent: baselineRss?.settled ?? null,
+      socketsOnlyNode: socketsOnlyRss.settled,
+      jitlessAgent: jitlessRss.settled,
       agentSamplesKb: loneRss.samples.map((sample) => sample.rssKb),
       targetKb: 45 * 1024,
     },
@@ -512,6 +531,8 @@ function summarize(result: Result): string {
     '|---|---|---|---|',
     `| gossipd agent | ${mb(idle.agent.rssKb)} | ${mb(idle.agent.anonKb)} | ${mb(idle.agent.fileKb)} |`,
     ...(idle.baselineAgent === null ? [] : [`| baseline agent | ${mb(idle.baselineAgent.rssKb)} | ${mb(idle.baselineAgent.anonKb)} | ${mb(idle.baselineAgent.fileKb)} |`]),
+    `| gossipd agent under node --jitless | ${mb(idle.jitlessAgent.rssKb)} | ${mb(idle.jitlessAgent.anonKb)} | ${mb(idle.jitlessAgent.fileKb)} |`,
+    `| node: an ES module with an HTTP server and a UDP socket, idle | ${mb(idle.socketsOnlyNode.rssKb)} | ${mb(idle.socketsOnlyNode.anonKb)} | ${mb(idle.socketsOnlyNode.fileKb)} |`,
     `| node -e 'setInterval(…)' | ${mb(idle.bareNode.rssKb)} | ${mb(idle.bareNode.anonKb)} | ${mb(idle.bareNode.fileKb)} |`,
     '',
     `## Client start-up (${cli.timings[0]?.runs ?? 0} interleaved rounds; wall ms, and user + system CPU ms in 10 ms steps)`,
