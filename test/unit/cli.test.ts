@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Agent } from '../../src/agent/agent.js';
 import type { MemberView } from '../../src/agent/api.js';
+import type { HttpSend } from '../../src/cli/http-transport.js';
 import type { CliIo, ShutdownSignal } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import type { AgentConfig } from '../../src/config.js';
@@ -237,11 +238,11 @@ describe('gossipd members, join and leave against a fake agent', () => {
 
   it('uses 127.0.0.1:7947 by default', async () => {
     const urls: string[] = [];
-    const refused: typeof fetch = (input) => {
-      urls.push(String(input));
-      return Promise.reject(new TypeError('fetch failed'));
+    const refused: HttpSend = (exchange) => {
+      urls.push(exchange.url);
+      return Promise.reject(new Error('connect ECONNREFUSED'));
     };
-    const result = await run(['leave'], { fetch: refused });
+    const result = await run(['leave'], { http: refused });
     expect(urls).toEqual(['http://127.0.0.1:7947/v1/leave']);
     expect(result.stderr).toBe("gossipd: cannot reach the agent at http://127.0.0.1:7947 (is 'gossipd agent' running?)\n");
     expect(result.code).toBe(1);

@@ -587,7 +587,7 @@ describe('purity', () => {
     const imports = [...source.matchAll(/from '([^']+)'/g)].map((match) => match[1]);
     for (const specifier of imports) {
       const allowed =
-        specifier === 'msgpackr' || specifier === '../result.js' || specifier?.startsWith('./') || specifier?.startsWith('../protocol/');
+        specifier === 'msgpackr' || specifier?.startsWith('msgpackr/') || specifier === '../result.js' || specifier?.startsWith('./') || specifier?.startsWith('../protocol/');
       expect(allowed, specifier).toBe(true);
     }
     expect(source).not.toMatch(/from 'node:|\brequire\(|Date\.now|Math\.random|setTimeout|setInterval|performance\.|process\./);
