@@ -4,6 +4,7 @@ import type { KeyRequest, KeyResponse, Message } from '../protocol/messages.js';
 import type { Random } from '../protocol/random.js';
 import { addressKey, type Address } from '../protocol/types.js';
 import { AGENT_DROP_REASONS, type AgentDropReason } from './drops.js';
+import { ENVELOPE_VERSION } from '../crypto/keyring.js';
 import type { Envelope } from './encryption.js';
 import { probeReplies, type ReceiveLimiter } from './receive-limiter.js';
 import type { TrafficCounters } from './traffic.js';
@@ -25,8 +26,11 @@ export interface DatagramPipelineDeps {
   readonly isMemberAddress: (key: string) => boolean;
   /** Membership messages for the core. */
   readonly deliver: (messages: readonly Message[], from: Address, receivedAtMs: number) => void;
-  /** Keyring messages, which belong to the key operations, not to the core. */
-  readonly onKeyMessage: (message: KeyRequest | KeyResponse, from: Address) => void;
+  /**
+   * Keyring messages, which belong to the key operations, not to the core. `encrypted`: the
+   * datagram was opened with an installed key, so what it says is authentic.
+   */
+  readonly onKeyMessage: (message: KeyRequest | KeyResponse, from: Address, encrypted: boolean) => void;
 }
 
 /**
@@ -94,8 +98,9 @@ export class DatagramPipeline {
       return;
     }
     const membership: Message[] = [];
+    const encrypted = bytes[0] === ENVELOPE_VERSION;
     for (const message of decoded.value) {
-      if (message.type === 'key-request' || message.type === 'key-response') deps.onKeyMessage(message, from);
+      if (message.type === 'key-request' || message.type === 'key-response') deps.onKeyMessage(message, from, encrypted);
       else membership.push(message);
     }
     if (membership.length > 0) deps.deliver(membership, from, receivedAtMs);

@@ -1,5 +1,4 @@
 import type { AgentApi, KeyOpOutcome, KeyOpRefusalReason, MemberView } from '../agent/api.js';
-import type { KeyOp } from '../protocol/messages.js';
 import { failure, success, type Failure, type Result } from '../result.js';
 import { BODY_REFUSAL_REPLIES, type BodyRefusal } from './body.js';
 import { checkBearer } from './auth.js';
@@ -33,6 +32,8 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/v1/keys/install', query: [], mayCloseServer: false, needsToken: true, handle: keyOp('install') },
   { method: 'POST', path: '/v1/keys/use', query: [], mayCloseServer: false, needsToken: true, handle: keyOp('use') },
   { method: 'POST', path: '/v1/keys/remove', query: [], mayCloseServer: false, needsToken: true, handle: keyOp('remove') },
+  { method: 'POST', path: '/v1/keys/enforce', query: [], mayCloseServer: false, needsToken: true, handle: modeOp('enforce') },
+  { method: 'POST', path: '/v1/keys/relax', query: [], mayCloseServer: false, needsToken: true, handle: modeOp('relax') },
   { method: 'PUT', path: '/v1/self/tags', query: [], mayCloseServer: false, needsToken: true, handle: putTags },
   { method: 'GET', path: '/v1/sd', query: ['port_tag', 'tag'], mayCloseServer: false, needsToken: false, handle: getSd },
   { method: 'GET', path: '/metrics', query: [], mayCloseServer: false, needsToken: false, handle: getMetrics },
@@ -161,7 +162,12 @@ async function listKeys({ api }: RouteContext): Promise<Reply> {
   return keyReply(await api.keys('list', null));
 }
 
-function keyOp(op: Exclude<KeyOp, 'list'>): Route['handle'] {
+/** enforce and relax name no key: any body is ignored. */
+function modeOp(op: 'enforce' | 'relax'): Route['handle'] {
+  return async ({ api }) => keyReply(await api.keys(op, null));
+}
+
+function keyOp(op: 'install' | 'use' | 'remove'): Route['handle'] {
   return async ({ api, request }) => {
     const body = await readJsonBody(request);
     if (!body.ok) return bodyRefusalReply(body);
@@ -184,6 +190,7 @@ function keyReply(outcome: KeyOpOutcome): Reply {
     stopping: 409,
     busy: 409,
     'not-installed': 409,
+    'no-key-in-use': 409,
     'primary-key': 409,
     'keyring-full': 409,
     'would-cut-off': 409,
