@@ -46,6 +46,8 @@ export function keyOpTimings(options: { readonly probeIntervalMs: number; readon
 interface Running {
   readonly waiting: Map<string, KeyPeer>;
   readonly answers: Map<string, KeyMemberResult>;
+  /** A waiting member answered (already recorded): frees its place in the window. */
+  readonly answered: (name: string) => void;
   readonly finish: () => void;
 }
 
@@ -101,7 +103,7 @@ export class KeyOpOriginator {
       keyIds: response.keyIds,
       mode: response.mode,
     });
-    if (running.waiting.size === 0) running.finish();
+    running.answered(response.name);
   }
 
   /** Ends every running operation now (with the answers so far) and refuses new ones. */
@@ -127,7 +129,14 @@ export class KeyOpOriginator {
     return null;
   }
 
-  /** Sends one request to every peer until each answers or the timeout; resolves with one result per peer. */
+  /**
+   * Sends one request to every peer until each answers or its timeout; resolves with one
+   * result per peer. At most AGENT_LIMITS.keyOpWindow peers are asked at once, and each answer
+   * lets the next one be asked: 1,000 answers arriving together would overflow this agent's
+   * socket receive buffer (about 200 kB, some 170 small datagrams), and resending to all of
+   * them would only do it again. Each peer is asked until it answers or for timeoutMs (its
+   * first send and a resend every retry interval), then given up, freeing its place.
+   */
   private broadcast(op: KeyOp, key: string): Promise<KeyMemberResult[]> {
     const peers = this.deps.peers();
     if (peers.length === 0 || this.closed) return Promise.resolve([]);
@@ -140,24 +149,54 @@ export class KeyOpOriginator {
       sentAtS: Math.floor(this.deps.wallClockMs() / 1000),
       name: nodeName(this.deps.name),
     };
+    const maxSends = Math.max(1, Math.ceil(this.deps.timeoutMs / this.deps.retryIntervalMs));
     return new Promise((resolve) => {
       const waiting = new Map(peers.map((peer) => [peer.name, peer]));
       const answers = new Map<string, KeyMemberResult>();
+      /** Asked and not yet answered nor given up: name → sends so far. */
+      const asking = new Map<string, number>();
+      let nextToAsk = 0;
       let cancelRetry = (): void => undefined;
-      const sendToSilent = (): void => {
-        cancelRetry = this.deps.setTimer(sendToSilent, this.deps.retryIntervalMs);
-        for (const peer of waiting.values()) this.deps.send(peer.addr, request);
+      let done = false;
+      const ask = (peer: KeyPeer): void => {
+        asking.set(peer.name, 1);
+        this.deps.send(peer.addr, request);
       };
-      const cancelDeadline = this.deps.setTimer(() => finish(), this.deps.timeoutMs);
+      const fillWindow = (): void => {
+        while (asking.size < AGENT_LIMITS.keyOpWindow && nextToAsk < peers.length) {
+          const peer = peers[nextToAsk++];
+          if (peer !== undefined && waiting.has(peer.name)) ask(peer);
+        }
+        if (asking.size === 0 && nextToAsk >= peers.length) finish();
+      };
+      const retry = (): void => {
+        cancelRetry = this.deps.setTimer(retry, this.deps.retryIntervalMs);
+        for (const [name, sends] of [...asking]) {
+          const peer = waiting.get(name);
+          if (peer === undefined || sends >= maxSends) {
+            asking.delete(name);
+            continue;
+          }
+          asking.set(name, sends + 1);
+          this.deps.send(peer.addr, request);
+        }
+        fillWindow();
+      };
       const finish = (): void => {
+        if (done) return;
+        done = true;
         cancelRetry();
-        cancelDeadline();
         this.running.delete(id);
         const silent = `no answer within ${formatDuration(this.deps.timeoutMs)}`;
         resolve(peers.map((peer) => answers.get(peer.name) ?? { name: peer.name, ok: false, error: silent, keyIds: [] }));
       };
-      this.running.set(id, { waiting, answers, finish });
-      sendToSilent();
+      const answered = (name: string): void => {
+        asking.delete(name);
+        fillWindow();
+      };
+      this.running.set(id, { waiting, answers, answered, finish });
+      cancelRetry = this.deps.setTimer(retry, this.deps.retryIntervalMs);
+      fillWindow();
     });
   }
 

@@ -393,6 +393,28 @@ describe('an operation run from this agent', () => {
     });
   });
 
+  it('asks at most 64 members at once; each answer lets the next be asked; a silent one is given up after the timeout', async () => {
+    const many: KeyPeer[] = Array.from({ length: 200 }, (_unused, i) => ({ name: `m${String(i).padStart(3, '0')}`, addr: { host: '10.1.0.1', port: 1000 + i } }));
+    const h = harness([K1], many);
+    const running = h.ops.run('list', null);
+    expect(h.sent).toHaveLength(64);
+    // The first 100 answer, one by one: each lets one more be asked.
+    for (let i = 0; i < 100; i++) {
+      const sent = requests(h)[0];
+      h.ops.onResponse({ type: 'key-response', id: sent?.id ?? 0, name: nodeName(`m${String(i).padStart(3, '0')}`), ok: true, error: '', keyIds: [ID1], mode: 'enforce' });
+    }
+    expect(h.sent).toHaveLength(164);
+    expect(new Set(h.sent.map((s) => s.to.port)).size).toBe(164);
+    // The other 100 stay silent: 64 asked for the timeout, then the last 36 for another.
+    h.timers.advance(TIMEOUT_MS);
+    await settle();
+    h.timers.advance(TIMEOUT_MS);
+    const outcome = await running;
+    expect(outcome.ok && outcome.value).toMatchObject({ members: 201, responded: 101 });
+    expect(new Set(h.sent.map((s) => s.to.port)).size).toBe(200);
+    expect(h.timers.armed).toBe(0);
+  });
+
   it('ignores late, duplicate and unasked answers', async () => {
     const h = harness([K1], PEERS.slice(0, 1));
     const running = h.ops.run('list', null);
