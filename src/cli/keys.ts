@@ -36,9 +36,9 @@ cluster: gossipd keys install KEY; gossipd keys use KEY; gossipd keys enforce
 (relax undoes enforce). Each waits for every live member's answer; use,
 remove and enforce are refused unless every member can follow. Exit 1 if a
 member refused or did not answer. A key given as an argument is visible in
-ps to other local users while the command runs: generate it into a file and
-pass "$(cat FILE)" from a private shell, and keep agents' keys in
---keyring-file.`,
+ps to other local users while the command runs: on a shared host, POST it to
+the agent's /v1/keys/* from stdin instead (docs/encryption.md), and give
+agents their keys with --keyring-file or GOSSIPD_ENCRYPT, never in argv.`,
     );
   const withEndpoint = (command: Command): Command =>
     command
