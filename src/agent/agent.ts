@@ -75,7 +75,7 @@ class GossipAgent implements Agent {
   private readonly transitions = new StatusTransitions();
   private driver: CoreDriver | undefined;
   private keyOps: KeyOperations | undefined;
-  /** This agent's keyring, for turning key ids into keys (see key-ref.ts); null without encryption. */
+  /** This agent's keyring (empty in plaintext mode), also for turning key ids into keys (see key-ref.ts). */
   private keyring: Keyring | null = null;
   private transport: Transport | undefined;
   private http: MembershipHttpServer | undefined;
@@ -120,8 +120,8 @@ class GossipAgent implements Agent {
         transmit: (to, bytes) => this.transport?.send(to, bytes),
         isMemberAddress: (key) => this.driver?.isMemberAddress(key) ?? false,
         deliver: (messages, from, receivedAtMs) => this.driver?.receive(messages, from, receivedAtMs),
-        onKeyMessage: (message, from) => {
-          if (message.type === 'key-request') this.keyOps?.onRequest(message, from);
+        onKeyMessage: (message, from, encrypted) => {
+          if (message.type === 'key-request') this.keyOps?.onRequest(message, from, encrypted);
           else this.keyOps?.onResponse(message);
         },
       },
@@ -174,8 +174,10 @@ class GossipAgent implements Agent {
       env: process.env,
       agentEnv: () => ({ GOSSIPD_SELF: this.name, GOSSIPD_HTTP: this.boundAddresses.http }),
     });
+    // Every agent has a keyring, empty in plaintext mode, so encryption can be switched on live.
     const keyring = loadKeyring(this.config);
-    if (keyring !== null) this.pipeline.envelope = encryptedEnvelope(keyring);
+    this.keyring = keyring;
+    this.pipeline.envelope = encryptedEnvelope(keyring);
     const remembered = await this.recall();
     const bindHost = await resolveHost(this.config.bind.host);
     this.transport = await (this.deps.openTransport ?? openUdpTransport)({
@@ -201,7 +203,8 @@ class GossipAgent implements Agent {
       {
         random: this.random,
         messageSize,
-        // Encryption adds its envelope to every datagram: packets are filled with that reserved.
+        // Encryption adds its envelope to every datagram: packets are filled with that reserved,
+        // in plaintext mode too, since a live `gossipd keys use` starts sealing at once.
         packetOverheadBytes: PACKET_OVERHEAD_BYTES + this.pipeline.envelope.overheadBytes,
       },
     );
@@ -217,8 +220,7 @@ class GossipAgent implements Agent {
       send: (to, messages) => this.pipeline.send(to, messages),
       onEvent: (event) => router.route(event),
     });
-    if (keyring !== null) this.keyOps = this.createKeyOps(keyring);
-    this.keyring = keyring;
+    this.keyOps = this.createKeyOps(keyring);
     this.driver.start();
     this.startSnapshots();
     if (this.deps.monitorLoopDelay !== false) {
@@ -243,7 +245,8 @@ class GossipAgent implements Agent {
         cluster: this.config.cluster,
         profile: this.config.profile,
         incarnation: node.selfMember.incarnation,
-        encrypted: keyring !== null,
+        encrypted: keyring.mode !== 'plaintext',
+        keyringMode: keyring.mode,
       },
       'agent started',
     );
@@ -357,7 +360,7 @@ class GossipAgent implements Agent {
         suspicionMult: c.suspicionMult,
         gossipIntervalMs: c.gossipIntervalMs,
         maxPacketBytes: c.maxPacketBytes,
-        encrypted: this.keyOps !== undefined,
+        encrypted: this.keyring !== null && this.keyring.mode !== 'plaintext',
       },
     };
   }
@@ -418,8 +421,8 @@ class GossipAgent implements Agent {
 
   keys(op: KeyOp, key: string | null): Promise<KeyOpOutcome> {
     if (this.keyOps === undefined) {
-      const error = 'encryption is off: start the agent with --encrypt or --keyring-file to use keys';
-      return Promise.resolve(failure('encryption-off', error));
+      const error = 'the agent is not running';
+      return Promise.resolve(failure('stopping', error));
     }
     const resolved = resolveKeyRef(op, key, this.keyring);
     return resolved.ok ? this.keyOps.run(op, resolved.value) : Promise.resolve(resolved);
@@ -442,6 +445,7 @@ class GossipAgent implements Agent {
           .filter((member) => member.name !== this.name && (member.status === 'alive' || member.status === 'suspect'))
           .map((member) => ({ name: member.name, addr: member.addr })),
       send: (to, message) => this.pipeline.send(to, [message]),
+      isMemberAddress: (addr) => this.driver?.isMemberAddress(addressKey(addr)) ?? false,
       persist: keyringSaver(this.config, keyring),
       logger: this.log.child({ component: 'keys' }),
       ...keyOpTimings(this.config),

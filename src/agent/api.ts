@@ -1,4 +1,4 @@
-import type { KeyOp } from '../protocol/messages.js';
+import type { KeyOp, KeyringMode } from '../protocol/messages.js';
 import type { NodeView } from '../protocol/view.js';
 import type { AgentDropReason } from './drops.js';
 import type { EventFeed } from './event-log.js';
@@ -61,6 +61,8 @@ export interface KeyMemberResult {
   readonly error?: string;
   /** Ids of its keys afterwards, primary first; empty if it did not answer. */
   readonly keyIds: readonly string[];
+  /** Its mode afterwards (plaintext, encrypt, enforce); absent if it did not answer. */
+  readonly mode?: KeyringMode;
 }
 
 /** One key seen anywhere in the cluster, and how many members hold it. */
@@ -71,13 +73,13 @@ export interface KeyView {
    */
   readonly key: string | null;
   readonly id: string;
-  /** Members, among those that answered, whose primary key it is. */
+  /** Members, among those that answered, whose primary key it is (that seal with it: not in plaintext mode). */
   readonly primary: number;
   /** Members, among those that answered, that hold it. */
   readonly installed: number;
 }
 
-/** The answer to GET /v1/keys and POST /v1/keys/{install,use,remove}. */
+/** The answer to GET /v1/keys and POST /v1/keys/{install,use,remove,enforce,relax}. */
 export interface KeyOpReport {
   readonly op: KeyOp;
   /** Every member asked answered, and none refused. */
@@ -98,7 +100,10 @@ export type JoinOutcome = Result<{ readonly joined: number }, JoinRefusal>;
  * the cluster (409).
  */
 export type KeyOpRefusalReason =
-  /** The agent has no keyring: started without --encrypt or --keyring-file. */
+  /**
+   * Not produced any more (an agent started without a key is in plaintext mode and takes
+   * `keys install`); kept so that clients written against older agents still type-check.
+   */
   | 'encryption-off'
   /** The agent is stopping. */
   | 'stopping'
@@ -108,11 +113,16 @@ export type KeyOpRefusalReason =
   | 'invalid-key'
   /** `use` of a key this agent has not installed. */
   | 'not-installed'
+  /** `enforce` (or `relax`) on an agent with no key in use: `use` one first. */
+  | 'no-key-in-use'
   /** `remove` of this agent's primary key. */
   | 'primary-key'
   /** `install` into a keyring that holds as many keys as it may. */
   | 'keyring-full'
-  /** `use` or `remove` would cut members off: one lacks the key, still encrypts with it, or did not answer. */
+  /**
+   * `use`, `remove` or `enforce` would cut members off: one lacks the key, still encrypts with
+   * it, does not seal with this agent's primary key yet (enforce), or did not answer.
+   */
   | 'would-cut-off';
 
 /** The report of an operation that ran (even if members refused), or why it did not run. */

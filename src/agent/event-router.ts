@@ -5,6 +5,11 @@ import type { EventLog } from './event-log.js';
 import { membershipEventOf } from './membership-event.js';
 import type { StatusTransitions } from './transitions.js';
 
+/** Why a join may get no answer at all; shared with `gossipd join`. */
+export const NO_SEED_ANSWERED =
+  'no seed answered: check the addresses and --cluster; an encrypted cluster (gossipd keys enforce) ' +
+  'drops the datagrams of an agent without its key (give it --keyring-file or GOSSIPD_ENCRYPT)';
+
 export interface EventRouterDeps {
   readonly name: string;
   readonly log: Logger;
@@ -55,7 +60,12 @@ export class EventRouter {
         log.info({ member: event.target }, 'missed probe not turned into a suspicion: local event loop stalled');
         return;
       case 'join-finished':
-        log.info({ joined: event.joined, seeds: event.seeds }, 'join attempt finished');
+        if (event.joined === 0 && event.seeds > 0) {
+          // An enforced cluster drops a keyless agent's datagrams without a word: say so here.
+          log.warn({ joined: 0, seeds: event.seeds }, NO_SEED_ANSWERED);
+        } else {
+          log.info({ joined: event.joined, seeds: event.seeds }, 'join attempt finished');
+        }
         return;
       case 'leave-finished':
         return;

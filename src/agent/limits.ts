@@ -7,6 +7,11 @@ export const AGENT_LIMITS = {
   maxSnapshotBytes: 32 * 1024 * 1024,
   /** Key operations this agent originates at once (each waits on the network up to its timeout); more are refused as `busy`. */
   maxRunningKeyOps: 4,
+  /**
+   * Members a key operation asks at once; each answer lets the next be asked. 64 answers fit in
+   * a default socket receive buffer with room to spare for the gossip arriving meanwhile.
+   */
+  keyOpWindow: 64,
   /** Key requests remembered (by sender and id) so a resend is answered, not applied again: far more than operators make in the window. */
   maxRememberedKeyRequests: 1024,
 } as const;

@@ -17,9 +17,10 @@
  *   left      [7, name, incarnation]
  *   sync      [8, digest, members, join]
  *   state     [9, echo, [[name, host, port, incarnation, statusCode, tags], ...]]
- *   key-request   [10, id, opCode, key, sentAtS]       opCode: 0 list, 1 install, 2 use, 3 remove
- *   key-response  [11, id, name, ok, error, [keyId, ...]]
- * Key messages only travel inside encrypted datagrams (src/crypto wraps the whole datagram).
+ *   key-request   [10, id, opCode, key, sentAtS, name]  opCode: 0 list, 1 install, 2 use, 3 remove, 4 enforce, 5 relax
+ *   key-response  [11, id, name, ok, error, [keyId, ...], modeCode]  modeCode: 0 plaintext, 1 encrypt, 2 enforce
+ * Key messages travel inside encrypted datagrams (src/crypto wraps the whole datagram), except
+ * `list` and `install` on a member with no key in use (see docs/encryption.md).
  * A packet's size is exactly packetOverheadBytes(n) + Σ messageSize(m) ≤ PACKET_OVERHEAD_BYTES + Σ.
  */
 export { createCodec, DROP_REASONS } from './codec.js';

@@ -117,10 +117,11 @@ export function messageSize(message: Message): number {
       return bytes;
     }
     case 'key-request':
-      // The op is a code 0..3: one positive-fixint byte.
-      return TUPLE_PREFIX_BYTES + uintBytes(message.id) + 1 + strBytes(message.key) + uintBytes(message.sentAtS);
+      // The op is a code 0..5: one positive-fixint byte.
+      return TUPLE_PREFIX_BYTES + uintBytes(message.id) + 1 + strBytes(message.key) + uintBytes(message.sentAtS) + strBytes(message.name);
     case 'key-response': {
-      let bytes = TUPLE_PREFIX_BYTES + uintBytes(message.id) + strBytes(message.name) + BOOL_BYTES + strBytes(message.error);
+      // The mode is a code 0..2: one positive-fixint byte.
+      let bytes = TUPLE_PREFIX_BYTES + uintBytes(message.id) + strBytes(message.name) + BOOL_BYTES + strBytes(message.error) + 1;
       bytes += arrayHeaderBytes(message.keyIds.length);
       for (const id of message.keyIds) bytes += strBytes(id);
       return bytes;

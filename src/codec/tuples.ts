@@ -1,4 +1,4 @@
-import type { KeyOp, MemberState, Message, MessageType } from '../protocol/messages.js';
+import type { KeyOp, KeyringMode, MemberState, Message, MessageType } from '../protocol/messages.js';
 import type { MemberStatus, Tags } from '../protocol/types.js';
 
 /**
@@ -38,8 +38,8 @@ export const TUPLE_LENGTHS = {
   left: 3,
   sync: 4,
   state: 3,
-  'key-request': 5,
-  'key-response': 6,
+  'key-request': 6,
+  'key-response': 7,
 } as const satisfies Record<MessageType, number>;
 
 /** Trailing elements a message may omit: a suspect's age (absent in memberlist's timing). */
@@ -63,10 +63,21 @@ export const KEY_OP_CODES = {
   install: 1,
   use: 2,
   remove: 3,
+  enforce: 4,
+  relax: 5,
 } as const satisfies Record<KeyOp, number>;
 
 /** Inverse of KEY_OP_CODES: index = code. */
-export const KEY_OP_BY_CODE = ['list', 'install', 'use', 'remove'] as const satisfies readonly KeyOp[];
+export const KEY_OP_BY_CODE = ['list', 'install', 'use', 'remove', 'enforce', 'relax'] as const satisfies readonly KeyOp[];
+
+export const KEYRING_MODE_CODES = {
+  plaintext: 0,
+  encrypt: 1,
+  enforce: 2,
+} as const satisfies Record<KeyringMode, number>;
+
+/** Inverse of KEYRING_MODE_CODES: index = code. */
+export const KEYRING_MODE_BY_CODE = ['plaintext', 'encrypt', 'enforce'] as const satisfies readonly KeyringMode[];
 
 /**
  * Tags go to msgpackr as a Map, never as the object itself: for an object msgpackr consults
@@ -130,9 +141,17 @@ export function toTuple(message: Message): unknown[] {
     case 'state':
       return [TYPE_CODES.state, message.echo, message.members.map(memberTuple)];
     case 'key-request':
-      return [TYPE_CODES['key-request'], message.id, KEY_OP_CODES[message.op], message.key, message.sentAtS];
+      return [TYPE_CODES['key-request'], message.id, KEY_OP_CODES[message.op], message.key, message.sentAtS, message.name];
     case 'key-response':
-      return [TYPE_CODES['key-response'], message.id, message.name, message.ok, message.error, [...message.keyIds]];
+      return [
+        TYPE_CODES['key-response'],
+        message.id,
+        message.name,
+        message.ok,
+        message.error,
+        [...message.keyIds],
+        KEYRING_MODE_CODES[message.mode],
+      ];
     default:
       return unreachable(message);
   }

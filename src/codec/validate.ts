@@ -44,7 +44,7 @@ import {
 } from './fields.js';
 import { LIMITS } from './limits.js';
 import { mapHeaderBytes } from './sizes.js';
-import { KEY_OP_BY_CODE, MEMBER_TUPLE_LENGTH, OPTIONAL_TUPLE_ELEMENTS, STATUS_BY_CODE, TUPLE_LENGTHS, TYPE_BY_CODE } from './tuples.js';
+import { KEY_OP_BY_CODE, KEYRING_MODE_BY_CODE, MEMBER_TUPLE_LENGTH, OPTIONAL_TUPLE_ELEMENTS, STATUS_BY_CODE, TUPLE_LENGTHS, TYPE_BY_CODE } from './tuples.js';
 
 /**
  * Untrusted tuple -> typed message. Every field is checked (type, range, length) and the
@@ -198,18 +198,20 @@ function parseKeyRequest(tuple: readonly unknown[]): KeyRequest | string {
   const opCode = tuple[2];
   const key = tuple[3];
   const sentAtS = tuple[4];
+  const name = tuple[5];
   if (!isUint32(id)) return uint32Problem('id', id);
   const op = typeof opCode === 'number' ? KEY_OP_BY_CODE[opCode] : undefined;
   if (op === undefined) return `unknown key op code ${describe(opCode)}`;
   const keyProblem = checkKeyField(op, key);
   if (keyProblem !== null || typeof key !== 'string') return keyProblem ?? keyTextProblem('key', key);
   if (!isUint32(sentAtS)) return uint32Problem('sentAtS', sentAtS);
-  return { type: 'key-request', id, op, key, sentAtS };
+  if (!isName(name)) return nameProblem('name', name);
+  return { type: 'key-request', id, op, key, sentAtS, name };
 }
 
-/** `list` carries no key; every other op carries exactly one well-formed key. Never echoes it: keys are secrets. */
+/** `list`, `enforce` and `relax` carry no key; the others exactly one well-formed key. Never echoes it: keys are secrets. */
 function checkKeyField(op: KeyOp, key: unknown): string | null {
-  if (op === 'list') return key === '' ? null : 'key must be empty for list';
+  if (op === 'list' || op === 'enforce' || op === 'relax') return key === '' ? null : `key must be empty for ${op}`;
   return isKeyText(key) ? null : keyTextProblem('key', key);
 }
 
@@ -219,6 +221,7 @@ function parseKeyResponse(tuple: readonly unknown[]): KeyResponse | string {
   const ok = tuple[3];
   const error = tuple[4];
   const rawIds = tuple[5];
+  const modeCode = tuple[6];
   if (!isUint32(id)) return uint32Problem('id', id);
   if (!isName(name)) return nameProblem('name', name);
   if (typeof ok !== 'boolean') return booleanProblem('ok', ok);
@@ -232,7 +235,9 @@ function parseKeyResponse(tuple: readonly unknown[]): KeyResponse | string {
     if (!isKeyId(keyId)) return keyIdProblem(`keyIds[${i}]`, keyId);
     keyIds.push(keyId);
   }
-  return { type: 'key-response', id, name, ok, error, keyIds };
+  const mode = typeof modeCode === 'number' ? KEYRING_MODE_BY_CODE[modeCode] : undefined;
+  if (mode === undefined) return `unknown keyring mode code ${describe(modeCode)}`;
+  return { type: 'key-response', id, name, ok, error, keyIds, mode };
 }
 
 function parseMember(raw: unknown): MemberState | string {
@@ -338,7 +343,8 @@ export function validateMessage(message: Message): string | null {
         checkUint32('id', message.id) ??
         (KEY_OP_BY_CODE.includes(message.op) ? null : `unknown key op ${describe(message.op)}`) ??
         checkKeyField(message.op, message.key) ??
-        checkUint32('sentAtS', message.sentAtS)
+        checkUint32('sentAtS', message.sentAtS) ??
+        checkName('name', message.name)
       );
     case 'key-response':
       return checkKeyResponse(message);
@@ -366,7 +372,8 @@ function checkKeyResponse(message: KeyResponse): string | null {
     checkUint32('id', message.id) ??
     checkName('name', message.name) ??
     checkBoolean('ok', message.ok) ??
-    (isKeyError(message.error) ? null : keyErrorProblem('error', message.error));
+    (isKeyError(message.error) ? null : keyErrorProblem('error', message.error)) ??
+    (KEYRING_MODE_BY_CODE.includes(message.mode) ? null : `unknown keyring mode ${describe(message.mode)}`);
   if (problem !== null) return problem;
   if (message.keyIds.length > LIMITS.maxKeyringKeys) {
     return `keyIds has ${message.keyIds.length} entries (max ${LIMITS.maxKeyringKeys})`;

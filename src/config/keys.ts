@@ -191,7 +191,7 @@ export const KEY_SPECS: KeySpecs = {
   keyringFile: spec(
     'keyringFile',
     '<path>',
-    'JSON keyring {"keys": [primary, ...]}: the first key encrypts, all decrypt; gossipd keys changes are saved to it (default: none)',
+    'JSON keyring {"keys": [primary, ...], "mode": "enforce"}: the first key encrypts, all decrypt; mode plaintext|encrypt|enforce (default enforce); gossipd keys changes are saved to it (default: none)',
     parseOptionalPath,
   ),
   httpToken: spec(

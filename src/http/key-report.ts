@@ -42,6 +42,7 @@ export function publicKeyReport(report: KeyOpReport, localPrimaryId: string | un
       ok: node.ok,
       ...(node.error === undefined ? {} : { error: node.error }),
       keyIds: [...node.keyIds],
+      ...(node.mode === undefined ? {} : { mode: node.mode }),
     })),
   };
 }

@@ -1,5 +1,4 @@
 import type { AgentApi, KeyOpOutcome, KeyOpRefusalReason, MemberView } from '../agent/api.js';
-import type { KeyOp } from '../protocol/messages.js';
 import { failure, success, type Failure, type Result } from '../result.js';
 import { BODY_REFUSAL_REPLIES, type BodyRefusal } from './body.js';
 import { checkBearer } from './auth.js';
@@ -37,6 +36,8 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/v1/keys/install', query: [], mayCloseServer: false, needsToken: true, handle: keyOp('install') },
   { method: 'POST', path: '/v1/keys/use', query: [], mayCloseServer: false, needsToken: true, handle: keyOp('use') },
   { method: 'POST', path: '/v1/keys/remove', query: [], mayCloseServer: false, needsToken: true, handle: keyOp('remove') },
+  { method: 'POST', path: '/v1/keys/enforce', query: [], mayCloseServer: false, needsToken: true, handle: modeOp('enforce') },
+  { method: 'POST', path: '/v1/keys/relax', query: [], mayCloseServer: false, needsToken: true, handle: modeOp('relax') },
   { method: 'PUT', path: '/v1/self/tags', query: [], mayCloseServer: false, needsToken: true, handle: putTags },
   { method: 'GET', path: '/v1/sd', query: ['port_tag', 'tag'], mayCloseServer: false, needsToken: false, handle: getSd },
   { method: 'GET', path: '/metrics', query: [], mayCloseServer: false, needsToken: false, handle: getMetrics },
@@ -174,7 +175,12 @@ async function listKeys({ api }: RouteContext): Promise<Reply> {
   return keyReply(api, await api.keys('list', null));
 }
 
-function keyOp(op: Exclude<KeyOp, 'list'>): Route['handle'] {
+/** enforce and relax name no key: any body is ignored. */
+function modeOp(op: 'enforce' | 'relax'): Route['handle'] {
+  return async ({ api }) => keyReply(api, await api.keys(op, null));
+}
+
+function keyOp(op: 'install' | 'use' | 'remove'): Route['handle'] {
   return async ({ api, request }) => {
     const body = await readJsonBody(request);
     if (!body.ok) return bodyRefusalReply(body);
@@ -192,7 +198,9 @@ function keyReply(api: AgentApi, outcome: KeyOpOutcome): Reply {
   if (outcome.ok) {
     // This agent's own entry lists its keys primary first.
     const selfName = api.self().name;
-    const primaryHere = outcome.value.nodes.find((node) => node.name === selfName)?.keyIds[0];
+    // A plaintext agent sends with no key, whatever it holds.
+    const selfNode = outcome.value.nodes.find((node) => node.name === selfName);
+    const primaryHere = selfNode?.mode === 'plaintext' ? undefined : selfNode?.keyIds[0];
     return jsonReply(200, publicKeyReport(outcome.value, primaryHere));
   }
   // A bad key is the caller's mistake; every other refusal is the agent's or the cluster's state.
@@ -202,6 +210,7 @@ function keyReply(api: AgentApi, outcome: KeyOpOutcome): Reply {
     stopping: 409,
     busy: 409,
     'not-installed': 409,
+    'no-key-in-use': 409,
     'primary-key': 409,
     'keyring-full': 409,
     'would-cut-off': 409,

@@ -102,8 +102,18 @@ export interface State {
   readonly members: readonly MemberState[];
 }
 
-/** What a key operation does to a member's keyring (see KeyRequest). */
-export type KeyOp = 'list' | 'install' | 'use' | 'remove';
+/**
+ * What a key operation does to a member's keyring (see KeyRequest). `enforce` makes a member
+ * refuse plaintext datagrams, `relax` accept them again (see KeyringMode).
+ */
+export type KeyOp = 'list' | 'install' | 'use' | 'remove' | 'enforce' | 'relax';
+
+/**
+ * How a member treats plaintext: `plaintext` sends plaintext (its installed keys, if any, open
+ * encrypted datagrams); `encrypt` seals with its primary key and still accepts plaintext;
+ * `enforce` seals and refuses plaintext. A cluster is switched on in that order, live.
+ */
+export type KeyringMode = 'plaintext' | 'encrypt' | 'enforce';
 
 /**
  * Apply a keyring change cluster-wide (`gossipd keys install|use|remove|list`). The agent, not
@@ -116,10 +126,15 @@ export interface KeyRequest {
   /** Random per operation; answers carry it back, and receivers apply each id once. */
   readonly id: number;
   readonly op: KeyOp;
-  /** The key (base64 of 32 bytes) for install, use and remove; empty for list. */
+  /** The key (base64 of 32 bytes) for install, use and remove; empty for list, enforce and relax. */
   readonly key: string;
   /** Sender's wall clock in seconds: receivers refuse stale requests, so a replay cannot undo a rotation. */
   readonly sentAtS: number;
+  /**
+   * The sending member. Inside an encrypted datagram it is as authentic as the key: receivers
+   * remember requests by it and the id, not by the (unauthenticated) source address.
+   */
+  readonly name: NodeName;
 }
 
 /** A member's answer to a KeyRequest: the outcome and its keyring afterwards. */
@@ -131,8 +146,10 @@ export interface KeyResponse {
   readonly ok: boolean;
   /** Why the operation was refused; empty when ok. */
   readonly error: string;
-  /** Key ids (a hash prefix, never the key itself) of its keyring, the primary first. */
+  /** Key ids (a hash prefix, never the key itself) of its keyring, the primary first (if it has one, see mode). */
   readonly keyIds: readonly string[];
+  /** Its mode afterwards; in `plaintext` the first key id is no primary key. */
+  readonly mode: KeyringMode;
 }
 
 export type ProbeMessage = Ping | Ack | Nack | PingReq;
