@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Codec } from '../codec/index.js';
-import type { KeyRequest, KeyResponse, Message } from '../protocol/messages.js';
+import type { KeyRequest, KeyResponse, Message, QueryMessage } from '../protocol/messages.js';
 import type { Random } from '../protocol/random.js';
 import { addressKey, type Address } from '../protocol/types.js';
 import { AGENT_DROP_REASONS, type AgentDropReason } from './drops.js';
@@ -27,6 +27,8 @@ export interface DatagramPipelineDeps {
   readonly deliver: (messages: readonly Message[], from: Address, receivedAtMs: number) => void;
   /** Keyring messages, which belong to the key operations, not to the core. */
   readonly onKeyMessage: (message: KeyRequest | KeyResponse, from: Address) => void;
+  /** Query messages, which belong to the agent's queries, not to the core. */
+  readonly onQueryMessage?: (message: QueryMessage, from: Address) => void;
 }
 
 /**
@@ -88,6 +90,7 @@ export class DatagramPipeline {
     const membership: Message[] = [];
     for (const message of decoded.value) {
       if (message.type === 'key-request' || message.type === 'key-response') deps.onKeyMessage(message, from);
+      else if (message.type === 'query' || message.type === 'query-ack' || message.type === 'query-response') deps.onQueryMessage?.(message, from);
       else membership.push(message);
     }
     if (membership.length > 0) deps.deliver(membership, from, receivedAtMs);

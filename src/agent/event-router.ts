@@ -59,6 +59,9 @@ export class EventRouter {
         return;
       case 'leave-finished':
         return;
+      case 'user-event':
+        log.debug({ member: event.origin, event: event.name, ltime: event.ltime, id: event.id }, 'user event');
+        return;
       default:
         assertNever(event);
     }

@@ -23,6 +23,8 @@ export interface EventStreamRequest {
   readonly signal: AbortSignal;
   readonly onOpen: () => void;
   readonly onMessage: (message: SseMessage) => void;
+  /** A POST with this JSON body instead of a GET (POST /v1/query?stream=1). */
+  readonly postBody?: unknown;
 }
 
 /** Reads one event stream until it ends; never rejects. */
@@ -45,7 +47,13 @@ export async function readEventStream(io: CliIo, request: EventStreamRequest): P
   let opened = false;
   try {
     armIdle();
-    const response = await io.fetch(request.url, { headers, signal: connection.signal });
+    const init: RequestInit = { headers, signal: connection.signal };
+    if (request.postBody !== undefined) {
+      headers['content-type'] = 'application/json';
+      init.method = 'POST';
+      init.body = JSON.stringify(request.postBody);
+    }
+    const response = await io.fetch(request.url, init);
     if (!response.ok || response.body === null) {
       return { kind: 'refused', status: response.status, message: await errorText(response) };
     }

@@ -10,6 +10,11 @@ import { registerMembers } from './members.js';
 import { registerPlan } from './plan.js';
 import { registerSimulate } from './simulate.js';
 import { registerWatch } from './watch.js';
+import { registerEvent } from './event.js';
+import { registerForceLeave } from './force-leave.js';
+import { registerInfo } from './info.js';
+import { registerMonitor } from './monitor.js';
+import { registerQuery } from './query.js';
 import { registerTags } from './tags.js';
 import { packageVersion } from './version.js';
 
@@ -53,6 +58,11 @@ function buildProgram(io: CliIo, finish: (code: number) => void): Command {
   registerWatch(program, context);
   registerJoin(program, context);
   registerLeave(program, context);
+  registerEvent(program, context);
+  registerQuery(program, context);
+  registerForceLeave(program, context);
+  registerInfo(program, context);
+  registerMonitor(program, context);
   registerKeys(program, context);
   registerTags(program, context);
   registerKeygen(program, context);
