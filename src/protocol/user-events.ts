@@ -15,15 +15,21 @@ export interface SentUserEvent {
 interface OriginState {
   /** The origin's life (its starting incarnation): a restart starts its numbering again. */
   epoch: number;
-  /** The next event number to deliver; 0 until the first event from this life is seen. */
+  /**
+   * The next event number to deliver. Numbering starts at 1, so an origin first heard at event
+   * 5 (we just joined, or it is new) holds 5 for the hold time in case 1–4 are still coming.
+   */
   next: number;
   /** Events that arrived ahead of a missing earlier one, by number. */
   readonly held: Map<number, UserEvent>;
 }
 
-/** The id every member gives one event. */
-export function userEventId(event: Pick<UserEvent, 'origin' | 'epoch' | 'seq'>): string {
-  return `${event.origin}/${event.epoch}/${event.seq}`;
+/**
+ * The id every member gives one event: `origin/epoch/seq`, or `origin/epoch/cLTIME` for a
+ * coalescing event (which has no number of its own).
+ */
+export function userEventId(event: Pick<UserEvent, 'origin' | 'epoch' | 'seq' | 'ltime' | 'coalesce'>): string {
+  return event.coalesce ? `${event.origin}/${event.epoch}/c${event.ltime}` : `${event.origin}/${event.epoch}/${event.seq}`;
 }
 
 /**
@@ -120,7 +126,6 @@ export class UserEvents {
     this.remember(event);
     this.witness(event.ltime);
     this.dissemination.enqueueEvent(event);
-    if (state.next === 0) state.next = event.seq;
     state.held.set(event.seq, event);
     this.drain(event.origin, state);
     if (state.held.size > PROTOCOL_LIMITS.maxHeldUserEventsPerOrigin) this.skipGap(event.origin, state);
@@ -197,7 +202,7 @@ export class UserEvents {
     let state = this.origins.get(origin);
     if (state === undefined || state.epoch < epoch) {
       if (state !== undefined) this.ctx.timers.cancel('event-hold', origin);
-      state = { epoch, next: 0, held: new Map() };
+      state = { epoch, next: 1, held: new Map() };
     }
     // Most recently heard last, so the least recently heard is forgotten first.
     this.origins.delete(origin);
