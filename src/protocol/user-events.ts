@@ -99,6 +99,8 @@ export class UserEvents {
 
   /** A member asked to join through us: tell it our event clock. */
   onJoinSync(from: Address): void {
+    // A clock at 0 means no event was ever seen: nothing to skip, and no datagram to spend.
+    if (this.clock === 0) return;
     const clock: EventClock = { type: 'event-clock', ltime: this.clock };
     this.ctx.send(from, [clock]);
   }
