@@ -6,7 +6,9 @@ import { HTTP_LIMITS } from '../http/limits.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, printErrors, type CommandContext } from './context.js';
 import { readEventStream } from './event-stream-client.js';
 import { resolveEndpoint, resolveToken, TOKEN_OPTION_HELP } from './http-client.js';
-import type { CliIo } from './io.js';
+import type { CliIo, ShutdownSignal } from './io.js';
+
+const SIGNALS: readonly ShutdownSignal[] = ['SIGINT', 'SIGTERM'];
 
 /** Heartbeats come every HTTP_LIMITS.eventHeartbeatMs: three missed ones mean the connection is dead. */
 const IDLE_MS = 3 * HTTP_LIMITS.eventHeartbeatMs;
@@ -50,6 +52,8 @@ export async function runQuery(name: string, payload: string, options: Readonly<
   let done = false;
   let failed: string | null = null;
   const stop = new AbortController();
+  const onSignal = (): void => stop.abort();
+  for (const signal of SIGNALS) io.signals.on(signal, onSignal);
   const end = await readEventStream(io, {
     url: `${endpoint.value}/v1/query?stream=1`,
     token: resolveToken(options['httpToken'], io),
@@ -68,12 +72,11 @@ export async function runQuery(name: string, payload: string, options: Readonly<
       if (!isRecord(data)) return;
       if (message.event === 'error') failed = typeof data['error'] === 'string' ? data['error'] : 'the query failed';
       else io.stdout(json ? `${JSON.stringify({ type: message.event, ...data })}\n` : humanLine(message.event, data));
-      if (message.event === 'done' || message.event === 'error') {
-        done = true;
-        stop.abort();
-      }
+      // The agent ends the stream after these; reading on to its end lets the connection close cleanly.
+      if (message.event === 'done' || message.event === 'error') done = true;
     },
   });
+  for (const signal of SIGNALS) io.signals.off(signal, onSignal);
   if (failed !== null) {
     printErrors(io, [failed]);
     return EXIT_FAILURE;
