@@ -60,7 +60,8 @@ export class EventRouter {
       case 'leave-finished':
         return;
       case 'user-event':
-        log.debug({ member: event.origin, event: event.name, ltime: event.ltime, id: event.id }, 'user event');
+        // At info, as Serf logs "Received event: user-event: NAME": an operator sees what arrived.
+        log.info({ member: event.origin, event: event.name, ltime: event.ltime, id: event.id }, 'user event received');
         return;
       default:
         assertNever(event);
