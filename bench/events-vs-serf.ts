@@ -154,7 +154,7 @@ interface QueryRun {
   readonly responses: number;
 }
 
-async function runQuery(system: System, agent: Agent, serf: SerfRpc | null, count: number): Promise<QueryRun> {
+async function runQuery(system: System, agent: Agent, serf: SerfRpc | null, count: number, name = 'bench'): Promise<QueryRun> {
   const acks = new Set<string>();
   const responses = new Set<string>();
   let allAckedMs: number | null = null;
@@ -169,7 +169,7 @@ async function runQuery(system: System, agent: Agent, serf: SerfRpc | null, coun
   if (system === 'gossipd') {
     const response = await fetch(`http://${agent.control}/v1/query?stream=1`, {
       method: 'POST',
-      body: JSON.stringify({ name: 'bench', payload: '', timeoutMs: 5000 }),
+      body: JSON.stringify({ name, payload: '', timeoutMs: 5000 }),
     });
     const reader = response.body?.getReader();
     const decoder = new TextDecoder();
@@ -191,7 +191,7 @@ async function runQuery(system: System, agent: Agent, serf: SerfRpc | null, coun
     }
   } else {
     await serf?.query(
-      { FilterNodes: [], FilterTags: {}, RequestAck: true, RelayFactor: 0, Timeout: BigInt(5_000_000_000), Name: 'bench', Payload: Buffer.alloc(0) },
+      { FilterNodes: [], FilterTags: {}, RequestAck: true, RelayFactor: 0, Timeout: BigInt(5_000_000_000), Name: name, Payload: Buffer.alloc(0) },
       () => performance.now(),
       (record) => note(record.type, record.from, record.atMs),
     );
@@ -233,6 +233,14 @@ async function measure(system: System): Promise<Record<string, unknown>> {
       queryRuns.push(await runQuery(system, first, serf, NODES));
       await sleep(1000);
     }
+    // The same with no handler anywhere: acks only, the protocol's own round trip without a fork per member.
+    const ackOnlyRuns: QueryRun[] = [];
+    for (let i = 0; i < QUERY_REPEATS; i++) {
+      ackOnlyRuns.push(await runQuery(system, first, serf, NODES, 'nohandler'));
+      await sleep(1000);
+    }
+    const ackOnlyMs = ackOnlyRuns.map((run) => run.allAckedMs).filter((ms): ms is number => ms !== null);
+    say(`${system}: query without handlers, all acked p50 ${percentile(ackOnlyMs, 50)?.toFixed(0)} ms`);
     const ackedMs = queryRuns.map((run) => run.allAckedMs).filter((ms): ms is number => ms !== null);
     const answeredMs = queryRuns.map((run) => run.allAnsweredMs).filter((ms): ms is number => ms !== null);
     say(`${system}: query all acked p50 ${percentile(ackedMs, 50)?.toFixed(0)} ms, all answered p50 ${percentile(answeredMs, 50)?.toFixed(0)} ms`);
@@ -265,7 +273,13 @@ async function measure(system: System): Promise<Record<string, unknown>> {
       system,
       nodes: NODES,
       event: { runs: eventRuns, allP50Ms: percentile(allMs, 50), allMaxMs: allMs.length === 0 ? null : Math.max(...allMs), complete: allMs.length },
-      query: { runs: queryRuns, allAckedP50Ms: percentile(ackedMs, 50), allAnsweredP50Ms: percentile(answeredMs, 50) },
+      query: {
+        runs: queryRuns,
+        allAckedP50Ms: percentile(ackedMs, 50),
+        allAnsweredP50Ms: percentile(answeredMs, 50),
+        ackOnlyRuns,
+        ackOnlyAllAckedP50Ms: percentile(ackOnlyMs, 50),
+      },
       rate: { runs: rateRuns, highestLosslessPerS: lossless.length === 0 ? null : Math.max(...lossless) },
     };
   } finally {

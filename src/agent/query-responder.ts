@@ -64,7 +64,8 @@ export class QueryResponder {
       this.deps.logger.warn({ query: query.name, from: query.origin, running: this.runs.size }, 'too many --on-query commands running: acknowledged without an answer');
       return;
     }
-    void this.answer(query, handler, remembered);
+    // The ack goes out first; the fork of the handler waits for the next turn of the loop.
+    setImmediate(() => void this.answer(query, handler, remembered));
   }
 
   close(): void {

@@ -13,7 +13,7 @@ export const PROTOCOL_LIMITS = {
    * recognised and dropped. Far more than a cluster sends within the few gossip rounds a copy
    * can still be in flight; the oldest are forgotten first.
    */
-  maxSeenUserEvents: 4096,
+  maxSeenUserEvents: 8192,
   /** Origins whose next expected event number is remembered; the least recently heard is forgotten first. */
   maxUserEventOrigins: 4096,
   /**
@@ -26,9 +26,14 @@ export const PROTOCOL_LIMITS = {
    * earlier event is normally a round or two behind on another path; waiting longer would only
    * delay every event after a lost one.
    */
-  userEventHoldGossipIntervals: 10,
+  userEventHoldGossipIntervals: 15,
   /** User events queued for gossip by this member; beyond it the most-sent is dropped first. */
   maxQueuedUserEvents: 1024,
-  /** Each user event is sent this many times the membership updates' retransmit limit (Serf gossips events on their own queue). */
-  userEventRetransmitFactor: 2,
+  /**
+   * Each user event is sent this many times the membership updates' retransmit limit, from a
+   * queue of its own (as Serf gossips events). 1: every holder re-gossips it, so λ log n sends
+   * each already reach everyone with room to spare; 2 halved the events per second one agent
+   * could fan out (bench/results/2026-12-02/events-vs-serf/n50-first.json).
+   */
+  userEventRetransmitFactor: 1,
 } as const;
