@@ -15,7 +15,21 @@ import type { NodeView } from '../protocol/view.js';
 import { failure, success } from '../result.js';
 import type { Transport } from '../transport/transport.js';
 import { openUdpTransport } from '../transport/udp.js';
-import type { Agent, HealthView, JoinOutcome, KeyOpOutcome, MemberView, SelfView } from './api.js';
+import type {
+  Agent,
+  ForceLeaveOutcome,
+  HealthView,
+  InfoView,
+  JoinOutcome,
+  KeyOpOutcome,
+  MemberView,
+  SelfView,
+  UserEventOutcome,
+} from './api.js';
+import { packageVersion } from '../cli/version.js';
+import type { LogFeed } from './log-tee.js';
+import { defaultQueryTimeoutMs, QueryOriginator, type QueryOutcome, type QueryProgress, type QueryRequest } from './query-originator.js';
+import { QueryResponder } from './query-responder.js';
 import { chooseAdvertiseAddress } from './advertise.js';
 import { systemClock, type Clock } from './clock.js';
 import { CoreDriver } from './core-driver.js';
@@ -77,6 +91,8 @@ class GossipAgent implements Agent {
   private keyOps: KeyOperations | undefined;
   /** This agent's keyring (empty in plaintext mode), also for turning key ids into keys (see key-ref.ts). */
   private keyring: Keyring | null = null;
+  private queries: QueryOriginator | undefined;
+  private queryResponder: QueryResponder | undefined;
   private transport: Transport | undefined;
   private http: MembershipHttpServer | undefined;
   private loopMonitor: LoopDelayMonitor | undefined;
@@ -123,6 +139,11 @@ class GossipAgent implements Agent {
         onKeyMessage: (message, from, encrypted) => {
           if (message.type === 'key-request') this.keyOps?.onRequest(message, from, encrypted);
           else this.keyOps?.onResponse(message);
+        },
+        onQueryMessage: (message) => {
+          if (message.type === 'query') this.queryResponder?.onQuery(message);
+          else if (message.type === 'query-ack') this.queries?.onAck(message);
+          else this.queries?.onResponse(message);
         },
       },
       PLAINTEXT_ENVELOPE,
@@ -221,6 +242,7 @@ class GossipAgent implements Agent {
       onEvent: (event) => router.route(event),
     });
     this.keyOps = this.createKeyOps(keyring);
+    this.createQueries(advertise, PACKET_OVERHEAD_BYTES + this.pipeline.envelope.overheadBytes);
     this.driver.start();
     this.startSnapshots();
     if (this.deps.monitorLoopDelay !== false) {
@@ -322,6 +344,8 @@ class GossipAgent implements Agent {
     this.driver?.stop();
     this.loopMonitor?.stop();
     this.keyOps?.close();
+    this.queries?.close();
+    this.queryResponder?.close();
     this.seedWatch?.stop();
     await Promise.all([this.transport?.close(), this.http?.close(), this.snapshots?.close()]);
   }
@@ -428,7 +452,126 @@ class GossipAgent implements Agent {
     return resolved.ok ? this.keyOps.run(op, resolved.value) : Promise.resolve(resolved);
   }
 
+  userEvent(name: string, payload: string, coalesce: boolean): UserEventOutcome {
+    if (this.state !== 'running' || this.driver === undefined) return failure('not-running', `the agent is ${this.state}, not running`);
+    const sent = this.driver.sendUserEvent(name, payload, coalesce);
+    this.log.info({ event: name, id: sent.id, ltime: sent.ltime, coalesce }, 'user event sent');
+    return success(sent);
+  }
+
+  query(request: QueryRequest, onProgress?: (progress: QueryProgress) => void): Promise<QueryOutcome> {
+    if (this.state !== 'running' || this.queries === undefined) return Promise.resolve(failure('stopping', `the agent is ${this.state}, not running`));
+    return this.queries.run(request, onProgress);
+  }
+
+  forceLeave(name: string, prune: boolean): ForceLeaveOutcome {
+    if (this.state !== 'running' || this.driver === undefined) return failure('not-running', `the agent is ${this.state}, not running`);
+    const before = this.driver.view.member(nodeName(name));
+    const refused = this.driver.forceLeave(nodeName(name), prune);
+    switch (refused) {
+      case 'unknown-member':
+        return failure(refused, `no member named ${JSON.stringify(name)}`);
+      case 'self':
+        return failure(refused, 'an agent cannot force itself out: use `gossipd leave`');
+      case 'not-failed':
+        return failure(refused, `${name} is ${before?.status ?? 'alive'}, not failed: only a failed member can be forced out (a live one would refute it)`);
+      case null:
+        break;
+      default:
+        return assertNeverRefusal(refused);
+    }
+    const after = this.driver.view.member(nodeName(name));
+    this.log.info({ member: name, prune, from: before?.status }, 'forced a member out');
+    return success({ name, status: after?.status ?? 'forgotten' });
+  }
+
+  get logs(): LogFeed | undefined {
+    return this.deps.logFeed;
+  }
+
+  info(): InfoView {
+    const core = this.running().view;
+    const c = this.config;
+    const memory = process.memoryUsage();
+    const ue = core.userEventStats;
+    return {
+      agent: {
+        name: this.name,
+        version: packageVersion(),
+        startedAt: new Date(this.startedAtWallMs).toISOString(),
+        uptimeMs: this.clock.wallMs() - this.startedAtWallMs,
+        state: this.state,
+      },
+      cluster: {
+        name: c.cluster,
+        members: countByStatus(core.members().map((m) => m.status)),
+        updateQueue: core.queueDepth,
+        eventQueue: core.eventQueueDepth,
+        eventClock: ue.lamportTime,
+        userEvents: { delivered: ue.delivered, duplicates: ue.duplicates, skipped: ue.skipped },
+      },
+      protocol: {
+        addr: addressKey(core.selfMember.addr),
+        bind: this.boundAddresses.udp,
+        http: this.boundAddresses.http,
+        incarnation: core.selfMember.incarnation,
+        healthScore: core.healthScore,
+        profile: c.profile,
+        probeIntervalMs: c.probeIntervalMs,
+        probeTimeoutMs: c.probeTimeoutMs,
+        gossipIntervalMs: c.gossipIntervalMs,
+        gossipFanout: c.gossipFanout,
+        retransmitMult: c.retransmitMult,
+        suspicionMult: c.suspicionMult,
+        pauseToleranceMs: c.pauseToleranceMs,
+        pushPullIntervalMs: c.pushPullIntervalMs,
+        maxPacketBytes: c.maxPacketBytes,
+        encrypted: this.keyring !== null && this.keyring.mode !== 'plaintext',
+        droppedPackets: this.pipeline.droppedTotal,
+      },
+      runtime: {
+        node: process.version,
+        platform: process.platform,
+        arch: process.arch,
+        pid: process.pid,
+        rssBytes: memory.rss,
+        heapUsedBytes: memory.heapUsed,
+        loopDelayMs: this.loopMonitor === undefined ? null : this.loopMonitor.lastMaxMs,
+      },
+    };
+  }
+
   // ─── Shell plumbing ────────────────────────────────────────────────────────────────────
+
+  private createQueries(advertise: { readonly host: string; readonly port: number }, overheadBytes: number): void {
+    const live = (): MemberSnapshot[] =>
+      this.running()
+        .view.members()
+        .filter((member) => member.status === 'alive' || member.status === 'suspect');
+    this.queries = new QueryOriginator({
+      name: this.name,
+      replyTo: () => advertise,
+      members: () => live().map((member) => ({ name: member.name, addr: member.addr, tags: member.tags })),
+      send: (to, message) => this.pipeline.send(to, [message]),
+      fits: (message) => messageSize(message) + overheadBytes <= this.config.maxPacketBytes,
+      defaultTimeoutMs: () => defaultQueryTimeoutMs(this.config.gossipIntervalMs, this.running().view.activeMembers),
+      resendIntervalMs: Math.max(this.config.probeTimeoutMs, 100),
+      setTimer: (callback, delayMs) => this.clock.after(delayMs, callback),
+      randomUint32: () => cryptoRandomInt(2 ** 32),
+      logger: this.log.child({ component: 'queries' }),
+    });
+    this.queryResponder = new QueryResponder({
+      name: this.name,
+      tags: () => this.running().view.selfMember.tags,
+      handlers: this.config.onQuery,
+      timeoutMs: this.config.hookTimeoutMs,
+      send: (to, message) => this.pipeline.send(to, [message]),
+      // One answer alone in a datagram: the packet's own array header is one byte.
+      messageBudgetBytes: this.config.maxPacketBytes - overheadBytes,
+      env: withoutSecret(process.env),
+      logger: this.log.child({ component: 'queries' }),
+    });
+  }
 
   private running(): CoreDriver {
     if (this.driver === undefined) throw new Error('agent not started');
@@ -471,6 +614,17 @@ class GossipAgent implements Agent {
   private resolveSeeds(addrs: readonly string[]): Promise<ResolvedSeeds> {
     return resolveSeeds(addrs, this.deps.lookupHost ?? systemLookupAll, this.transport?.local.host ?? '0.0.0.0');
   }
+}
+
+function assertNeverRefusal(value: never): never {
+  throw new Error(`unhandled force-leave refusal ${String(value)}`);
+}
+
+/** Query handlers, like hooks, do not get the cluster's encryption key. */
+function withoutSecret(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  const copy: Record<string, string | undefined> = { ...env };
+  delete copy['GOSSIPD_ENCRYPT'];
+  return copy;
 }
 
 async function resolveHost(host: string): Promise<string> {

@@ -2,6 +2,8 @@ import type { KeyOp, KeyringMode } from '../protocol/messages.js';
 import type { NodeView } from '../protocol/view.js';
 import type { AgentDropReason } from './drops.js';
 import type { EventFeed } from './event-log.js';
+import type { LogFeed } from './log-tee.js';
+import type { QueryOutcome, QueryProgress, QueryRequest } from './query-originator.js';
 import type { MemberStatus, Tags } from '../protocol/types.js';
 import type { Result } from '../result.js';
 
@@ -128,6 +130,68 @@ export type KeyOpRefusalReason =
 /** The report of an operation that ran (even if members refused), or why it did not run. */
 export type KeyOpOutcome = Result<KeyOpReport, KeyOpRefusalReason>;
 
+/** A user event as sent: the id every member gives it and its Lamport time. */
+export interface SentUserEventView {
+  readonly id: string;
+  readonly ltime: number;
+}
+export type UserEventOutcome = Result<SentUserEventView, 'not-running'>;
+
+/** Why a force-leave was refused: the status for HTTP is 404 for unknown-member, 409 for the rest. */
+export type ForceLeaveRefusalReason = 'unknown-member' | 'not-failed' | 'self' | 'not-running';
+export type ForceLeaveOutcome = Result<{ readonly name: string; readonly status: MemberStatus | 'forgotten' }, ForceLeaveRefusalReason>;
+
+/** `gossipd info` / GET /v1/info: the agent, its view of the cluster, its protocol settings and its runtime. */
+export interface InfoView {
+  readonly agent: {
+    readonly name: string;
+    readonly version: string;
+    readonly startedAt: string;
+    readonly uptimeMs: number;
+    readonly state: string;
+  };
+  readonly cluster: {
+    readonly name: string;
+    readonly members: Readonly<Record<MemberStatus, number>>;
+    /** Membership updates and user events waiting to be gossiped. */
+    readonly updateQueue: number;
+    readonly eventQueue: number;
+    /** The user-event Lamport clock, and what this agent did with the events it heard. */
+    readonly eventClock: number;
+    readonly userEvents: { readonly delivered: number; readonly duplicates: number; readonly skipped: number };
+  };
+  readonly protocol: {
+    readonly addr: string;
+    readonly bind: string;
+    readonly http: string;
+    readonly incarnation: number;
+    /** Lifeguard local health (awareness): 0 is healthy. */
+    readonly healthScore: number;
+    readonly profile: string;
+    readonly probeIntervalMs: number;
+    readonly probeTimeoutMs: number;
+    readonly gossipIntervalMs: number;
+    readonly gossipFanout: number;
+    readonly retransmitMult: number;
+    readonly suspicionMult: number;
+    readonly pauseToleranceMs: number | null;
+    readonly pushPullIntervalMs: number;
+    readonly maxPacketBytes: number;
+    readonly encrypted: boolean;
+    readonly droppedPackets: number;
+  };
+  readonly runtime: {
+    readonly node: string;
+    readonly platform: string;
+    readonly arch: string;
+    readonly pid: number;
+    readonly rssBytes: number;
+    readonly heapUsedBytes: number;
+    /** Worst event-loop delay in the last sample, ms; null when not measured. */
+    readonly loopDelayMs: number | null;
+  };
+}
+
 /** What the HTTP endpoint needs from an agent; implemented by createAgent(). */
 export interface AgentApi {
   members(): MemberView[];
@@ -159,6 +223,19 @@ export interface AgentApi {
   setTags(tags: Tags): SelfView;
   /** This agent's metrics in the Prometheus text exposition format 0.0.4. */
   metrics(): string;
+  /**
+   * Sends a user event (name and payload already validated): delivered here at once, and to
+   * every live member by gossip. Absent in test fakes: the path answers 501.
+   */
+  userEvent?(name: string, payload: string, coalesce: boolean): UserEventOutcome;
+  /** Asks matching members (validated request); resolves when its timeout ends. `onProgress` sees acks and answers as they come. */
+  query?(request: QueryRequest, onProgress?: (progress: QueryProgress) => void): Promise<QueryOutcome>;
+  /** A failed member becomes left everywhere (prune: forgotten everywhere). */
+  forceLeave?(name: string, prune: boolean): ForceLeaveOutcome;
+  /** Agent, cluster, protocol and runtime figures (GET /v1/info). */
+  info?(): InfoView;
+  /** The agent's own log lines (GET /v1/monitor). */
+  readonly logs?: LogFeed | undefined;
   /**
    * The membership events this agent saw, for GET /v1/events and blocking queries. Absent in
    * an api without an event log (test fakes): those then answer 501.

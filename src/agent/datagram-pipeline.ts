@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Codec } from '../codec/index.js';
-import type { KeyRequest, KeyResponse, Message } from '../protocol/messages.js';
+import type { KeyRequest, KeyResponse, Message, QueryMessage } from '../protocol/messages.js';
 import type { Random } from '../protocol/random.js';
 import { addressKey, type Address } from '../protocol/types.js';
 import { AGENT_DROP_REASONS, type AgentDropReason } from './drops.js';
@@ -31,6 +31,8 @@ export interface DatagramPipelineDeps {
    * datagram was opened with an installed key, so what it says is authentic.
    */
   readonly onKeyMessage: (message: KeyRequest | KeyResponse, from: Address, encrypted: boolean) => void;
+  /** Query messages, which belong to the agent's queries, not to the core. */
+  readonly onQueryMessage?: (message: QueryMessage, from: Address) => void;
 }
 
 /**
@@ -101,6 +103,7 @@ export class DatagramPipeline {
     const encrypted = bytes[0] === ENVELOPE_VERSION;
     for (const message of decoded.value) {
       if (message.type === 'key-request' || message.type === 'key-response') deps.onKeyMessage(message, from, encrypted);
+      else if (message.type === 'query' || message.type === 'query-ack' || message.type === 'query-response') deps.onQueryMessage?.(message, from);
       else membership.push(message);
     }
     if (membership.length > 0) deps.deliver(membership, from, receivedAtMs);

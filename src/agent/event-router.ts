@@ -4,11 +4,8 @@ import { addressKey, assertNever, type MemberStatus } from '../protocol/types.js
 import type { EventLog } from './event-log.js';
 import { membershipEventOf } from './membership-event.js';
 import type { StatusTransitions } from './transitions.js';
+import { NO_SEED_ANSWERED } from '../config/join-hint.js';
 
-/** Why a join may get no answer at all; shared with `gossipd join`. */
-export const NO_SEED_ANSWERED =
-  'no seed answered: check the addresses and --cluster; an encrypted cluster (gossipd keys enforce) ' +
-  'drops the datagrams of an agent without its key (give it --keyring-file or GOSSIPD_ENCRYPT)';
 
 export interface EventRouterDeps {
   readonly name: string;
@@ -68,6 +65,10 @@ export class EventRouter {
         }
         return;
       case 'leave-finished':
+        return;
+      case 'user-event':
+        // At info, as Serf logs "Received event: user-event: NAME": an operator sees what arrived.
+        log.info({ member: event.origin, event: event.name, ltime: event.ltime, id: event.id }, 'user event received');
         return;
       default:
         assertNever(event);

@@ -24,6 +24,8 @@ export interface EventStreamRequest {
   readonly signal: AbortSignal;
   readonly onOpen: () => void;
   readonly onMessage: (message: SseMessage) => void;
+  /** A POST with this JSON body instead of a GET (POST /v1/query?stream=1). */
+  readonly postBody?: unknown;
 }
 
 /** Reads one event stream until it ends; never rejects. */
@@ -46,7 +48,15 @@ export async function readEventStream(io: CliIo, request: EventStreamRequest): P
   let opened = false;
   try {
     armIdle();
-    const response = await io.http({ url: request.url, method: 'GET', headers, signal: connection.signal });
+    const post = request.postBody !== undefined;
+    if (post) headers['content-type'] = 'application/json';
+    const response = await io.http({
+      url: request.url,
+      method: post ? 'POST' : 'GET',
+      headers,
+      ...(post ? { body: JSON.stringify(request.postBody) } : {}),
+      signal: connection.signal,
+    });
     if (response.status < 200 || response.status > 299) {
       return { kind: 'refused', status: response.status, message: await errorText(response) };
     }

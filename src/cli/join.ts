@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { parseAddress } from '../config/address.js';
-import { NO_SEED_ANSWERED } from '../agent/event-router.js';
+import { NO_SEED_ANSWERED } from '../config/join-hint.js';
 import { isRecord, isStringArray } from '../config/parsed.js';
 import { addressKey } from '../protocol/types.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, printErrors, type CommandContext } from './context.js';

@@ -19,6 +19,12 @@
  *   state     [9, echo, [[name, host, port, incarnation, statusCode, tags], ...]]
  *   key-request   [10, id, opCode, key, sentAtS, name]  opCode: 0 list, 1 install, 2 use, 3 remove, 4 enforce, 5 relax
  *   key-response  [11, id, name, ok, error, [keyId, ...], modeCode]  modeCode: 0 plaintext, 1 encrypt, 2 enforce
+ *   user-event    [16, origin, epoch, seq, ltime, name, payload, coalesce]
+ *   event-clock   [17, ltime]
+ *   forget        [18, name, incarnation]
+ *   query         [19, id, origin, host, port, name, payload, [node, ...], tags, timeoutMs]
+ *   query-ack     [20, id, from]
+ *   query-response [21, id, from, payload]
  * Key messages travel inside encrypted datagrams (src/crypto wraps the whole datagram), except
  * `list` and `install` on a member with no key in use (see docs/encryption.md).
  * A packet's size is exactly packetOverheadBytes(n) + Σ messageSize(m) ≤ PACKET_OVERHEAD_BYTES + Σ.
@@ -28,5 +34,5 @@ export type { Codec, CodecOptions, DecodeResult, DropReason } from './codec.js';
 export { clusterTag, HEADER_BYTES, PROTOCOL_VERSION } from './header.js';
 export { LIMITS } from './limits.js';
 export { messageSize, packetOverheadBytes, PACKET_OVERHEAD_BYTES, tagsEncodedBytes } from './sizes.js';
-export { validateHost, validateName, validatePort, validateTags } from './fields.js';
+export { validateEventName, validateHost, validateName, validatePayload, validatePort, validateTags } from './fields.js';
 export { validateMessage } from './validate.js';

@@ -53,9 +53,9 @@ export function tagsEncodedBytes(tags: Tags): number {
 }
 
 const BOOL_BYTES = 1;
-/** Type codes are 0..11: one positive-fixint byte. */
+/** Type codes are below 128: one positive-fixint byte. */
 const TYPE_CODE_BYTES = 1;
-/** Every tuple has at most 6 elements: a one-byte fixarray header. */
+/** Every tuple has at most 15 elements: a one-byte fixarray header. */
 const TUPLE_HEADER_BYTES = 1;
 const TUPLE_PREFIX_BYTES = TUPLE_HEADER_BYTES + TYPE_CODE_BYTES;
 
@@ -126,6 +126,40 @@ export function messageSize(message: Message): number {
       for (const id of message.keyIds) bytes += strBytes(id);
       return bytes;
     }
+    case 'user-event':
+      return (
+        TUPLE_PREFIX_BYTES +
+        strBytes(message.origin) +
+        uintBytes(message.epoch) +
+        uintBytes(message.seq) +
+        uintBytes(message.ltime) +
+        strBytes(message.name) +
+        strBytes(message.payload) +
+        BOOL_BYTES
+      );
+    case 'event-clock':
+      return TUPLE_PREFIX_BYTES + uintBytes(message.ltime);
+    case 'forget':
+      return TUPLE_PREFIX_BYTES + strBytes(message.name) + uintBytes(message.incarnation);
+    case 'query': {
+      let bytes =
+        TUPLE_PREFIX_BYTES +
+        uintBytes(message.id) +
+        strBytes(message.origin) +
+        strBytes(message.replyTo.host) +
+        uintBytes(message.replyTo.port) +
+        strBytes(message.name) +
+        strBytes(message.payload) +
+        arrayHeaderBytes(message.nodes.length) +
+        tagsEncodedBytes(message.tags) +
+        uintBytes(message.timeoutMs);
+      for (const node of message.nodes) bytes += strBytes(node);
+      return bytes;
+    }
+    case 'query-ack':
+      return TUPLE_PREFIX_BYTES + uintBytes(message.id) + strBytes(message.from);
+    case 'query-response':
+      return TUPLE_PREFIX_BYTES + uintBytes(message.id) + strBytes(message.from) + strBytes(message.payload);
     default:
       return unreachable(message);
   }

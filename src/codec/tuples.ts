@@ -19,12 +19,20 @@ export const TYPE_CODES = {
   state: 9,
   'key-request': 10,
   'key-response': 11,
+  'user-event': 16,
+  'event-clock': 17,
+  forget: 18,
+  query: 19,
+  'query-ack': 20,
+  'query-response': 21,
 } as const satisfies Record<MessageType, number>;
 
-/** Inverse of TYPE_CODES: index = code. */
-export const TYPE_BY_CODE: readonly MessageType[] = (Object.keys(TYPE_CODES) as MessageType[]).sort(
-  (a, b) => TYPE_CODES[a] - TYPE_CODES[b],
-);
+/** Inverse of TYPE_CODES: index = code (codes need not be contiguous; a gap is undefined). */
+export const TYPE_BY_CODE: readonly (MessageType | undefined)[] = (() => {
+  const byCode: (MessageType | undefined)[] = [];
+  for (const type of Object.keys(TYPE_CODES) as MessageType[]) byCode[TYPE_CODES[type]] = type;
+  return Array.from(byCode);
+})();
 
 /** Elements per tuple, type code included. */
 export const TUPLE_LENGTHS = {
@@ -40,6 +48,12 @@ export const TUPLE_LENGTHS = {
   state: 3,
   'key-request': 6,
   'key-response': 7,
+  'user-event': 8,
+  'event-clock': 2,
+  forget: 3,
+  query: 10,
+  'query-ack': 3,
+  'query-response': 4,
 } as const satisfies Record<MessageType, number>;
 
 /** Trailing elements a message may omit: a suspect's age (absent in memberlist's timing). */
@@ -152,6 +166,38 @@ export function toTuple(message: Message): unknown[] {
         [...message.keyIds],
         KEYRING_MODE_CODES[message.mode],
       ];
+    case 'user-event':
+      return [
+        TYPE_CODES['user-event'],
+        message.origin,
+        message.epoch,
+        message.seq,
+        message.ltime,
+        message.name,
+        message.payload,
+        message.coalesce,
+      ];
+    case 'event-clock':
+      return [TYPE_CODES['event-clock'], message.ltime];
+    case 'forget':
+      return [TYPE_CODES.forget, message.name, message.incarnation];
+    case 'query':
+      return [
+        TYPE_CODES.query,
+        message.id,
+        message.origin,
+        message.replyTo.host,
+        message.replyTo.port,
+        message.name,
+        message.payload,
+        [...message.nodes],
+        tagsMap(message.tags),
+        message.timeoutMs,
+      ];
+    case 'query-ack':
+      return [TYPE_CODES['query-ack'], message.id, message.from];
+    case 'query-response':
+      return [TYPE_CODES['query-response'], message.id, message.from, message.payload];
     default:
       return unreachable(message);
   }

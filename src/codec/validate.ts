@@ -1,7 +1,13 @@
 import type {
   Ack,
   Alive,
+  EventClock,
   Failed,
+  Forget,
+  Query,
+  QueryAck,
+  QueryResponse,
+  UserEvent,
   KeyOp,
   KeyRequest,
   KeyResponse,
@@ -20,6 +26,10 @@ import type { Address, Tags } from '../protocol/types.js';
 import {
   booleanProblem,
   describe,
+  eventNameProblem,
+  isEventName,
+  isPayload,
+  payloadProblem,
   hostProblem,
   isHost,
   isIncarnation,
@@ -91,7 +101,86 @@ function parseTuple(type: MessageType, tuple: readonly unknown[]): Message | str
       return parseKeyRequest(tuple);
     case 'key-response':
       return parseKeyResponse(tuple);
+    case 'user-event':
+      return parseUserEvent(tuple);
+    case 'event-clock':
+      return parseEventClock(tuple);
+    case 'forget':
+      return parseForget(tuple);
+    case 'query':
+      return parseQuery(tuple);
+    case 'query-ack':
+      return parseQueryAck(tuple);
+    case 'query-response':
+      return parseQueryResponse(tuple);
   }
+}
+
+function parseUserEvent(tuple: readonly unknown[]): UserEvent | string {
+  const [, origin, epoch, seq, ltime, name, payload, coalesce] = tuple;
+  if (!isName(origin)) return nameProblem('origin', origin);
+  if (!isUint32(epoch)) return uint32Problem('epoch', epoch);
+  if (!isUint32(seq)) return uint32Problem('seq', seq);
+  if (!isUint32(ltime)) return uint32Problem('ltime', ltime);
+  if (!isEventName(name)) return eventNameProblem('name', name);
+  if (!isPayload(payload, LIMITS.maxUserEventPayloadBytes)) return payloadProblem('payload', payload, LIMITS.maxUserEventPayloadBytes);
+  if (typeof coalesce !== 'boolean') return booleanProblem('coalesce', coalesce);
+  return { type: 'user-event', origin, epoch, seq, ltime, name, payload, coalesce };
+}
+
+function parseEventClock(tuple: readonly unknown[]): EventClock | string {
+  const ltime = tuple[1];
+  if (!isUint32(ltime)) return uint32Problem('ltime', ltime);
+  return { type: 'event-clock', ltime };
+}
+
+function parseForget(tuple: readonly unknown[]): Forget | string {
+  const name = tuple[1];
+  const incarnation = tuple[2];
+  if (!isName(name)) return nameProblem('name', name);
+  if (!isIncarnation(incarnation)) return uint32Problem('incarnation', incarnation);
+  return { type: 'forget', name, incarnation };
+}
+
+function parseQuery(tuple: readonly unknown[]): Query | string {
+  const [, id, origin, host, port, name, payload, rawNodes, rawTags, timeoutMs] = tuple;
+  if (!isUint32(id)) return uint32Problem('id', id);
+  if (!isName(origin)) return nameProblem('origin', origin);
+  const replyTo = parseAddress(host, port);
+  if (typeof replyTo === 'string') return replyTo;
+  if (!isEventName(name)) return eventNameProblem('name', name);
+  if (!isPayload(payload, LIMITS.maxQueryPayloadBytes)) return payloadProblem('payload', payload, LIMITS.maxQueryPayloadBytes);
+  if (!Array.isArray(rawNodes)) return `nodes must be an array, got ${typeName(rawNodes)}`;
+  const list: readonly unknown[] = rawNodes;
+  if (list.length > LIMITS.maxQueryNodes) return `nodes has ${list.length} entries (max ${LIMITS.maxQueryNodes})`;
+  const nodes: Query['nodes'][number][] = [];
+  for (let i = 0; i < list.length; i++) {
+    const node = list[i];
+    if (!isName(node)) return nameProblem(`nodes[${i}]`, node);
+    nodes.push(node);
+  }
+  const tags = parseTags(rawTags);
+  if (typeof tags === 'string') return tags;
+  if (!isUint32(timeoutMs) || timeoutMs > LIMITS.maxQueryTimeoutMs) {
+    return isUint32(timeoutMs) ? `timeoutMs ${timeoutMs} above ${LIMITS.maxQueryTimeoutMs}` : uint32Problem('timeoutMs', timeoutMs);
+  }
+  return { type: 'query', id, origin, replyTo, name, payload, nodes, tags, timeoutMs };
+}
+
+function parseQueryAck(tuple: readonly unknown[]): QueryAck | string {
+  const id = tuple[1];
+  const from = tuple[2];
+  if (!isUint32(id)) return uint32Problem('id', id);
+  if (!isName(from)) return nameProblem('from', from);
+  return { type: 'query-ack', id, from };
+}
+
+function parseQueryResponse(tuple: readonly unknown[]): QueryResponse | string {
+  const [, id, from, payload] = tuple;
+  if (!isUint32(id)) return uint32Problem('id', id);
+  if (!isName(from)) return nameProblem('from', from);
+  if (!isPayload(payload, LIMITS.maxQueryResponseBytes)) return payloadProblem('payload', payload, LIMITS.maxQueryResponseBytes);
+  return { type: 'query-response', id, from, payload };
 }
 
 function parsePing(tuple: readonly unknown[]): Ping | string {
@@ -348,6 +437,30 @@ export function validateMessage(message: Message): string | null {
       );
     case 'key-response':
       return checkKeyResponse(message);
+    case 'user-event':
+      return (
+        checkName('origin', message.origin) ??
+        checkUint32('epoch', message.epoch) ??
+        checkUint32('seq', message.seq) ??
+        checkUint32('ltime', message.ltime) ??
+        (isEventName(message.name) ? null : eventNameProblem('name', message.name)) ??
+        checkPayload(message.payload, LIMITS.maxUserEventPayloadBytes) ??
+        checkBoolean('coalesce', message.coalesce)
+      );
+    case 'event-clock':
+      return checkUint32('ltime', message.ltime);
+    case 'forget':
+      return checkName('name', message.name) ?? checkUint32('incarnation', message.incarnation);
+    case 'query':
+      return checkQuery(message);
+    case 'query-ack':
+      return checkUint32('id', message.id) ?? checkName('from', message.from);
+    case 'query-response':
+      return (
+        checkUint32('id', message.id) ??
+        checkName('from', message.from) ??
+        checkPayload(message.payload, LIMITS.maxQueryResponseBytes)
+      );
     default:
       return `unknown message type ${describe((message as { readonly type: unknown }).type)}`;
   }
@@ -390,6 +503,26 @@ function checkMember(member: MemberState): string | null {
     (STATUS_BY_CODE.includes(member.status) ? null : `unknown status ${describe(member.status)}`) ??
     validateTags(member.tags)
   );
+}
+
+function checkQuery(message: Query): string | null {
+  const problem =
+    checkUint32('id', message.id) ??
+    checkName('origin', message.origin) ??
+    checkAddress(message.replyTo) ??
+    (isEventName(message.name) ? null : eventNameProblem('name', message.name)) ??
+    checkPayload(message.payload, LIMITS.maxQueryPayloadBytes) ??
+    (message.nodes.length > LIMITS.maxQueryNodes ? `nodes has ${message.nodes.length} entries (max ${LIMITS.maxQueryNodes})` : null) ??
+    validateTags(message.tags) ??
+    checkUint32('timeoutMs', message.timeoutMs);
+  if (problem !== null) return problem;
+  if (message.timeoutMs > LIMITS.maxQueryTimeoutMs) return `timeoutMs ${message.timeoutMs} above ${LIMITS.maxQueryTimeoutMs}`;
+  const bad = message.nodes.findIndex((node) => !isName(node));
+  return bad === -1 ? null : nameProblem(`nodes[${bad}]`, message.nodes[bad]);
+}
+
+function checkPayload(payload: string, maxBytes: number): string | null {
+  return isPayload(payload, maxBytes) ? null : payloadProblem('payload', payload, maxBytes);
 }
 
 function checkUint32(field: string, value: number): string | null {

@@ -12,6 +12,7 @@ import {
 } from './defaults.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { parseEventHandlers, parseWebhookUrls } from './event-handlers.js';
+import { parseQueryHandlers } from './query-handlers.js';
 import { MAX_CLUSTER_BYTES } from './limits.js';
 import { orList, type Parsed, type Syntax } from './parsed.js';
 import { parseKeyOption, parseToken } from './security.js';
@@ -204,14 +205,23 @@ export const KEY_SPECS: KeySpecs = {
     'onEvent',
     '<event=command>',
     'run a shell command on each such event (member-join, member-alive, member-suspect, member-failed, member-leave, ' +
-      'member-update, member-reap, refute or *); the event comes as JSON on stdin and in GOSSIPD_* variables; repeatable (default: none)',
+      'member-update, member-reap, refute, user-event or *); the event comes as JSON on stdin (a user event: its payload) ' +
+      'and in GOSSIPD_* variables; repeatable (default: none)',
     parseEventHandlers,
+    { repeatable: true },
+  ),
+  onQuery: spec(
+    'onQuery',
+    '<name=command>',
+    'answer queries of this name (or * for any) with the stdout of a shell command, run with the payload on stdin and ' +
+      'the name in GOSSIPD_QUERY; without a handler a member only acknowledges; repeatable (default: none)',
+    parseQueryHandlers,
     { repeatable: true },
   ),
   hookTimeoutMs: spec(
     'hookTimeout',
     '<duration>',
-    `kill an --on-event command still running after this long (default: ${formatDuration(AGENT_DEFAULTS.hookTimeoutMs)})`,
+    `kill an --on-event or --on-query command still running after this long (default: ${formatDuration(AGENT_DEFAULTS.hookTimeoutMs)})`,
     (raw, syntax) => parseDuration(raw, syntax, { minMs: 1 }),
   ),
   webhooks: spec(

@@ -1,6 +1,4 @@
 import type { AgentApi, KeyOpOutcome, KeyOpRefusalReason, MemberView } from '../agent/api.js';
-import { failure, success, type Failure, type Result } from '../result.js';
-import { BODY_REFUSAL_REPLIES, type BodyRefusal } from './body.js';
 import { checkBearer } from './auth.js';
 import { EXPOSITION_CONTENT_TYPE } from '../metrics/exposition.js';
 import { encodeJson, errorMessage } from './json.js';
@@ -16,6 +14,8 @@ import { matchesTags, parseTagFilter } from './tag-query.js';
 import { parseTagsBody } from './tags-body.js';
 import { checkQueryNames, parseJoinRequest, parseKeyRequest, parseStatusFilter } from './validate.js';
 import { withIndex } from './blocking.js';
+import { bodyRefusalReply, readJsonBody } from './json-body.js';
+import { CLUSTER_ROUTES } from './cluster-routes.js';
 import { BLOCKING_QUERY } from './event-params.js';
 import { streamEvents } from './events-route.js';
 import { getUiAsset, getUiPage } from './ui-route.js';
@@ -44,6 +44,7 @@ export const ROUTES: readonly Route[] = [
   // The page reads only the GET endpoints above that need no token; it can change nothing.
   { method: 'GET', path: '/ui', query: [], mayCloseServer: false, needsToken: false, handle: getUiPage },
   { method: 'GET', path: '/ui/:asset', query: [], mayCloseServer: false, needsToken: false, handle: getUiAsset },
+  ...CLUSTER_ROUTES,
 ];
 
 export interface Dispatch {
@@ -216,26 +217,6 @@ function keyReply(api: AgentApi, outcome: KeyOpOutcome): Reply {
     'would-cut-off': 409,
   };
   return errorReply(statuses[outcome.reason], outcome.error);
-}
-
-/** A request body parsed as JSON, or why not: it could not be read, or it is not JSON. */
-type JsonBody = Result<unknown, BodyRefusal | 'not-json'>;
-
-async function readJsonBody(request: HttpRequest): Promise<JsonBody> {
-  const body = await request.readBody();
-  if (!body.ok) return body;
-  try {
-    const value: unknown = JSON.parse(body.value.toString('utf8'));
-    return success(value);
-  } catch {
-    return failure('not-json', 'body is not valid JSON');
-  }
-}
-
-function bodyRefusalReply(refused: Failure<BodyRefusal | 'not-json'>): Reply {
-  if (refused.reason === 'not-json') return errorReply(400, refused.error);
-  const { status, closeConnection } = BODY_REFUSAL_REPLIES[refused.reason];
-  return { ...errorReply(status, refused.error), closeConnection };
 }
 
 function unauthorized(refusal: 'missing' | 'invalid'): Reply {

@@ -1,13 +1,27 @@
 import type { UpdateMessage } from './messages.js';
 import type { NodeName } from './types.js';
 
-interface Item {
-  readonly message: UpdateMessage;
+interface Item<M> {
+  readonly key: string;
+  readonly message: M;
   readonly bytes: number;
   readonly priority: boolean;
   transmits: number;
-  tier: Set<Item>;
+  tier: Set<Item<M>>;
 }
+
+/** How a queue names its messages (a newer one with the same key supersedes) and which it keeps from a recipient. */
+export interface QueueKeying<M> {
+  readonly keyOf: (message: M) => string;
+  /** A message not worth a transmission to this recipient. */
+  readonly skipFor: (message: M, recipient: NodeName | undefined) => boolean;
+}
+
+/** Membership updates: one per member name; an `alive` about the recipient itself is skipped. */
+const UPDATE_KEYING: QueueKeying<UpdateMessage> = {
+  keyOf: (message) => message.name,
+  skipFor: (message, recipient) => message.type === 'alive' && message.name === recipient,
+};
 
 /** Messages never smaller than this; a packet with less room left is full. */
 const MIN_UPDATE_BYTES = 8;
@@ -23,28 +37,47 @@ const MAX_MISSES = 16;
  * own leave and refutations) go first, then the least-sent, so fresh news spreads fastest.
  * Each update is sent until it has gone out `limit` times.
  */
-export class BroadcastQueue {
-  private readonly byName = new Map<NodeName, Item>();
-  private readonly priorityTier = new Set<Item>();
-  private readonly tiers: Set<Item>[] = [];
+export class BroadcastQueue<M = UpdateMessage> {
+  private readonly byName = new Map<string, Item<M>>();
+  private readonly priorityTier = new Set<Item<M>>();
+  private readonly tiers: Set<Item<M>>[] = [];
+  private readonly keying: QueueKeying<M>;
+
+  constructor(keying?: QueueKeying<M>) {
+    // The default is the membership queue's; other message kinds say how they are keyed.
+    this.keying = keying ?? (UPDATE_KEYING as unknown as QueueKeying<M>);
+  }
 
   get size(): number {
     return this.byName.size;
   }
 
-  has(name: NodeName): boolean {
+  has(name: string): boolean {
     return this.byName.has(name);
   }
 
-  enqueue(message: UpdateMessage, bytes: number, priority = false): void {
-    this.remove(message.name);
+  enqueue(message: M, bytes: number, priority = false): void {
+    const key = this.keying.keyOf(message);
+    this.remove(key);
     const tier = priority ? this.priorityTier : this.tier(0);
-    const item: Item = { message, bytes, priority, transmits: 0, tier };
+    const item: Item<M> = { key, message, bytes, priority, transmits: 0, tier };
     tier.add(item);
-    this.byName.set(message.name, item);
+    this.byName.set(key, item);
   }
 
-  remove(name: NodeName): void {
+  /** Drops the most-sent message, to bound a queue that fills faster than it drains. */
+  dropMostSent(): void {
+    for (let t = this.tiers.length - 1; t >= 0; t--) {
+      const tier = this.tiers[t];
+      const first = tier === undefined ? undefined : tier.values().next().value;
+      if (first !== undefined) {
+        this.remove(first.key);
+        return;
+      }
+    }
+  }
+
+  remove(name: string): void {
     const item = this.byName.get(name);
     if (item === undefined) return;
     item.tier.delete(item);
@@ -57,14 +90,14 @@ export class BroadcastQueue {
    * would spend a transmission on the one member that needs it least. (Suspicions about the
    * recipient are exactly what it needs, to refute them.)
    */
-  take(budgetBytes: number, limit: number, recipient?: NodeName): UpdateMessage[] {
+  take(budgetBytes: number, limit: number, recipient?: NodeName): M[] {
     if (this.byName.size === 0 || budgetBytes < MIN_UPDATE_BYTES) return [];
-    const picked: Item[] = [];
+    const picked: Item<M>[] = [];
     let room = budgetBytes;
     let misses = 0;
-    const consider = (tier: Set<Item>): boolean => {
+    const consider = (tier: Set<Item<M>>): boolean => {
       for (const item of tier) {
-        if (item.message.type === 'alive' && item.message.name === recipient) continue;
+        if (this.keying.skipFor(item.message, recipient)) continue;
         if (item.bytes <= room) {
           picked.push(item);
           room -= item.bytes;
@@ -80,12 +113,12 @@ export class BroadcastQueue {
         if (tier !== undefined && tier.size > 0 && !consider(tier)) break;
       }
     }
-    const messages: UpdateMessage[] = [];
+    const messages: M[] = [];
     for (const item of picked) {
       messages.push(item.message);
       item.transmits++;
       if (item.transmits >= limit) {
-        this.remove(item.message.name);
+        this.remove(item.key);
       } else if (!item.priority) {
         item.tier.delete(item);
         item.tier = this.tier(item.transmits);
@@ -95,7 +128,7 @@ export class BroadcastQueue {
     return messages;
   }
 
-  private tier(transmits: number): Set<Item> {
+  private tier(transmits: number): Set<Item<M>> {
     let tier = this.tiers[transmits];
     if (tier === undefined) {
       tier = new Set();

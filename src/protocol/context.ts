@@ -4,7 +4,7 @@ import { Outbox } from './effects.js';
 import type { NodeEvent } from './events.js';
 import type { Member } from './member.js';
 import { Membership } from './membership.js';
-import type { Alive, Message } from './messages.js';
+import type { Alive, Message, UserEvent } from './messages.js';
 import type { ProtocolOptions } from './options.js';
 import { createProbeSchedule, type ProbeSchedule } from './probe-schedule.js';
 import type { Random } from './random.js';
@@ -42,6 +42,14 @@ export class NodeContext {
   readonly self: Member;
   readonly table = new Membership();
   readonly queue = new BroadcastQueue();
+  /**
+   * User events waiting to be gossiped, with their own transmit limit. A coalescing event is
+   * keyed by origin and name, so a newer one replaces the one still in flight.
+   */
+  readonly eventQueue = new BroadcastQueue<UserEvent>({
+    keyOf: (event) => (event.coalesce ? `c\u0000${event.origin}\u0000${event.name}` : `${event.origin}/${event.epoch}/${event.seq}`),
+    skipFor: (event, recipient) => event.origin === recipient,
+  });
   readonly timers = new TimerQueue();
   readonly stats = new NodeStats();
   readonly outbox = new Outbox();

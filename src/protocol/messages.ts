@@ -152,11 +152,87 @@ export interface KeyResponse {
   readonly mode: KeyringMode;
 }
 
+/**
+ * Forget `name` now (`gossipd force-leave --prune`): every holder drops its row, as the reap
+ * would after reapTimeout. Only a member already down (failed or left) at an incarnation no
+ * higher than this one is forgotten; a live one ignores it.
+ */
+export interface Forget {
+  readonly type: 'forget';
+  readonly name: NodeName;
+  readonly incarnation: Incarnation;
+}
+
+/**
+ * A user event (`gossipd event NAME PAYLOAD`), gossiped until every member has it. `origin`
+ * numbers its events 1, 2, 3… (`seq`) in each life (`epoch`), so receivers deliver each origin's
+ * events in order and once; `ltime` is the origin's Lamport time (Serf's event clock) when it sent it.
+ */
+export interface UserEvent {
+  readonly type: 'user-event';
+  readonly origin: NodeName;
+  /** The origin's life (its starting incarnation): numbering starts again at each start. */
+  readonly epoch: number;
+  /** 1, 2, 3… per origin and life; 0 for a coalescing event, which stands outside that order. */
+  readonly seq: number;
+  readonly ltime: number;
+  readonly name: string;
+  /** UTF-8 text, at most LIMITS.maxUserEventPayloadBytes. */
+  readonly payload: string;
+  /** A newer event of the same name from the same origin replaces this one while still in flight. */
+  readonly coalesce: boolean;
+}
+
+/**
+ * The answerer's event clock, sent to a member that asked to join: the joiner ignores user
+ * events older than it, so a member that joins later does not replay old events.
+ */
+export interface EventClock {
+  readonly type: 'event-clock';
+  readonly ltime: number;
+}
+
+/**
+ * A query (`gossipd query NAME PAYLOAD`): every member it names (all when `nodes` is empty) whose
+ * tags match `tags` acks at once and answers with its --on-query handler's output, straight to
+ * `replyTo`. The agent, not the protocol core, handles queries.
+ */
+export interface Query {
+  readonly type: 'query';
+  /** Random per query; acks and answers carry it back. */
+  readonly id: number;
+  readonly origin: NodeName;
+  readonly replyTo: Address;
+  readonly name: string;
+  readonly payload: string;
+  readonly nodes: readonly NodeName[];
+  readonly tags: Tags;
+  /** How long the origin collects answers; a handler still running after it is not waited for. */
+  readonly timeoutMs: number;
+}
+
+/** A member received a query and its filters matched. */
+export interface QueryAck {
+  readonly type: 'query-ack';
+  readonly id: number;
+  readonly from: NodeName;
+}
+
+/** A member's answer to a query: the (bounded) stdout of its --on-query handler. */
+export interface QueryResponse {
+  readonly type: 'query-response';
+  readonly id: number;
+  readonly from: NodeName;
+  readonly payload: string;
+}
+
 export type ProbeMessage = Ping | Ack | Nack | PingReq;
-export type UpdateMessage = Alive | Suspect | Failed | Left;
+export type UpdateMessage = Alive | Suspect | Failed | Left | Forget;
 export type SyncMessage = Sync | State;
 export type KeyMessage = KeyRequest | KeyResponse;
-export type Message = ProbeMessage | UpdateMessage | SyncMessage | KeyMessage;
+export type EventMessage = UserEvent | EventClock;
+export type QueryMessage = Query | QueryAck | QueryResponse;
+export type Message = ProbeMessage | UpdateMessage | SyncMessage | KeyMessage | EventMessage | QueryMessage;
 export type MessageType = Message['type'];
 
 export const MESSAGE_TYPES = [
@@ -172,4 +248,10 @@ export const MESSAGE_TYPES = [
   'state',
   'key-request',
   'key-response',
+  'user-event',
+  'event-clock',
+  'forget',
+  'query',
+  'query-ack',
+  'query-response',
 ] as const satisfies readonly MessageType[];

@@ -15,9 +15,25 @@ import { StallGate } from './stall-gate.js';
 import type { DueTimer } from './timers.js';
 import { assertNever, nextIncarnation, nodeName, seqNo, type Address, type NodeName, type Tags } from './types.js';
 import { Updates } from './updates.js';
+import { UserEvents, type SentUserEvent } from './user-events.js';
 import { snapshotOf, type NodeView } from './view.js';
 
 export type { NodeDeps, NodeIdentity } from './context.js';
+
+/** What a user event asks of the shell, and how every member will know the event. */
+export interface UserEventEffects extends Effects {
+  readonly sent: SentUserEvent;
+}
+
+/**
+ * Why a force-leave was refused: no such member, or one that is not failed (a live member
+ * would refute; one that already left needs nothing).
+ */
+export type ForceLeaveRefusal = 'unknown-member' | 'not-failed' | 'self';
+
+export interface ForceLeaveEffects extends Effects {
+  readonly refused: ForceLeaveRefusal | null;
+}
 
 /** What join() asks of the shell, and the attempt id its `join-finished` event will carry. */
 export interface JoinEffects extends Effects {
@@ -44,6 +60,7 @@ export class GossipNode implements NodeView {
   private readonly prober: Prober;
   private readonly reconnector: Reconnector;
   private readonly reaper: Reaper;
+  private readonly userEvents: UserEvents;
   private started = false;
 
   constructor(options: ProtocolOptions, identity: NodeIdentity, deps: NodeDeps) {
@@ -62,6 +79,7 @@ export class GossipNode implements NodeView {
     this.prober = new Prober(ctx, this.dissemination, this.updates, this.antiEntropy, this.stallGate);
     this.reconnector = new Reconnector(ctx, this.dissemination, this.joiner);
     this.reaper = new Reaper(ctx);
+    this.userEvents = new UserEvents(ctx, this.dissemination, identity.incarnation >>> 0);
   }
 
   // ─── Commands ────────────────────────────────────────────────────────────────────────────
@@ -90,6 +108,7 @@ export class GossipNode implements NodeView {
   join(seeds: readonly Address[], nowMs: number, retry = false): JoinEffects {
     let attempt = 0;
     const effects = this.run(nowMs, () => {
+      this.userEvents.expectJoinClock();
       attempt = this.joiner.join(seeds, retry);
     });
     return { ...effects, attempt };
@@ -151,6 +170,40 @@ export class GossipNode implements NodeView {
   }
 
   /**
+   * Sends a user event (`gossipd event`): delivered here at once, then gossiped to every member.
+   * The caller checked name and payload against the codec's limits.
+   */
+  sendUserEvent(name: string, payload: string, coalesce: boolean, nowMs: number): UserEventEffects {
+    let sent: SentUserEvent = { id: '', ltime: 0 };
+    const effects = this.run(nowMs, () => {
+      sent = this.userEvents.send(name, payload, coalesce);
+    });
+    return { ...effects, sent };
+  }
+
+  /**
+   * `gossipd force-leave`: a failed member becomes `left` here and, by gossip, everywhere (a
+   * `left` at its incarnation outranks `failed`); with `prune` it is forgotten at once
+   * everywhere. A member that is not failed is refused: alive or suspect, it would refute.
+   */
+  forceLeave(name: NodeName, prune: boolean, nowMs: number): ForceLeaveEffects {
+    let refused: ForceLeaveRefusal | null = null;
+    const effects = this.run(nowMs, () => {
+      const ctx = this.ctx;
+      const member = ctx.table.get(name);
+      if (name === ctx.name) refused = 'self';
+      else if (member === undefined) refused = 'unknown-member';
+      else if (isActive(member.status)) refused = 'not-failed';
+      if (member === undefined || refused !== null) return;
+      const left: Left = { type: 'left', name, incarnation: member.incarnation };
+      if (member.status === 'failed') this.updates.onLeft(left);
+      if (prune) this.updates.onForget({ type: 'forget', name, incarnation: member.incarnation });
+      this.dissemination.gossip();
+    });
+    return { ...effects, refused };
+  }
+
+  /**
    * Tells the core the event loop was blocked for `delayMs` (Node's monitorEventLoopDelay):
    * a long delay raises local health and stops this node accusing anyone for a round.
    */
@@ -187,6 +240,8 @@ export class GossipNode implements NodeView {
         return this.updates.onFailed(message, from);
       case 'left':
         return this.updates.onLeft(message);
+      case 'forget':
+        return this.updates.onForget(message);
       default:
         return;
     }
@@ -204,6 +259,7 @@ export class GossipNode implements NodeView {
       case 'ping-req':
         return this.prober.onPingReq(message, from);
       case 'sync':
+        if (message.join) this.userEvents.onJoinSync(from);
         return this.antiEntropy.onSync(message, from);
       case 'state':
         this.joiner.onStateFrom(from);
@@ -212,10 +268,19 @@ export class GossipNode implements NodeView {
       case 'suspect':
       case 'failed':
       case 'left':
+      case 'forget':
         return; // applied first, by applyUpdate
+      case 'user-event':
+        return this.userEvents.onUserEvent(message);
+      case 'event-clock':
+        return this.userEvents.onEventClock(message);
       case 'key-request':
       case 'key-response':
         return; // keyring operations belong to the agent (src/agent/key-ops.ts), not to membership
+      case 'query':
+      case 'query-ack':
+      case 'query-response':
+        return; // queries run commands and wait on them: the agent's (src/agent/queries.ts)
       default:
         assertNever(message);
     }
@@ -248,6 +313,8 @@ export class GossipNode implements NodeView {
         return this.reconnector.onReconnectTimer();
       case 'reap':
         return this.reaper.onReapTimer();
+      case 'event-hold':
+        return this.userEvents.onHoldExpired(nodeName(due.key));
       default:
         assertNever(due.kind);
     }
@@ -293,6 +360,17 @@ export class GossipNode implements NodeView {
 
   get queueDepth(): number {
     return this.ctx.queue.size;
+  }
+
+  /** User events waiting to be gossiped. */
+  get eventQueueDepth(): number {
+    return this.ctx.eventQueue.size;
+  }
+
+  /** The user-event Lamport clock and what this member did with the events it heard. */
+  get userEventStats(): { readonly lamportTime: number; readonly delivered: number; readonly duplicates: number; readonly skipped: number } {
+    const u = this.userEvents;
+    return { lamportTime: u.lamportTime, delivered: u.delivered, duplicates: u.duplicates, skipped: u.skipped };
   }
 
   get activeMembers(): number {

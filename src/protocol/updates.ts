@@ -1,7 +1,7 @@
 import { aliveOf, type NodeContext } from './context.js';
 import type { Dissemination } from './dissemination.js';
 import { isActive, overrides, type Member } from './member.js';
-import type { Alive, Failed, Left, Ping, Suspect, UpdateMessage } from './messages.js';
+import type { Alive, Failed, Forget, Left, Ping, Suspect, UpdateMessage } from './messages.js';
 import { randomInt } from './random.js';
 import { Suspicion, suspicionBounds } from './suspicion.js';
 import { TOLERANCE_CONFIRMATIONS, toleranceTiming, ToleranceSuspicion, type ToleranceTiming } from './tolerance.js';
@@ -297,6 +297,21 @@ export class Updates {
     if (!overrides({ status: 'left', incarnation: left.incarnation }, member)) return;
     this.markDown(member, 'left', left.incarnation, left.name);
     this.dissemination.enqueue(left);
+  }
+
+  /**
+   * `gossipd force-leave --prune`: forget a member that is down (failed or left) at once, as
+   * the reap would later. A live member (or a newer life of it) ignores it, and so do we.
+   */
+  onForget(forget: Forget): void {
+    const ctx = this.ctx;
+    if (forget.name === ctx.name) return;
+    const member = ctx.table.get(forget.name);
+    if (member === undefined || isActive(member.status) || member.incarnation > forget.incarnation) return;
+    ctx.table.remove(member.name);
+    ctx.queue.remove(member.name);
+    ctx.emit({ type: 'member-reaped', name: member.name });
+    this.dissemination.enqueue(forget);
   }
 
   private markDown(member: Member, status: 'failed' | 'left', incarnation: Incarnation, by: NodeName): void {

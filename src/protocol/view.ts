@@ -17,6 +17,15 @@ export interface NodeView {
   readonly isLeaving: boolean;
   /** Updates waiting to be gossiped. */
   readonly queueDepth: number;
+  /** User events waiting to be gossiped. */
+  readonly eventQueueDepth: number;
+  /** The user-event Lamport clock, and what this member did with the events it heard. */
+  readonly userEventStats: {
+    readonly lamportTime: number;
+    readonly delivered: number;
+    readonly duplicates: number;
+    readonly skipped: number;
+  };
   /** Alive and suspect members, self included. */
   readonly activeMembers: number;
   members(): MemberSnapshot[];

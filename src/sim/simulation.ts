@@ -161,6 +161,22 @@ export class Simulation {
     this.apply(member, member.core.leave(this.nowMs));
   }
 
+  /** Sends a user event from `name` (`gossipd event`); returns the id every member gives it. */
+  sendUserEvent(name: string, eventName: string, payload: string, coalesce = false): string {
+    const member = this.get(name);
+    const effects = member.core.sendUserEvent(eventName, payload, coalesce, this.nowMs);
+    this.apply(member, effects);
+    return effects.sent.id;
+  }
+
+  /** `gossipd force-leave` on `name` about `subject`; returns the refusal, or null. */
+  forceLeave(name: string, subject: string, prune: boolean): string | null {
+    const member = this.get(name);
+    const effects = member.core.forceLeave(nodeName(subject), prune, this.nowMs);
+    this.apply(member, effects);
+    return effects.refused;
+  }
+
   setLinkFilter(filter: LinkFilter | undefined): void {
     this.linkFilter = filter;
   }

@@ -70,7 +70,7 @@ describe('what the CLI loads', () => {
     expect(closure.packages.filter((name) => !['commander', 'node:fs', 'node:os'].includes(name))).toEqual([]);
   });
 
-  it.each(['members', 'join', 'leave', 'keys', 'tags', 'watch'])('for `gossipd %s`: no agent, logger, codec, crypto or simulator', (command) => {
+  it.each(['members', 'join', 'leave', 'keys', 'tags', 'watch', 'event', 'query', 'force-leave', 'info', 'monitor'])('for `gossipd %s`: no agent, logger, codec, crypto or simulator', (command) => {
     const closure = staticClosure(`src/cli/${command}.ts`);
     expect(closure.files.filter((file) => HEAVY_FILES.test(file))).toEqual([]);
     expect(closure.packages.filter((name) => HEAVY_PACKAGES.includes(name))).toEqual([]);

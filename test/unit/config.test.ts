@@ -59,6 +59,7 @@ describe('resolveConfig defaults', () => {
       keyringFile: null,
       httpToken: null,
       onEvent: [],
+      onQuery: [],
       hookTimeoutMs: 30_000,
       webhooks: [],
     });
@@ -166,6 +167,7 @@ describe('values from each source', () => {
       keyringFile: null,
       httpToken: 'a-token-of-16-ch',
       onEvent: [],
+      onQuery: [],
       hookTimeoutMs: 30_000,
       webhooks: [],
       probeIntervalMs: 2000,

@@ -113,8 +113,39 @@ describe('--on-event hooks', () => {
       'GOSSIPD_SELF=n1',
       'GOSSIPD_STATUS=failed',
       'GOSSIPD_TAGS={"role":"db"}',
+      'GOSSIPD_USER_EVENT=',
+      'GOSSIPD_USER_EVENT_LTIME=',
     ]);
     expect(logs.find((line) => line.msg === '--on-event command finished')).toMatchObject({ event: 'member-failed', id: 41, command: path });
+  });
+
+  it('give a user-event command the payload on stdin and the name in GOSSIPD_USER_EVENT', async () => {
+    const dir = tempDir();
+    const path = script(dir, 'on-event.sh', `cat > "${dir}/stdin.txt"\nenv | grep '^GOSSIPD_\\(USER_EVENT\\|MEMBER\\|EVENT\\)' | sort > "${dir}/env.txt"`);
+    const { hooks } = hooksFor([{ event: 'user-event', command: path }]);
+    const payload = 'line one\nline "two" ü';
+    hooks.handle({
+      id: 7,
+      time: '2026-01-02T03:04:05.000Z',
+      type: 'user-event',
+      member: 'n2',
+      name: 'deploy',
+      payload,
+      ltime: 12,
+      eventId: 'n2/5/1',
+      coalesce: false,
+    });
+    await hooks.idle();
+    expect(readFileSync(join(dir, 'stdin.txt'), 'utf8')).toBe(payload);
+    expect(readFileSync(join(dir, 'env.txt'), 'utf8').trim().split('\n')).toEqual([
+      'GOSSIPD_EVENT=user-event',
+      'GOSSIPD_EVENT_ID=7',
+      'GOSSIPD_EVENT_TIME=2026-01-02T03:04:05.000Z',
+      'GOSSIPD_MEMBER=n2',
+      'GOSSIPD_MEMBER_ADDR=',
+      'GOSSIPD_USER_EVENT=deploy',
+      'GOSSIPD_USER_EVENT_LTIME=12',
+    ]);
   });
 
   it('run only for their event, or for every event with *', async () => {
