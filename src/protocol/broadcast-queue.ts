@@ -6,7 +6,40 @@ interface Item {
   readonly bytes: number;
   readonly priority: boolean;
   transmits: number;
-  tier: Set<Item>;
+  tier: Tier;
+  prev: Item | undefined;
+  next: Item | undefined;
+}
+
+/**
+ * The items sent equally often, oldest first: a doubly linked list through the items. (A Set
+ * keeps the same order, but the holes its deletions leave are walked by every later
+ * iteration until it rehashes, and a busy queue deletes from its tiers all the time.)
+ */
+class Tier {
+  head: Item | undefined;
+  tail: Item | undefined;
+  size = 0;
+
+  append(item: Item): void {
+    item.tier = this;
+    item.prev = this.tail;
+    item.next = undefined;
+    if (this.tail === undefined) this.head = item;
+    else this.tail.next = item;
+    this.tail = item;
+    this.size++;
+  }
+
+  unlink(item: Item): void {
+    if (item.prev === undefined) this.head = item.next;
+    else item.prev.next = item.next;
+    if (item.next === undefined) this.tail = item.prev;
+    else item.next.prev = item.prev;
+    item.prev = undefined;
+    item.next = undefined;
+    this.size--;
+  }
 }
 
 /** Messages never smaller than this; a packet with less room left is full. */
@@ -25,8 +58,8 @@ const MAX_MISSES = 16;
  */
 export class BroadcastQueue {
   private readonly byName = new Map<NodeName, Item>();
-  private readonly priorityTier = new Set<Item>();
-  private readonly tiers: Set<Item>[] = [];
+  private readonly priorityTier = new Tier();
+  private readonly tiers: Tier[] = [];
 
   get size(): number {
     return this.byName.size;
@@ -39,15 +72,15 @@ export class BroadcastQueue {
   enqueue(message: UpdateMessage, bytes: number, priority = false): void {
     this.remove(message.name);
     const tier = priority ? this.priorityTier : this.tier(0);
-    const item: Item = { message, bytes, priority, transmits: 0, tier };
-    tier.add(item);
+    const item: Item = { message, bytes, priority, transmits: 0, tier, prev: undefined, next: undefined };
+    tier.append(item);
     this.byName.set(message.name, item);
   }
 
   remove(name: NodeName): void {
     const item = this.byName.get(name);
     if (item === undefined) return;
-    item.tier.delete(item);
+    item.tier.unlink(item);
     this.byName.delete(name);
   }
 
@@ -62,8 +95,8 @@ export class BroadcastQueue {
     const picked: Item[] = [];
     let room = budgetBytes;
     let misses = 0;
-    const consider = (tier: Set<Item>): boolean => {
-      for (const item of tier) {
+    const consider = (tier: Tier): boolean => {
+      for (let item = tier.head; item !== undefined; item = item.next) {
         if (item.message.type === 'alive' && item.message.name === recipient) continue;
         if (item.bytes <= room) {
           picked.push(item);
@@ -87,18 +120,17 @@ export class BroadcastQueue {
       if (item.transmits >= limit) {
         this.remove(item.message.name);
       } else if (!item.priority) {
-        item.tier.delete(item);
-        item.tier = this.tier(item.transmits);
-        item.tier.add(item);
+        item.tier.unlink(item);
+        this.tier(item.transmits).append(item);
       }
     }
     return messages;
   }
 
-  private tier(transmits: number): Set<Item> {
+  private tier(transmits: number): Tier {
     let tier = this.tiers[transmits];
     if (tier === undefined) {
-      tier = new Set();
+      tier = new Tier();
       this.tiers[transmits] = tier;
     }
     return tier;

@@ -1,42 +1,53 @@
 import { spreadHash } from './hash.js';
+import type { Roster } from './roster.js';
 import type { NodeName } from './types.js';
-
-interface Position {
-  readonly hash: number;
-  readonly name: NodeName;
-}
 
 /**
  * The active members placed on a ring by the hash of their name. Every member that knows the
  * same members computes the same ring, so "my successor" is an assignment all agree on
  * without a message: each member has one prober every period (Rapid's monitoring ring, one
- * ring deep). Sorted array: O(log n) lookups, O(n) moves per insert or removal.
+ * ring deep). A sorted array of roster ids (4 bytes a member; the hashes live in the roster):
+ * O(log n) lookups, O(n) moves per insert or removal.
  */
 export class HashRing {
-  private readonly positions: Position[] = [];
+  private ids: Int32Array = new Int32Array(4);
+  private count = 0;
+
+  constructor(private readonly roster: Roster) {}
 
   get size(): number {
-    return this.positions.length;
+    return this.count;
   }
 
-  insert(name: NodeName): void {
-    const position = { hash: spreadHash(name), name };
-    const index = this.lowerBound(position);
-    if (this.positions[index]?.name === name) return;
-    this.positions.splice(index, 0, position);
+  /** Adds the member with roster id `id` (a no-op if it is on the ring). */
+  insert(id: number): void {
+    const entry = this.roster.names.value(id);
+    const index = this.lowerBound(entry.ringHash, entry.name);
+    if (index < this.count && this.ids[index] === id) return;
+    if (this.count === this.ids.length) {
+      const grown = new Int32Array(this.ids.length * 2);
+      grown.set(this.ids);
+      this.ids = grown;
+    }
+    this.ids.copyWithin(index + 1, index, this.count);
+    this.ids[index] = id;
+    this.count++;
   }
 
-  remove(name: NodeName): void {
-    const index = this.lowerBound({ hash: spreadHash(name), name });
-    if (this.positions[index]?.name === name) this.positions.splice(index, 1);
+  remove(id: number): void {
+    const entry = this.roster.names.value(id);
+    const index = this.lowerBound(entry.ringHash, entry.name);
+    if (index >= this.count || this.ids[index] !== id) return;
+    this.ids.copyWithin(index, index + 1, this.count);
+    this.count--;
   }
 
   /** The first member after `name` (clockwise, `name` itself excluded) that `accept` takes. */
   after(name: NodeName, accept: (name: NodeName) => boolean): NodeName | undefined {
-    const n = this.positions.length;
-    const start = this.lowerBound({ hash: spreadHash(name), name });
+    const n = this.count;
+    const start = this.lowerBound(spreadHash(name), name);
     for (let step = 0; step < n; step++) {
-      const candidate = (this.positions[(start + step) % n] as Position).name;
+      const candidate = this.nameAt((start + step) % n);
       if (candidate !== name && accept(candidate)) return candidate;
     }
     return undefined;
@@ -44,24 +55,28 @@ export class HashRing {
 
   /** Up to `count` members before `name` (counter-clockwise, nearest first) that `accept` takes. */
   before(name: NodeName, count: number, accept: (name: NodeName) => boolean): NodeName[] {
-    const n = this.positions.length;
+    const n = this.count;
     const found: NodeName[] = [];
-    const start = this.lowerBound({ hash: spreadHash(name), name });
+    const start = this.lowerBound(spreadHash(name), name);
     for (let step = 1; step <= n && found.length < count; step++) {
-      const candidate = (this.positions[(((start - step) % n) + n) % n] as Position).name;
+      const candidate = this.nameAt((((start - step) % n) + n) % n);
       if (candidate !== name && accept(candidate)) found.push(candidate);
     }
     return found;
   }
 
-  /** Index of the first position not before `position` (hash, then name breaks ties). */
-  private lowerBound(position: Position): number {
+  private nameAt(index: number): NodeName {
+    return this.roster.nameOf(this.ids[index] as number);
+  }
+
+  /** Index of the first position not before (hash, name): hash first, then name breaks ties. */
+  private lowerBound(hash: number, name: NodeName): number {
     let low = 0;
-    let high = this.positions.length;
+    let high = this.count;
     while (low < high) {
       const mid = (low + high) >>> 1;
-      const at = this.positions[mid] as Position;
-      if (at.hash < position.hash || (at.hash === position.hash && at.name < position.name)) low = mid + 1;
+      const at = this.roster.names.value(this.ids[mid] as number);
+      if (at.ringHash < hash || (at.ringHash === hash && at.name < name)) low = mid + 1;
       else high = mid;
     }
     return low;

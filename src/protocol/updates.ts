@@ -71,11 +71,9 @@ export class Updates {
     const changed = previous !== 'alive' || !sameAddress(alive.addr, member.addr) || !sameTags(alive.tags, member.tags);
     this.clearSuspicion(member.name);
     ctx.table.setState(member, 'alive', alive.incarnation);
-    if (!sameAddress(alive.addr, member.addr)) ctx.table.setAddress(member, alive.addr);
-    member.tags = alive.tags;
+    if (!sameAddress(alive.addr, member.addr) || !sameTags(alive.tags, member.tags)) ctx.table.setRecord(member, alive.addr, alive.tags);
     if (previous !== 'alive') {
-      member.sinceMs = ctx.nowMs;
-      member.statusFrom = alive.name;
+      ctx.table.setOrigin(member, ctx.nowMs, alive.name);
       ctx.schedule.insert(member.name);
     }
     if (changed) ctx.emitChanged(member, previous);
@@ -132,8 +130,7 @@ export class Updates {
     if (!overrides({ status: 'suspect', incarnation: suspect.incarnation }, member)) return;
     const previous = member.status;
     ctx.table.setState(member, 'suspect', suspect.incarnation);
-    member.sinceMs = ctx.nowMs;
-    member.statusFrom = suspect.from;
+    ctx.table.setOrigin(member, ctx.nowMs, suspect.from);
     const o = ctx.options;
     const bounds = suspicionBounds(ctx.table.activeCount, o.probeIntervalMs, o.suspicionMult, o.suspicionMaxTimeoutMult);
     if (this.tolerance === null) {
@@ -253,7 +250,7 @@ export class Updates {
           from: suspicion.originator,
           ageMs: Math.round(ctx.nowMs - suspicion.startMs),
         };
-        if (holder !== undefined && holder !== ctx.self) ctx.send(holder.addr, [suspect]);
+        if (holder !== undefined && holder.name !== ctx.name) ctx.send(holder.addr, [suspect]);
         if (step.alsoSuspect) this.askSuspect(member, suspicion);
         this.armSuspicion(member.name, suspicion.wakeMs());
         return;
@@ -304,8 +301,7 @@ export class Updates {
     const previous = member.status;
     this.clearSuspicion(member.name);
     ctx.table.setState(member, status, incarnation);
-    member.sinceMs = ctx.nowMs;
-    member.statusFrom = by;
+    ctx.table.setOrigin(member, ctx.nowMs, by);
     ctx.emitChanged(member, previous);
   }
 

@@ -6,6 +6,7 @@ import { GossipNode } from '../protocol/node.js';
 import type { ProtocolOptions } from '../protocol/options.js';
 import { fnv1aText } from '../protocol/hash.js';
 import { seededRandom, type Random } from '../protocol/random.js';
+import { Roster } from '../protocol/roster.js';
 import type { NodeView } from '../protocol/view.js';
 import { addressKey, assertNever, incarnation, nodeName, type Address, type MemberStatus, type Tags } from '../protocol/types.js';
 import { EventQueue } from './event-queue.js';
@@ -80,6 +81,8 @@ export class Simulation {
   private readonly byAddress = new Map<string, SimMember>();
   private readonly networkRandom: Random;
   private readonly codec: Codec;
+  /** Names, addresses and tags held once for all members' tables (DESIGN §5). */
+  private readonly roster = new Roster();
   private readonly listeners: SimEventListener[] = [];
   private linkFilter: LinkFilter | undefined;
   private memberCounter = 0;
@@ -275,7 +278,7 @@ export class Simulation {
     const core = new GossipNode(
       this.options.protocol,
       { name: nodeName(member.claimedName), addr: member.addr, tags: member.tags, incarnation: incarnation(wallSeconds) },
-      { random, messageSize, packetOverheadBytes: PACKET_OVERHEAD_BYTES },
+      { random, messageSize, packetOverheadBytes: PACKET_OVERHEAD_BYTES, roster: this.roster },
     );
     member.core = core;
     member.wakeToken++;

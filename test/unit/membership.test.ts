@@ -3,10 +3,10 @@ import type { Member } from '../../src/protocol/member.js';
 import { Membership } from '../../src/protocol/membership.js';
 import { addressKey, incarnation, nodeName } from '../../src/protocol/types.js';
 
-function member(name: string): Member {
+function member(name: string, addr = { host: '127.0.0.1', port: 7946 }): Member {
   return {
     name: nodeName(name),
-    addr: { host: '127.0.0.1', port: 7946 },
+    addr,
     incarnation: incarnation(1),
     status: 'alive',
     tags: {},
@@ -47,10 +47,8 @@ describe('Membership.hasAddress', () => {
     const table = new Membership();
     const one = { host: '10.0.0.1', port: 1 };
     const two = { host: '10.0.0.2', port: 1 };
-    const a = member('a');
-    a.addr = one;
-    const b = member('b');
-    b.addr = one; // a restart under a new name, or a conflict
+    const a = member('a', one);
+    const b = member('b', one); // a restart under a new name, or a conflict
     table.add(a);
     table.add(b);
     expect(table.hasAddress(addressKey(one))).toBe(true);
