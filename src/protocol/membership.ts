@@ -29,7 +29,9 @@ interface Named {
   readonly name: NodeName;
 }
 
-const ABSENT = -1;
+/** What slotOf says of a name not in the table. */
+export const ABSENT_SLOT = -1;
+const ABSENT = ABSENT_SLOT;
 
 /**
  * How long a per-id array must grow to hold `id`: the roster's whole id range at once (a
@@ -174,6 +176,7 @@ export class Membership {
   /** Room for `extra` more members without growing step by step (a restore of a whole table). */
   reserve(extra: number): void {
     if (this.length + extra > this.nameIds.length) this.growRows(this.length + extra);
+    this.ring.reserve(extra);
     // A shared roster may know all of them already: size the per-id arrays to it in one step.
     const names = this.roster.names.idBound;
     if (names > this.slotOfId.length) this.slotOfId = grownInt32(this.slotOfId, names, ABSENT);
@@ -181,7 +184,8 @@ export class Membership {
     if (addresses > this.atAddress.length) this.atAddress = grownInt32(this.atAddress, addresses, 0);
   }
 
-  add(member: Member): void {
+  /** Adds a member not in the table. `inBulk`: one of many added at once (the ring sorts them once, later). */
+  add(member: Member, inBulk = false): void {
     if (this.has(member.name)) throw new Error(`member ${member.name} already present`);
     const roster = this.roster;
     const id = roster.acquireName(member.name);
@@ -194,10 +198,13 @@ export class Membership {
     this.statuses[slot] = STATUS_RANK[member.status];
     this.sinces[slot] = member.sinceMs;
     this.froms[slot] = roster.acquireName(member.statusFrom);
-    this.recordIds[slot] = this.holdRecord(member.addr, member.tags);
+    this.recordIds[slot] = this.holdRecord(member.addr, member.tags, id);
     this.counts[member.status]++;
     this.addDigestTerm(member.name, member.incarnation, member.status);
-    if (isActive(member.status)) this.ring.insert(id);
+    if (isActive(member.status)) {
+      if (inBulk) this.ring.append(id);
+      else this.ring.insert(id);
+    }
     this.changes++;
   }
 
@@ -247,7 +254,7 @@ export class Membership {
   setRecord(member: Named, addr: Address, tags: Tags): void {
     const slot = this.slotOrThrow(member.name);
     const held = this.recordIds[slot] as number;
-    this.recordIds[slot] = this.holdRecord(addr, tags);
+    this.recordIds[slot] = this.holdRecord(addr, tags, this.nameIds[slot]);
     this.releaseRecord(held);
     this.changes++;
   }
@@ -314,7 +321,8 @@ export class Membership {
     this.digestSum = (this.digestSum - entryHash(name, incarnation, status)) >>> 0;
   }
 
-  private slotOf(name: NodeName): number {
+  /** Where `name` is in the table, or ABSENT_SLOT: for hot paths that read a column or two, not the whole row. */
+  slotOf(name: NodeName): number {
     const id = this.roster.names.lookup(name);
     return id === undefined || id >= this.slotOfId.length ? ABSENT : (this.slotOfId[id] as number);
   }
@@ -325,8 +333,8 @@ export class Membership {
     return slot;
   }
 
-  private holdRecord(addr: Address, tags: Tags): number {
-    const recordId = this.roster.acquireRecord(addr, tags);
+  private holdRecord(addr: Address, tags: Tags, nameId?: number): number {
+    const recordId = this.roster.acquireRecord(addr, tags, nameId);
     const addressId = this.roster.recordOf(recordId).addressId;
     if (addressId >= this.atAddress.length) {
       this.atAddress = grownInt32(this.atAddress, idRoom(addressId, this.roster.addresses.idBound, this.atAddress.length), 0);

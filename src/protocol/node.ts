@@ -107,7 +107,7 @@ export class GossipNode implements NodeView {
       for (const state of members) {
         if (state.name === ctx.name || ctx.table.has(state.name)) continue;
         const member: Member = { ...state, sinceMs: nowMs, statusFrom: state.name };
-        ctx.table.add(member);
+        ctx.table.add(member, true);
         if (isActive(member.status)) ctx.schedule.insert(member.name);
         ctx.emitChanged(member, null);
       }

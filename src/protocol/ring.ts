@@ -7,11 +7,14 @@ import type { NodeName } from './types.js';
  * same members computes the same ring, so "my successor" is an assignment all agree on
  * without a message: each member has one prober every period (Rapid's monitoring ring, one
  * ring deep). A sorted array of roster ids (4 bytes a member; the hashes live in the roster):
- * O(log n) lookups, O(n) moves per insert or removal.
+ * O(log n) lookups, O(n) moves per insert or removal. Members added in bulk (a restore of a
+ * whole table) are appended unsorted and sorted once, when the ring is next read.
  */
 export class HashRing {
   private ids: Int32Array = new Int32Array(4);
   private count = 0;
+  /** Ids from `sortedCount` on were appended in bulk and are not in order yet. */
+  private sortedCount = 0;
 
   constructor(private readonly roster: Roster) {}
 
@@ -21,20 +24,36 @@ export class HashRing {
 
   /** Adds the member with roster id `id` (a no-op if it is on the ring). */
   insert(id: number): void {
+    this.sort();
     const entry = this.roster.names.value(id);
     const index = this.lowerBound(entry.ringHash, entry.name);
     if (index < this.count && this.ids[index] === id) return;
-    if (this.count === this.ids.length) {
-      const grown = new Int32Array(this.ids.length * 2);
-      grown.set(this.ids);
-      this.ids = grown;
-    }
+    this.reserve(1);
     this.ids.copyWithin(index + 1, index, this.count);
     this.ids[index] = id;
     this.count++;
+    this.sortedCount = this.count;
+  }
+
+  /**
+   * Adds a member known not to be on the ring yet, in O(1): the ring sorts itself when next
+   * read. For filling a table in bulk.
+   */
+  append(id: number): void {
+    this.reserve(1);
+    this.ids[this.count++] = id;
+  }
+
+  /** Room for `extra` more members. */
+  reserve(extra: number): void {
+    if (this.count + extra <= this.ids.length) return;
+    const grown = new Int32Array(Math.max(this.count + extra, this.ids.length * 2));
+    grown.set(this.ids.subarray(0, this.count));
+    this.ids = grown;
   }
 
   remove(id: number): void {
+    this.sort();
     const entry = this.roster.names.value(id);
     const index = this.lowerBound(entry.ringHash, entry.name);
     if (index >= this.count || this.ids[index] !== id) return;
@@ -44,6 +63,7 @@ export class HashRing {
 
   /** The first member after `name` (clockwise, `name` itself excluded) that `accept` takes. */
   after(name: NodeName, accept: (name: NodeName) => boolean): NodeName | undefined {
+    this.sort();
     const n = this.count;
     const start = this.lowerBound(spreadHash(name), name);
     for (let step = 0; step < n; step++) {
@@ -55,6 +75,7 @@ export class HashRing {
 
   /** Up to `count` members before `name` (counter-clockwise, nearest first) that `accept` takes. */
   before(name: NodeName, count: number, accept: (name: NodeName) => boolean): NodeName[] {
+    this.sort();
     const n = this.count;
     const found: NodeName[] = [];
     const start = this.lowerBound(spreadHash(name), name);
@@ -63,6 +84,18 @@ export class HashRing {
       if (candidate !== name && accept(candidate)) found.push(candidate);
     }
     return found;
+  }
+
+  private sort(): void {
+    if (this.sortedCount === this.count) return;
+    const names = this.roster.names;
+    this.ids.subarray(0, this.count).sort((a, b) => {
+      const x = names.value(a);
+      const y = names.value(b);
+      if (x.ringHash !== y.ringHash) return x.ringHash - y.ringHash;
+      return x.name < y.name ? -1 : x.name > y.name ? 1 : 0;
+    });
+    this.sortedCount = this.count;
   }
 
   private nameAt(index: number): NodeName {

@@ -1,6 +1,6 @@
 import { fnv1aText, spreadHash } from './hash.js';
 import { Interner } from './interner.js';
-import { addressKey, type Address, type NodeName, type Tags } from './types.js';
+import { addressKey, sameAddress, sameTags, type Address, type NodeName, type Tags } from './types.js';
 
 /** A member name held once, with the two hashes the table needs of it, worked out once. */
 export interface RosterName {
@@ -32,6 +32,8 @@ export class Roster {
   readonly records = new Interner<RosterRecord>((_id, record) => this.addresses.release(record.addressId));
   /** The record last made for an address object: decoded messages bring new objects, restores and the simulator reuse them. */
   private readonly recordByAddress = new WeakMap<Address, number>();
+  /** The record last made for a member name (by name id); ids are checked against the record before use. */
+  private readonly recordOfName: number[] = [];
 
   /** The id of `name`, with one reference more. */
   acquireName(name: NodeName): number {
@@ -42,12 +44,16 @@ export class Roster {
     return this.names.value(id).name;
   }
 
-  /** The id of the record (addr, tags), with one reference more. */
-  acquireRecord(addr: Address, tags: Tags): number {
-    const cached = this.recordByAddress.get(addr);
+  /**
+   * The id of the record (addr, tags), with one reference more. `nameId`, the member it is
+   * for, finds the record other tables hold for it without building the record's key: the
+   * common case, as every member learns the same records of everyone.
+   */
+  acquireRecord(addr: Address, tags: Tags, nameId?: number): number {
+    const cached = this.recordByAddress.get(addr) ?? (nameId === undefined ? undefined : this.recordOfName[nameId]);
     if (cached !== undefined) {
       const record = this.records.value(cached);
-      if (record !== undefined && record.addr === addr && record.tags === tags) {
+      if (record !== undefined && sameAddress(record.addr, addr) && sameTags(record.tags, tags)) {
         this.records.retain(cached);
         return cached;
       }
@@ -59,6 +65,7 @@ export class Roster {
       addressId: this.addresses.acquire(key, () => addr),
     }));
     this.recordByAddress.set(addr, id);
+    if (nameId !== undefined) this.recordOfName[nameId] = id;
     return id;
   }
 

@@ -1,6 +1,7 @@
 import { aliveOf, type NodeContext } from './context.js';
 import type { Dissemination } from './dissemination.js';
 import { isActive, overrides, type Member } from './member.js';
+import { ABSENT_SLOT } from './membership.js';
 import type { Alive, Failed, Left, Ping, Suspect, UpdateMessage } from './messages.js';
 import { randomInt } from './random.js';
 import { Suspicion, suspicionBounds } from './suspicion.js';
@@ -53,12 +54,18 @@ export class Updates {
       }
       return;
     }
-    const member = ctx.table.get(alive.name);
-    if (member === undefined) {
+    const table = ctx.table;
+    const slot = table.slotOf(alive.name);
+    if (slot === ABSENT_SLOT) {
       this.addMember(alive);
       return;
     }
-    if (!overrides({ status: 'alive', incarnation: alive.incarnation }, member)) return;
+    // Most alives in a busy cluster are news we already have: decide that from the columns,
+    // before reading the row out.
+    if (!overrides({ status: 'alive', incarnation: alive.incarnation }, { status: table.statusAt(slot), incarnation: table.incarnationAt(slot) })) {
+      return;
+    }
+    const member = table.memberAt(slot);
     if (!sameAddress(alive.addr, member.addr) && isActive(member.status)) {
       // Only a failed or departed member's name may move to a new address. The claimant is in
       // nobody's table, so nothing else would reach it: tell it who holds the name, and it logs

@@ -88,6 +88,9 @@ export async function runScenario(options: ScenarioOptions): Promise<SimulationR
     for (const name of names) tracker.onStart(name);
     sim.addConvergedMembers(names);
   }
+  // Setting up a converged cluster is one synchronous step: take its memory before the first
+  // run step lets the collector tidy up after it.
+  const setupMemoryBytes = process.memoryUsage.rss();
   sim.at(options.faultAtMs, () => {
     for (const name of plan.crashed) {
       sim.crash(name);
@@ -106,7 +109,7 @@ export async function runScenario(options: ScenarioOptions): Promise<SimulationR
 
   let convergenceMs: number | null = null;
   let healedMs: number | null = null;
-  let peakMemoryBytes = process.memoryUsage.rss();
+  let peakMemoryBytes = Math.max(setupMemoryBytes, process.memoryUsage.rss());
   let nextProgressMs = 0;
   let lastYield = performance.now();
   // Traffic is measured from convergence on: the join storm is a one-off, not the running cost.
