@@ -5,7 +5,7 @@ import { NO_CHURN, planChurn, RestartTracker, type ChurnPlan } from './churn.js'
 import { expectedFigures } from './expected.js';
 import { ConvergenceTracker } from './convergence.js';
 import type { CrashReport, SimulationReport, Spread } from './report.js';
-import { mix, Simulation } from './simulation.js';
+import { mix, Simulation, type SimulationWire } from './simulation.js';
 import { NO_STALLS, planStalls, type StallFault, type StallPlan } from './stalls.js';
 
 export type { StallFault } from './stalls.js';
@@ -30,6 +30,8 @@ export interface ScenarioOptions {
   readonly profile: ProfileName;
   readonly protocol: ProtocolOptions;
   readonly lossRate: number;
+  /** How datagrams travel in the simulated network (Simulation's wire). Default `codec`. */
+  readonly wire?: SimulationWire;
   readonly latencyMs: readonly [number, number];
   /** Members that crash at faultAtMs. */
   readonly crash: number;
@@ -67,6 +69,7 @@ export async function runScenario(options: ScenarioOptions): Promise<SimulationR
     protocol: options.protocol,
     lossRate: options.lossRate,
     latencyMs: options.latencyMs,
+    wire: options.wire ?? 'codec',
   });
   const names = Array.from({ length: options.nodes }, (_, i) => `node-${String(i).padStart(5, '0')}`);
   const plan = planFaults(options, names, random);
