@@ -3,6 +3,8 @@ import type { NodeName } from './types.js';
 
 interface Item {
   readonly message: UpdateMessage;
+  /** The member an `alive` is about (undefined for other updates): read on every scan, kept beside `bytes`. */
+  readonly aliveOf: NodeName | undefined;
   readonly bytes: number;
   readonly priority: boolean;
   transmits: number;
@@ -72,7 +74,8 @@ export class BroadcastQueue {
   enqueue(message: UpdateMessage, bytes: number, priority = false): void {
     this.remove(message.name);
     const tier = priority ? this.priorityTier : this.tier(0);
-    const item: Item = { message, bytes, priority, transmits: 0, tier, prev: undefined, next: undefined };
+    const aliveOf = message.type === 'alive' ? message.name : undefined;
+    const item: Item = { message, aliveOf, bytes, priority, transmits: 0, tier, prev: undefined, next: undefined };
     tier.append(item);
     this.byName.set(message.name, item);
   }
@@ -97,7 +100,7 @@ export class BroadcastQueue {
     let misses = 0;
     const consider = (tier: Tier): boolean => {
       for (let item = tier.head; item !== undefined; item = item.next) {
-        if (item.message.type === 'alive' && item.message.name === recipient) continue;
+        if (item.aliveOf !== undefined && item.aliveOf === recipient) continue;
         if (item.bytes <= room) {
           picked.push(item);
           room -= item.bytes;

@@ -96,6 +96,22 @@ export class Simulation {
   private readonly codec: Codec;
   /** Names, addresses and tags held once for all members' tables (DESIGN §5). */
   private readonly roster = new Roster();
+  /**
+   * Sizes of membership updates, worked out once per message object: with the direct wire one
+   * `alive` object travels the whole cluster, and each member sizes it as it queues and sends it.
+   */
+  private readonly updateSizes = new WeakMap<Message, number>();
+  private readonly sizeOf = (message: Message): number => {
+    if (message.type !== 'alive' && message.type !== 'suspect' && message.type !== 'failed' && message.type !== 'left') {
+      return messageSize(message);
+    }
+    let bytes = this.updateSizes.get(message);
+    if (bytes === undefined) {
+      bytes = messageSize(message);
+      this.updateSizes.set(message, bytes);
+    }
+    return bytes;
+  };
   private readonly listeners: SimEventListener[] = [];
   private linkFilter: LinkFilter | undefined;
   private memberCounter = 0;
@@ -295,7 +311,7 @@ export class Simulation {
     const core = new GossipNode(
       this.options.protocol,
       { name: nodeName(member.claimedName), addr: member.addr, tags: member.tags, incarnation: incarnation(wallSeconds) },
-      { random, messageSize, packetOverheadBytes: PACKET_OVERHEAD_BYTES, roster: this.roster },
+      { random, messageSize: this.sizeOf, packetOverheadBytes: PACKET_OVERHEAD_BYTES, roster: this.roster },
     );
     member.core = core;
     member.wakeToken++;
@@ -318,7 +334,7 @@ export class Simulation {
     const bytes = this.options.wire === 'direct' ? undefined : this.codec.encode(messages);
     this.countState(messages);
     from.packetsSent++;
-    from.bytesSent += (bytes === undefined ? encodedSize(messages) : bytes.length) + UDP_IP_OVERHEAD_BYTES;
+    from.bytesSent += (bytes === undefined ? this.encodedSize(messages) : bytes.length) + UDP_IP_OVERHEAD_BYTES;
     const target = this.byAddress.get(addressKey(to));
     if (target === undefined) return;
     if (this.linkFilter !== undefined && !this.linkFilter(from.name, target.name)) return;
@@ -331,6 +347,13 @@ export class Simulation {
       to: target,
       delivery: { bytes, messages: bytes === undefined ? messages : undefined, from: from.addr, fromName: from.name },
     });
+  }
+
+  /** A datagram's exact encoded size, without encoding it (see codec/sizes.ts). */
+  private encodedSize(messages: readonly Message[]): number {
+    let bytes = packetOverheadBytes(messages.length);
+    for (const message of messages) bytes += this.sizeOf(message);
+    return bytes;
   }
 
   private countState(messages: readonly Message[]): void {
@@ -360,13 +383,6 @@ export class Simulation {
     if (member === undefined) throw new Error(`no simulated member named ${name}`);
     return member;
   }
-}
-
-/** A datagram's exact encoded size, without encoding it (see codec/sizes.ts). */
-function encodedSize(messages: readonly Message[]): number {
-  let bytes = packetOverheadBytes(messages.length);
-  for (const message of messages) bytes += messageSize(message);
-  return bytes;
 }
 
 /** splitmix32-style mixing, so each member's (or fault plan's) random stream is independent but seed-derived. */
