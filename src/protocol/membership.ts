@@ -104,13 +104,13 @@ export class Membership {
   }
 
   memberAt(slot: number): Member {
-    const record = this.roster.recordOf(this.recordIds[slot] as number);
+    const record = this.recordIds[slot] as number;
     return {
       name: this.nameAt(slot),
-      addr: record.addr,
+      addr: this.roster.recordAddr(record),
       incarnation: this.incarnationAt(slot),
       status: this.statusAt(slot),
-      tags: record.tags,
+      tags: this.roster.recordTags(record),
       sinceMs: this.sinces[slot] as number,
       statusFrom: this.roster.nameOf(this.froms[slot] as number),
     };
@@ -133,7 +133,7 @@ export class Membership {
   }
 
   addrAt(slot: number): Address {
-    return this.roster.recordOf(this.recordIds[slot] as number).addr;
+    return this.roster.recordAddr(this.recordIds[slot] as number);
   }
 
   /** Roster id of the member in `slot` (stable while it stays in the table, unlike the slot). */
@@ -189,7 +189,7 @@ export class Membership {
     if (this.has(member.name)) throw new Error(`member ${member.name} already present`);
     const roster = this.roster;
     const id = roster.acquireName(member.name);
-    if (this.length === this.nameIds.length) this.growRows(Math.max(4, this.length * 2));
+    if (this.length === this.nameIds.length) this.growRows(Math.max(4, Math.ceil(this.length * 1.5)));
     this.ensureIdRoom(id);
     const slot = this.length++;
     this.nameIds[slot] = id;
@@ -243,9 +243,8 @@ export class Membership {
   setTags(member: Named, tags: Tags): void {
     const slot = this.slotOrThrow(member.name);
     const held = this.recordIds[slot] as number;
-    const record = this.roster.recordOf(held);
-    if (record.tags === tags) return;
-    this.recordIds[slot] = this.holdRecord(record.addr, tags);
+    if (this.roster.recordTags(held) === tags) return;
+    this.recordIds[slot] = this.holdRecord(this.roster.recordAddr(held), tags, this.nameIds[slot]);
     this.releaseRecord(held);
     this.changes++;
   }
@@ -263,7 +262,7 @@ export class Membership {
   setAddress(member: Named, addr: Address): void {
     const slot = this.slotOrThrow(member.name);
     const held = this.recordIds[slot] as number;
-    this.recordIds[slot] = this.holdRecord(addr, this.roster.recordOf(held).tags);
+    this.recordIds[slot] = this.holdRecord(addr, this.roster.recordTags(held), this.nameIds[slot]);
     this.releaseRecord(held);
     this.changes++;
   }
@@ -335,7 +334,7 @@ export class Membership {
 
   private holdRecord(addr: Address, tags: Tags, nameId?: number): number {
     const recordId = this.roster.acquireRecord(addr, tags, nameId);
-    const addressId = this.roster.recordOf(recordId).addressId;
+    const addressId = this.roster.recordAddressId(recordId);
     if (addressId >= this.atAddress.length) {
       this.atAddress = grownInt32(this.atAddress, idRoom(addressId, this.roster.addresses.idBound, this.atAddress.length), 0);
     }
@@ -344,7 +343,7 @@ export class Membership {
   }
 
   private releaseRecord(recordId: number): void {
-    const addressId = this.roster.recordOf(recordId).addressId;
+    const addressId = this.roster.recordAddressId(recordId);
     this.atAddress[addressId] = (this.atAddress[addressId] as number) - 1;
     this.roster.records.release(recordId);
   }

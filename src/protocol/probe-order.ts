@@ -24,7 +24,7 @@ export class ProbeOrder {
   insert(id: number): void {
     if (this.isListed(id)) return;
     this.list(id);
-    if (this.length === this.order.length) this.order = copyOf(this.order, Math.max(4, this.length * 2), this.length);
+    if (this.length === this.order.length) this.order = copyOf(this.order, Math.max(4, Math.ceil(this.length * 1.5)), this.length);
     this.order[this.length++] = id;
     const last = this.length - 1;
     const j = this.index + randomInt(this.random, last - this.index + 1);

@@ -25,8 +25,7 @@ export class HashRing {
   /** Adds the member with roster id `id` (a no-op if it is on the ring). */
   insert(id: number): void {
     this.sort();
-    const entry = this.roster.names.value(id);
-    const index = this.lowerBound(entry.ringHash, entry.name);
+    const index = this.lowerBound(this.roster.ringHashOf(id), this.roster.nameOf(id));
     if (index < this.count && this.ids[index] === id) return;
     this.reserve(1);
     this.ids.copyWithin(index + 1, index, this.count);
@@ -47,15 +46,14 @@ export class HashRing {
   /** Room for `extra` more members. */
   reserve(extra: number): void {
     if (this.count + extra <= this.ids.length) return;
-    const grown = new Int32Array(Math.max(this.count + extra, this.ids.length * 2));
+    const grown = new Int32Array(Math.max(this.count + extra, Math.ceil(this.ids.length * 1.5)));
     grown.set(this.ids.subarray(0, this.count));
     this.ids = grown;
   }
 
   remove(id: number): void {
     this.sort();
-    const entry = this.roster.names.value(id);
-    const index = this.lowerBound(entry.ringHash, entry.name);
+    const index = this.lowerBound(this.roster.ringHashOf(id), this.roster.nameOf(id));
     if (index >= this.count || this.ids[index] !== id) return;
     this.ids.copyWithin(index, index + 1, this.count);
     this.count--;
@@ -88,12 +86,14 @@ export class HashRing {
 
   private sort(): void {
     if (this.sortedCount === this.count) return;
-    const names = this.roster.names;
+    const roster = this.roster;
     this.ids.subarray(0, this.count).sort((a, b) => {
-      const x = names.value(a);
-      const y = names.value(b);
-      if (x.ringHash !== y.ringHash) return x.ringHash - y.ringHash;
-      return x.name < y.name ? -1 : x.name > y.name ? 1 : 0;
+      const x = roster.ringHashOf(a);
+      const y = roster.ringHashOf(b);
+      if (x !== y) return x - y;
+      const p = roster.nameOf(a);
+      const q = roster.nameOf(b);
+      return p < q ? -1 : p > q ? 1 : 0;
     });
     this.sortedCount = this.count;
   }
@@ -108,8 +108,9 @@ export class HashRing {
     let high = this.count;
     while (low < high) {
       const mid = (low + high) >>> 1;
-      const at = this.roster.names.value(this.ids[mid] as number);
-      if (at.ringHash < hash || (at.ringHash === hash && at.name < name)) low = mid + 1;
+      const id = this.ids[mid] as number;
+      const atHash = this.roster.ringHashOf(id);
+      if (atHash < hash || (atHash === hash && this.roster.nameOf(id) < name)) low = mid + 1;
       else high = mid;
     }
     return low;
