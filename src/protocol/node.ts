@@ -15,7 +15,7 @@ import { StallGate } from './stall-gate.js';
 import type { DueTimer } from './timers.js';
 import { assertNever, nextIncarnation, nodeName, seqNo, type Address, type NodeName, type Tags } from './types.js';
 import { Updates } from './updates.js';
-import { snapshotOf, type NodeView } from './view.js';
+import type { NodeView } from './view.js';
 
 export type { NodeDeps, NodeIdentity } from './context.js';
 
@@ -273,17 +273,17 @@ export class GossipNode implements NodeView {
     return this.ctx.table.version;
   }
 
+  // The table hands out fresh copies of its rows: they are snapshots already.
   members(): MemberSnapshot[] {
-    return this.ctx.table.all().map(snapshotOf);
+    return this.ctx.table.all();
   }
 
   member(name: NodeName): MemberSnapshot | undefined {
-    const member = this.ctx.table.get(name);
-    return member === undefined ? undefined : snapshotOf(member);
+    return this.ctx.table.get(name);
   }
 
   get selfMember(): MemberSnapshot {
-    return snapshotOf(this.ctx.self);
+    return this.ctx.self;
   }
 
   get healthScore(): number {
