@@ -96,22 +96,6 @@ export class Simulation {
   private readonly codec: Codec;
   /** Names, addresses and tags held once for all members' tables (DESIGN §5). */
   private readonly roster = new Roster();
-  /**
-   * Sizes of membership updates, worked out once per message object: with the direct wire one
-   * `alive` object travels the whole cluster, and each member sizes it as it queues and sends it.
-   */
-  private readonly updateSizes = new WeakMap<Message, number>();
-  private readonly sizeOf = (message: Message): number => {
-    if (message.type !== 'alive' && message.type !== 'suspect' && message.type !== 'failed' && message.type !== 'left') {
-      return messageSize(message);
-    }
-    let bytes = this.updateSizes.get(message);
-    if (bytes === undefined) {
-      bytes = messageSize(message);
-      this.updateSizes.set(message, bytes);
-    }
-    return bytes;
-  };
   private readonly listeners: SimEventListener[] = [];
   private linkFilter: LinkFilter | undefined;
   private memberCounter = 0;
@@ -311,7 +295,7 @@ export class Simulation {
     const core = new GossipNode(
       this.options.protocol,
       { name: nodeName(member.claimedName), addr: member.addr, tags: member.tags, incarnation: incarnation(wallSeconds) },
-      { random, messageSize: this.sizeOf, packetOverheadBytes: PACKET_OVERHEAD_BYTES, roster: this.roster },
+      { random, messageSize, packetOverheadBytes: PACKET_OVERHEAD_BYTES, roster: this.roster },
     );
     member.core = core;
     member.wakeToken++;
@@ -352,7 +336,7 @@ export class Simulation {
   /** A datagram's exact encoded size, without encoding it (see codec/sizes.ts). */
   private encodedSize(messages: readonly Message[]): number {
     let bytes = packetOverheadBytes(messages.length);
-    for (const message of messages) bytes += this.sizeOf(message);
+    for (const message of messages) bytes += messageSize(message);
     return bytes;
   }
 
