@@ -40,7 +40,7 @@ export class Interner<V> {
       const value = make();
       this.idByKey.set(key, id);
       this.values[id] = value;
-      if (id >= this.refs.length) this.refs = grownInt32(this.refs, Math.max(id + 1, this.refs.length * 2), 0);
+      if (id >= this.refs.length) this.refs = grownInt32(this.refs, Math.max(id + 1, Math.ceil(this.refs.length * 1.5)), 0);
       this.onNew(id, value);
     }
     this.retain(id);

@@ -18,7 +18,12 @@ export class Roster {
     (id, name) => this.onNewName(id, name),
   );
   readonly addresses = new Interner<Address>(addressKey);
-  readonly records = new RecordTable(this.addresses);
+  /**
+   * Distinct tag sets, by content: a cluster has few (role, zone, version…), so the thousands
+   * of members that share one share its object and strings too.
+   */
+  readonly tagSets = new Interner<Tags>(tagSetKey);
+  readonly records = new RecordTable(this.addresses, this.tagSets);
   /** Each name's position on the hash ring (spreadHash), worked out once. */
   private ringHashes: Uint32Array = new Uint32Array(16);
   /** The record last made for a member name, by name id: found again without a search. Checked before use. */
@@ -74,7 +79,7 @@ export class Roster {
 
   private onNewName(id: number, name: NodeName): void {
     if (id >= this.ringHashes.length) {
-      const grown = new Uint32Array(Math.max(id + 1, this.ringHashes.length * 2));
+      const grown = new Uint32Array(Math.max(id + 1, Math.ceil(this.ringHashes.length * 1.5)));
       grown.set(this.ringHashes);
       this.ringHashes = grown;
       this.recordOfName = grownInt32(this.recordOfName, grown.length, NONE);
@@ -82,6 +87,11 @@ export class Roster {
     this.ringHashes[id] = spreadHash(name);
     this.recordOfName[id] = NONE;
   }
+}
+
+/** A tag set's key: its JSON (the same tags in another key order make a second entry, which is harmless). */
+function tagSetKey(tags: Tags): string {
+  return JSON.stringify(tags);
 }
 
 /**
@@ -92,6 +102,7 @@ export class RecordTable {
   private readonly addrs: (Address | undefined)[] = [];
   private readonly tags: (Tags | undefined)[] = [];
   private addressIds: Int32Array = new Int32Array(16);
+  private tagSetIds: Int32Array = new Int32Array(16);
   private refs: Int32Array = new Int32Array(16);
   /** The next record at the same address, or NONE. */
   private nextAtAddress: Int32Array = new Int32Array(16);
@@ -100,7 +111,10 @@ export class RecordTable {
   private readonly free: number[] = [];
   private count = 0;
 
-  constructor(private readonly addresses: Interner<Address>) {}
+  constructor(
+    private readonly addresses: Interner<Address>,
+    private readonly tagSets: Interner<Tags>,
+  ) {}
 
   get size(): number {
     return this.count;
@@ -119,11 +133,13 @@ export class RecordTable {
       }
     }
     const addressId = this.addresses.acquire(key, () => addr);
+    const tagSetId = this.tagSets.acquire(tagSetKey(tags), () => tags);
     const id = this.free.pop() ?? this.addrs.length;
     this.ensureRoom(id, addressId);
     this.addrs[id] = this.addresses.value(addressId);
-    this.tags[id] = tags;
+    this.tags[id] = this.tagSets.value(tagSetId);
     this.addressIds[id] = addressId;
+    this.tagSetIds[id] = tagSetId;
     this.refs[id] = 1;
     this.nextAtAddress[id] = known === undefined ? NONE : (this.firstAtAddress[addressId] as number);
     this.firstAtAddress[addressId] = id;
@@ -160,6 +176,7 @@ export class RecordTable {
     this.free.push(id);
     this.count--;
     this.addresses.release(addressId);
+    this.tagSets.release(this.tagSetIds[id] as number);
   }
 
   addrOf(id: number): Address {
@@ -180,13 +197,14 @@ export class RecordTable {
 
   private ensureRoom(id: number, addressId: number): void {
     if (id >= this.refs.length) {
-      const length = Math.max(id + 1, this.refs.length * 2);
+      const length = Math.max(id + 1, Math.ceil(this.refs.length * 1.5));
       this.addressIds = grownInt32(this.addressIds, length, 0);
+      this.tagSetIds = grownInt32(this.tagSetIds, length, 0);
       this.refs = grownInt32(this.refs, length, 0);
       this.nextAtAddress = grownInt32(this.nextAtAddress, length, NONE);
     }
     if (addressId >= this.firstAtAddress.length) {
-      this.firstAtAddress = grownInt32(this.firstAtAddress, Math.max(addressId + 1, this.firstAtAddress.length * 2, 16), NONE);
+      this.firstAtAddress = grownInt32(this.firstAtAddress, Math.max(addressId + 1, Math.ceil(this.firstAtAddress.length * 1.5), 16), NONE);
     }
   }
 }

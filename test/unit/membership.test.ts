@@ -187,6 +187,8 @@ describe('Roster shared by many tables', () => {
     expect(roster.names.size).toBe(50);
     expect(roster.records.size).toBe(50);
     expect(roster.addresses.size).toBe(50);
+    expect(roster.tagSets.size).toBe(1); // fifty members, one tag set: one object for all
+    expect(tables[0]?.get(nodeName('m-1'))?.tags).toBe(tables[4]?.get(nodeName('m-2'))?.tags);
     for (const table of tables) expect(table.get(nodeName('m-7'))).toEqual(rows[7]);
     // A table's own change does not leak into the others.
     tables[0]?.setTags({ name: nodeName('m-7') }, { zone: 'b' });
@@ -195,6 +197,7 @@ describe('Roster shared by many tables', () => {
     expect(roster.names.size).toBe(0);
     expect(roster.records.size).toBe(0);
     expect(roster.addresses.size).toBe(0);
+    expect(roster.tagSets.size).toBe(0);
   });
 
   it('reuses a forgotten id for a new name without confusing a table that never held it', () => {
