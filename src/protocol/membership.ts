@@ -47,7 +47,7 @@ function idRoom(id: number, idBound: number, length: number): number {
  * the table, dense, so random choices are O(1)); names, addresses and tags are ids into a
  * Roster, held once however many tables know them. About 45 bytes a member, against some
  * 300 with an object and three maps per row: what lets the simulator hold 10,000 members'
- * tables of 10,000 (DESIGN §5). Keeps counts per status so n is O(1), and an
+ * tables of 10,000 (issue 12). Keeps counts per status so n is O(1), and an
  * order-independent digest (sum of entry hashes) updated on every change, so anti-entropy
  * can compare tables without walking them. Rows are read as Member copies (get, all,
  * memberAt) and changed only through the methods here.

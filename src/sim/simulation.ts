@@ -94,7 +94,7 @@ export class Simulation {
   private readonly byAddress = new Map<string, SimMember>();
   private readonly networkRandom: Random;
   private readonly codec: Codec;
-  /** Names, addresses and tags held once for all members' tables (DESIGN §5). */
+  /** Names, addresses and tags held once for all members' tables (see Roster). */
   private readonly roster = new Roster();
   private readonly listeners: SimEventListener[] = [];
   private linkFilter: LinkFilter | undefined;
