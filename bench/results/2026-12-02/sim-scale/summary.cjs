@@ -4,7 +4,7 @@ const path = require('node:path');
 const dir = process.argv[2] ?? __dirname;
 const rows = fs
   .readdirSync(dir)
-  .filter((f) => /^sim-\d+-\w+\.json$/.test(f))
+  .filter((f) => /^sim-\d+-(join|converged)\.json$/.test(f))
   .map((f) => {
     const text = fs.readFileSync(path.join(dir, f), 'utf8');
     let report = null;
