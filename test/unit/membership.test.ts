@@ -237,3 +237,31 @@ describe('ProbeOrder over roster ids', () => {
     expect(roster.names.references(id)).toBe(0);
   });
 });
+
+describe('HashRing over roster ids', () => {
+  it('orders members appended in bulk exactly as members inserted one by one', () => {
+    const roster = new Roster();
+    const names = Array.from({ length: 200 }, (_, i) => nodeName(`ring-${i}`));
+    const ids = names.map((name) => roster.acquireName(name));
+    const oneByOne = new Membership(roster).ring;
+    const bulk = new Membership(roster).ring;
+    for (const id of ids) oneByOne.insert(id);
+    for (const id of ids) bulk.append(id);
+    const walk = (ring: typeof bulk): string[] => {
+      const order: string[] = [];
+      let at = names[0] as (typeof names)[number];
+      for (let i = 0; i < names.length; i++) {
+        at = ring.after(at, () => true) ?? at;
+        order.push(at);
+      }
+      return order;
+    };
+    expect(walk(bulk)).toEqual(walk(oneByOne));
+    expect(new Set(walk(bulk)).size).toBe(names.length);
+    bulk.remove(ids[7] as number);
+    oneByOne.remove(ids[7] as number);
+    expect(bulk.size).toBe(199);
+    expect(walk(bulk)).toEqual(walk(oneByOne));
+    expect(bulk.before(names[3] as (typeof names)[number], 3, () => true)).toEqual(oneByOne.before(names[3] as (typeof names)[number], 3, () => true));
+  });
+});
