@@ -29,6 +29,7 @@ export function registerSimulate(program: Command, context: CommandContext): voi
     .option('--churn <rate>', 'that fraction of the members restarted per simulated minute, evenly spread: crashed and started again at once, same name and address, new incarnation, joining through 3 running members (e.g. 0.01)', '0')
     .option('--fault-at <duration>', 'when the faults happen (default: a third of --duration)')
     .addOption(new Option('--start <mode>', `join: members start within 1 s and join through earlier ones; converged: they start knowing each other (default: join up to ${JOIN_START_MAX_NODES} members, converged above)`).choices(['join', 'converged']))
+    .addOption(new Option('--wire <mode>', 'direct: receivers get the sent messages, sizes counted exactly from the codec; codec: encode and decode every datagram (slower, same report)').choices(['direct', 'codec']).default('direct'))
     .option('--json', 'print the report as one JSON object');
   addTimingOptions(command);
   command.action(async (_options: unknown, self: Command) => {
@@ -101,6 +102,7 @@ function parseScenario(flags: Readonly<Record<string, unknown>>, io: CliIo): Che
     churn,
     faultAtMs,
     start,
+    wire: flags['wire'] === 'codec' ? 'codec' : 'direct',
   });
 }
 

@@ -4,23 +4,58 @@ import type { NodeName } from './types.js';
 interface Item<M> {
   readonly key: string;
   readonly message: M;
+  /** The one recipient this message is not worth a transmission to (read on every scan, so kept beside `bytes`). */
+  readonly skippedFor: NodeName | undefined;
   readonly bytes: number;
   readonly priority: boolean;
   transmits: number;
-  tier: Set<Item<M>>;
+  tier: Tier<M>;
+  prev: Item<M> | undefined;
+  next: Item<M> | undefined;
 }
 
-/** How a queue names its messages (a newer one with the same key supersedes) and which it keeps from a recipient. */
+/**
+ * The items sent equally often, oldest first: a doubly linked list through the items. (A Set
+ * keeps the same order, but the holes its deletions leave are walked by every later
+ * iteration until it rehashes, and a busy queue deletes from its tiers all the time.)
+ */
+class Tier<M> {
+  head: Item<M> | undefined;
+  tail: Item<M> | undefined;
+  size = 0;
+
+  append(item: Item<M>): void {
+    item.tier = this;
+    item.prev = this.tail;
+    item.next = undefined;
+    if (this.tail === undefined) this.head = item;
+    else this.tail.next = item;
+    this.tail = item;
+    this.size++;
+  }
+
+  unlink(item: Item<M>): void {
+    if (item.prev === undefined) this.head = item.next;
+    else item.prev.next = item.next;
+    if (item.next === undefined) this.tail = item.prev;
+    else item.next.prev = item.prev;
+    item.prev = undefined;
+    item.next = undefined;
+    this.size--;
+  }
+}
+
+/** How a queue names its messages (a newer one with the same key supersedes) and whom one is not sent to. */
 export interface QueueKeying<M> {
   readonly keyOf: (message: M) => string;
-  /** A message not worth a transmission to this recipient. */
-  readonly skipFor: (message: M, recipient: NodeName | undefined) => boolean;
+  /** The recipient a message is not worth a transmission to, if any. */
+  readonly skippedFor: (message: M) => NodeName | undefined;
 }
 
 /** Membership updates: one per member name; an `alive` about the recipient itself is skipped. */
 const UPDATE_KEYING: QueueKeying<UpdateMessage> = {
   keyOf: (message) => message.name,
-  skipFor: (message, recipient) => message.type === 'alive' && message.name === recipient,
+  skippedFor: (message) => (message.type === 'alive' ? message.name : undefined),
 };
 
 /** Messages never smaller than this; a packet with less room left is full. */
@@ -39,8 +74,8 @@ const MAX_MISSES = 16;
  */
 export class BroadcastQueue<M = UpdateMessage> {
   private readonly byName = new Map<string, Item<M>>();
-  private readonly priorityTier = new Set<Item<M>>();
-  private readonly tiers: Set<Item<M>>[] = [];
+  private readonly priorityTier = new Tier<M>();
+  private readonly tiers: Tier<M>[] = [];
   private readonly keying: QueueKeying<M>;
 
   constructor(keying?: QueueKeying<M>) {
@@ -60,16 +95,16 @@ export class BroadcastQueue<M = UpdateMessage> {
     const key = this.keying.keyOf(message);
     this.remove(key);
     const tier = priority ? this.priorityTier : this.tier(0);
-    const item: Item<M> = { key, message, bytes, priority, transmits: 0, tier };
-    tier.add(item);
+    const skippedFor = this.keying.skippedFor(message);
+    const item: Item<M> = { key, message, skippedFor, bytes, priority, transmits: 0, tier, prev: undefined, next: undefined };
+    tier.append(item);
     this.byName.set(key, item);
   }
 
   /** Drops the most-sent message, to bound a queue that fills faster than it drains. */
   dropMostSent(): void {
     for (let t = this.tiers.length - 1; t >= 0; t--) {
-      const tier = this.tiers[t];
-      const first = tier === undefined ? undefined : tier.values().next().value;
+      const first = this.tiers[t]?.head;
       if (first !== undefined) {
         this.remove(first.key);
         return;
@@ -80,7 +115,7 @@ export class BroadcastQueue<M = UpdateMessage> {
   remove(name: string): void {
     const item = this.byName.get(name);
     if (item === undefined) return;
-    item.tier.delete(item);
+    item.tier.unlink(item);
     this.byName.delete(name);
   }
 
@@ -95,9 +130,9 @@ export class BroadcastQueue<M = UpdateMessage> {
     const picked: Item<M>[] = [];
     let room = budgetBytes;
     let misses = 0;
-    const consider = (tier: Set<Item<M>>): boolean => {
-      for (const item of tier) {
-        if (this.keying.skipFor(item.message, recipient)) continue;
+    const consider = (tier: Tier<M>): boolean => {
+      for (let item = tier.head; item !== undefined; item = item.next) {
+        if (item.skippedFor !== undefined && item.skippedFor === recipient) continue;
         if (item.bytes <= room) {
           picked.push(item);
           room -= item.bytes;
@@ -120,18 +155,17 @@ export class BroadcastQueue<M = UpdateMessage> {
       if (item.transmits >= limit) {
         this.remove(item.key);
       } else if (!item.priority) {
-        item.tier.delete(item);
-        item.tier = this.tier(item.transmits);
-        item.tier.add(item);
+        item.tier.unlink(item);
+        this.tier(item.transmits).append(item);
       }
     }
     return messages;
   }
 
-  private tier(transmits: number): Set<Item<M>> {
+  private tier(transmits: number): Tier<M> {
     let tier = this.tiers[transmits];
     if (tier === undefined) {
-      tier = new Set();
+      tier = new Tier<M>();
       this.tiers[transmits] = tier;
     }
     return tier;

@@ -8,10 +8,10 @@ import type { Alive, Message, UserEvent } from './messages.js';
 import type { ProtocolOptions } from './options.js';
 import { createProbeSchedule, type ProbeSchedule } from './probe-schedule.js';
 import type { Random } from './random.js';
+import type { Roster } from './roster.js';
 import { NodeStats } from './stats.js';
 import { TimerQueue } from './timers.js';
 import { incarnation, seqNo, type Address, type Incarnation, type MemberStatus, type NodeName, type SeqNo, type Tags } from './types.js';
-import { snapshotOf } from './view.js';
 
 /** Who this node is when it starts. */
 export interface NodeIdentity {
@@ -30,6 +30,11 @@ export interface NodeDeps {
   readonly messageSize: (message: Message) => number;
   /** Bytes a datagram adds around its messages (header, array framing, encryption). */
   readonly packetOverheadBytes: number;
+  /**
+   * Where the member table keeps names, addresses and tags. An agent's node has its own (the
+   * default); the simulator gives all its members one, so each name is held once, not N times.
+   */
+  readonly roster?: Roster;
 }
 
 /**
@@ -39,8 +44,7 @@ export interface NodeDeps {
  */
 export class NodeContext {
   readonly name: NodeName;
-  readonly self: Member;
-  readonly table = new Membership();
+  readonly table: Membership;
   readonly queue = new BroadcastQueue();
   /**
    * User events waiting to be gossiped, with their own transmit limit. A coalescing event is
@@ -48,7 +52,7 @@ export class NodeContext {
    */
   readonly eventQueue = new BroadcastQueue<UserEvent>({
     keyOf: (event) => (event.coalesce ? `c\u0000${event.origin}\u0000${event.name}` : `${event.origin}/${event.epoch}/${event.seq}`),
-    skipFor: (event, recipient) => event.origin === recipient,
+    skippedFor: (event) => event.origin,
   });
   readonly timers = new TimerQueue();
   readonly stats = new NodeStats();
@@ -71,7 +75,8 @@ export class NodeContext {
     this.name = identity.name;
     this.random = deps.random;
     this.awareness = new Awareness(options.awarenessMaxMultiplier);
-    this.self = {
+    this.table = new Membership(deps.roster);
+    this.table.add({
       name: identity.name,
       addr: identity.addr,
       incarnation: incarnation(identity.incarnation >>> 0),
@@ -79,9 +84,13 @@ export class NodeContext {
       tags: identity.tags,
       sinceMs: 0,
       statusFrom: identity.name,
-    };
-    this.table.add(this.self);
+    });
     this.schedule = createProbeSchedule(options.probeSchedule, this.name, this.table, deps.random);
+  }
+
+  /** Our own row, read afresh (a copy: change it through the table). */
+  get self(): Member {
+    return this.table.get(this.name) as Member;
   }
 
   send(to: Address, messages: readonly Message[]): void {
@@ -93,8 +102,9 @@ export class NodeContext {
     this.outbox.emit(event);
   }
 
-  emitChanged(member: Member, previous: MemberStatus | null): void {
-    this.emit({ type: 'member-changed', member: snapshotOf(member), previous });
+  /** Reports a member's row as it is now (read after the change, whoever made it). */
+  emitChanged(member: { readonly name: NodeName }, previous: MemberStatus | null): void {
+    this.emit({ type: 'member-changed', member: this.table.get(member.name) as Member, previous });
   }
 
   /** Reports the end of our leave once, whichever path (spread, or nobody left to tell) ends it. */

@@ -3,7 +3,7 @@ import type { NodeContext } from './context.js';
 import { PROTOCOL_LIMITS } from './limits.js';
 import { isActive, type Member } from './member.js';
 import type { Message, UpdateMessage, UserEvent } from './messages.js';
-import { randomInt, sample } from './random.js';
+import { randomInt } from './random.js';
 import type { Address, NodeName } from './types.js';
 
 /**
@@ -91,9 +91,11 @@ export class Dissemination {
   targets(count: number): Member[] {
     const ctx = this.ctx;
     const deadCutoff = ctx.nowMs - ctx.options.gossipToTheDeadTimeMs;
-    return sample(ctx.random, ctx.table.all(), count, (m) => {
-      if (m.name === ctx.name) return false;
-      return isActive(m.status) || (m.status === 'failed' && m.sinceMs >= deadCutoff);
+    const table = ctx.table;
+    return table.sample(ctx.random, count, (slot) => {
+      if (table.nameAt(slot) === ctx.name) return false;
+      const status = table.statusAt(slot);
+      return isActive(status) || (status === 'failed' && table.sinceAt(slot) >= deadCutoff);
     });
   }
 

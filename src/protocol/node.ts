@@ -16,7 +16,7 @@ import type { DueTimer } from './timers.js';
 import { assertNever, nextIncarnation, nodeName, seqNo, type Address, type NodeName, type Tags } from './types.js';
 import { Updates } from './updates.js';
 import { UserEvents, type SentUserEvent } from './user-events.js';
-import { snapshotOf, type NodeView } from './view.js';
+import type { NodeView } from './view.js';
 
 export type { NodeDeps, NodeIdentity } from './context.js';
 
@@ -90,7 +90,7 @@ export class GossipNode implements NodeView {
       if (this.started) return;
       this.started = true;
       const ctx = this.ctx;
-      ctx.self.sinceMs = nowMs;
+      ctx.table.setSince(ctx.self, nowMs);
       this.dissemination.enqueue(ctx.selfAlive());
       const o = ctx.options;
       ctx.timers.set('probe', '', nowMs + randomInt(ctx.random, o.probeIntervalMs));
@@ -121,10 +121,12 @@ export class GossipNode implements NodeView {
   restore(members: readonly MemberState[], nowMs: number): Effects {
     return this.run(nowMs, () => {
       const ctx = this.ctx;
+      ctx.table.reserve(members.length);
+      ctx.schedule.reserve(members.length);
       for (const state of members) {
-        if (state.name === ctx.name || ctx.table.get(state.name) !== undefined) continue;
+        if (state.name === ctx.name || ctx.table.has(state.name)) continue;
         const member: Member = { ...state, sinceMs: nowMs, statusFrom: state.name };
-        ctx.table.add(member);
+        ctx.table.add(member, true);
         if (isActive(member.status)) ctx.schedule.insert(member.name);
         ctx.emitChanged(member, null);
       }
@@ -140,7 +142,7 @@ export class GossipNode implements NodeView {
       if (ctx.leaving) return;
       ctx.leaving = true;
       ctx.table.setState(ctx.self, 'left', ctx.self.incarnation);
-      ctx.self.sinceMs = nowMs;
+      ctx.table.setSince(ctx.self, nowMs);
       ctx.emitChanged(ctx.self, 'alive');
       this.prober.stop();
       if (ctx.table.activeCount === 0 && this.dissemination.targets(1).length === 0) {
@@ -153,8 +155,9 @@ export class GossipNode implements NodeView {
       // With a small retransmit limit (2 in the local profile) gossip alone can miss a member,
       // which then sees us go silent and marks us failed. A leave happens once: tell every live
       // member directly as well (one small datagram each).
-      for (const member of ctx.table.all()) {
-        if (member !== ctx.self && isActive(member.status)) ctx.send(member.addr, [left]);
+      const table = ctx.table;
+      for (let slot = 0; slot < table.size; slot++) {
+        if (table.nameAt(slot) !== ctx.name && isActive(table.statusAt(slot))) ctx.send(table.addrAt(slot), [left]);
       }
     });
   }
@@ -163,7 +166,7 @@ export class GossipNode implements NodeView {
   setTags(tags: Tags, nowMs: number): Effects {
     return this.run(nowMs, () => {
       const ctx = this.ctx;
-      ctx.self.tags = tags;
+      ctx.table.setTags(ctx.self, tags);
       ctx.table.setState(ctx.self, ctx.self.status, nextIncarnation(ctx.self.incarnation));
       this.dissemination.enqueue(ctx.selfAlive(), true);
     });
@@ -337,17 +340,17 @@ export class GossipNode implements NodeView {
     return this.ctx.table.version;
   }
 
+  // The table hands out fresh copies of its rows: they are snapshots already.
   members(): MemberSnapshot[] {
-    return this.ctx.table.all().map(snapshotOf);
+    return this.ctx.table.all();
   }
 
   member(name: NodeName): MemberSnapshot | undefined {
-    const member = this.ctx.table.get(name);
-    return member === undefined ? undefined : snapshotOf(member);
+    return this.ctx.table.get(name);
   }
 
   get selfMember(): MemberSnapshot {
-    return snapshotOf(this.ctx.self);
+    return this.ctx.self;
   }
 
   get healthScore(): number {

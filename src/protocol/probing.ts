@@ -5,7 +5,6 @@ import { PROTOCOL_LIMITS } from './limits.js';
 import { isActive, type Member } from './member.js';
 import { monitorCount } from './tolerance.js';
 import type { Ack, Message, Nack, Ping, PingReq, Suspect } from './messages.js';
-import { sample } from './random.js';
 import type { StallGate } from './stall-gate.js';
 import type { Address, Incarnation, NodeName, SeqNo } from './types.js';
 import type { Updates } from './updates.js';
@@ -166,7 +165,7 @@ export class Prober {
    */
   onSuspicionHeard(name: NodeName, originator: NodeName): void {
     const ctx = this.ctx;
-    const isMonitor = (m: NodeName): boolean => m !== originator && ctx.table.get(m)?.status === 'alive';
+    const isMonitor = (m: NodeName): boolean => m !== originator && ctx.table.statusOf(m) === 'alive';
     if (!ctx.table.ring.before(name, monitorCount(ctx.options), isMonitor).includes(ctx.name)) return;
     const target = ctx.table.get(name);
     if (target === undefined || target.status !== 'suspect') return;
@@ -197,12 +196,12 @@ export class Prober {
    */
   private probeThroughOthers(seq: SeqNo, target: Member, wantNack: boolean): number {
     const ctx = this.ctx;
-    const helpers = sample(
-      ctx.random,
-      ctx.table.all(),
-      ctx.options.indirectChecks,
-      (m) => m.status === 'alive' && m.name !== ctx.name && m.name !== target.name,
-    );
+    const table = ctx.table;
+    const helpers = table.sample(ctx.random, ctx.options.indirectChecks, (slot) => {
+      if (table.statusAt(slot) !== 'alive') return false;
+      const name = table.nameAt(slot);
+      return name !== ctx.name && name !== target.name;
+    });
     for (const helper of helpers) {
       const request: PingReq = { type: 'ping-req', seq, target: target.name, targetAddr: target.addr, wantNack };
       this.dissemination.sendWithGossip(helper.addr, [request]);

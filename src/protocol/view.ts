@@ -1,5 +1,4 @@
 import type { MemberSnapshot } from './events.js';
-import type { Member } from './member.js';
 import type { NodeStats } from './stats.js';
 import type { NodeName } from './types.js';
 
@@ -30,17 +29,4 @@ export interface NodeView {
   readonly activeMembers: number;
   members(): MemberSnapshot[];
   member(name: NodeName): MemberSnapshot | undefined;
-}
-
-/** A copy of a member's row, safe to hand out. */
-export function snapshotOf(member: Member): MemberSnapshot {
-  return {
-    name: member.name,
-    addr: member.addr,
-    incarnation: member.incarnation,
-    status: member.status,
-    tags: member.tags,
-    sinceMs: member.sinceMs,
-    statusFrom: member.statusFrom,
-  };
 }

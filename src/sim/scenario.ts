@@ -5,7 +5,7 @@ import { NO_CHURN, planChurn, RestartTracker, type ChurnPlan } from './churn.js'
 import { expectedFigures } from './expected.js';
 import { ConvergenceTracker } from './convergence.js';
 import type { CrashReport, SimulationReport, Spread } from './report.js';
-import { mix, Simulation } from './simulation.js';
+import { mix, Simulation, type SimulationWire } from './simulation.js';
 import { NO_STALLS, planStalls, type StallFault, type StallPlan } from './stalls.js';
 
 export type { StallFault } from './stalls.js';
@@ -30,6 +30,8 @@ export interface ScenarioOptions {
   readonly profile: ProfileName;
   readonly protocol: ProtocolOptions;
   readonly lossRate: number;
+  /** How datagrams travel in the simulated network (Simulation's wire). Default `codec`. */
+  readonly wire?: SimulationWire;
   readonly latencyMs: readonly [number, number];
   /** Members that crash at faultAtMs. */
   readonly crash: number;
@@ -67,6 +69,7 @@ export async function runScenario(options: ScenarioOptions): Promise<SimulationR
     protocol: options.protocol,
     lossRate: options.lossRate,
     latencyMs: options.latencyMs,
+    wire: options.wire ?? 'codec',
   });
   const names = Array.from({ length: options.nodes }, (_, i) => `node-${String(i).padStart(5, '0')}`);
   const plan = planFaults(options, names, random);
@@ -88,6 +91,9 @@ export async function runScenario(options: ScenarioOptions): Promise<SimulationR
     for (const name of names) tracker.onStart(name);
     sim.addConvergedMembers(names);
   }
+  // Setting up a converged cluster is one synchronous step: take its memory before the first
+  // run step lets the collector tidy up after it.
+  const setupMemoryBytes = process.memoryUsage.rss();
   sim.at(options.faultAtMs, () => {
     for (const name of plan.crashed) {
       sim.crash(name);
@@ -106,7 +112,7 @@ export async function runScenario(options: ScenarioOptions): Promise<SimulationR
 
   let convergenceMs: number | null = null;
   let healedMs: number | null = null;
-  let peakMemoryBytes = process.memoryUsage.rss();
+  let peakMemoryBytes = Math.max(setupMemoryBytes, process.memoryUsage.rss());
   let nextProgressMs = 0;
   let lastYield = performance.now();
   // Traffic is measured from convergence on: the join storm is a one-off, not the running cost.
