@@ -39,6 +39,11 @@ export interface Codec {
   encode(messages: readonly Message[]): Uint8Array;
   /** Never throws: anything that is not a valid packet of this cluster is a drop reason. */
   decode(bytes: Uint8Array): DecodeResult;
+  /**
+   * Coordinates dropped from pings and acks this codec decoded (wrong shape, not finite, out of
+   * bounds): the message itself was kept without its coordinate.
+   */
+  readonly coordinatesDropped: number;
 }
 
 /**
@@ -52,6 +57,10 @@ export function createCodec(options: CodecOptions): Codec {
   // Maps stay Maps on decode: tag keys are checked to be strings and rebuilt without a prototype
   // hazard, instead of msgpackr coercing keys and renaming `__proto__`.
   const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: false });
+  let coordinatesDropped = 0;
+  const coordinateDropped = (): void => {
+    coordinatesDropped++;
+  };
 
   function encode(messages: readonly Message[]): Uint8Array {
     if (messages.length === 0 || messages.length > LIMITS.maxMessagesPerPacket) {
@@ -96,7 +105,7 @@ export function createCodec(options: CodecOptions): Codec {
     const list: readonly unknown[] = value;
     const messages: Message[] = [];
     for (let i = 0; i < list.length; i++) {
-      const message = parseMessage(list[i], i);
+      const message = parseMessage(list[i], i, coordinateDropped);
       if (typeof message === 'string') return drop('invalid-message', message);
       messages.push(message);
     }
@@ -113,7 +122,14 @@ export function createCodec(options: CodecOptions): Codec {
     }
   }
 
-  return { cluster, encode, decode };
+  return {
+    cluster,
+    encode,
+    decode,
+    get coordinatesDropped() {
+      return coordinatesDropped;
+    },
+  };
 }
 
 function drop(reason: DropReason, error: string): Failure<DropReason> {

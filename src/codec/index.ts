@@ -7,18 +7,21 @@
  *   bytes 1..4  cluster tag: FNV-1a 32 of the UTF-8 cluster name, big-endian
  *   bytes 5..   [message, ...]   1..255 message tuples, nothing after the array
  * Message tuples (statusCode: 0 alive, 1 suspect, 2 failed, 3 left; tags: map string->string):
- *   ping      [0, seq, target]
- *   ack       [1, seq]
+ *   ping      [0, seq, target, coordinate?]
+ *   ack       [1, seq, coordinate?]
  *   nack      [2, seq]
  *   ping-req  [3, seq, target, host, port, wantNack]
  *   alive     [4, name, incarnation, host, port, tags]
- *   suspect   [5, name, incarnation, from]
+ *   suspect   [5, name, incarnation, from, ageMs?]
  *   failed    [6, name, incarnation, from]
  *   left      [7, name, incarnation]
  *   sync      [8, digest, members, join]
  *   state     [9, echo, [[name, host, port, incarnation, statusCode, tags], ...]]
  *   key-request   [10, id, opCode, key, sentAtS]       opCode: 0 list, 1 install, 2 use, 3 remove
  *   key-response  [11, id, name, ok, error, [keyId, ...]]
+ * coordinate: [[vec0, …, vec7], height, adjustment, error], numbers in seconds (Vivaldi, see
+ * protocol/coordinate.ts); a bad one is dropped and counted (Codec.coordinatesDropped), its
+ * message kept. Elements marked ? are optional trailing ones: older peers omit them.
  * Key messages only travel inside encrypted datagrams (src/crypto wraps the whole datagram).
  * A packet's size is exactly packetOverheadBytes(n) + Σ messageSize(m) ≤ PACKET_OVERHEAD_BYTES + Σ.
  */

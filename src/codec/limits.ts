@@ -1,3 +1,4 @@
+import { VIVALDI } from '../protocol/coordinate.js';
 import { PROTOCOL_LIMITS } from '../protocol/limits.js';
 import { HEADER_BYTES } from './header.js';
 
@@ -56,4 +57,9 @@ export const LIMITS = {
   maxKeyringKeys: 8,
   /** Why a member refused a key operation, in UTF-8 bytes. No control characters. */
   maxKeyErrorBytes: 128,
+  /** Dimensions of a coordinate's vec (on pings and acks): exactly this many, as every member uses. */
+  coordinateDimensions: VIVALDI.dimensions,
+  /** Largest |vec[i]|, height and |adjustment| of a coordinate, in seconds; error is in 0..maxCoordinateError. */
+  maxCoordinateS: PROTOCOL_LIMITS.maxCoordinateS,
+  maxCoordinateError: PROTOCOL_LIMITS.maxCoordinateError,
 } as const;

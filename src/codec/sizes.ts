@@ -1,3 +1,4 @@
+import type { Coordinate } from '../protocol/coordinate.js';
 import type { MemberState, Message } from '../protocol/messages.js';
 import type { Tags } from '../protocol/types.js';
 import { HEADER_BYTES } from './header.js';
@@ -30,6 +31,23 @@ export const mapHeaderBytes = arrayHeaderBytes;
 export function uintBytes(value: number): number {
   if (value >>> 0 !== value) return 9;
   return value < 0x80 ? 1 : value < 0x100 ? 2 : value < 0x10000 ? 3 : 5;
+}
+
+/**
+ * Size of any number as msgpackr writes it: an unsigned 32-bit integer as uintBytes, a negative
+ * 32-bit integer as a (fix)int, anything else (fractions, larger integers) as a float64.
+ */
+export function numberBytes(value: number): number {
+  if (value >>> 0 === value) return uintBytes(value);
+  if (value >> 0 === value) return value >= -0x20 ? 1 : value >= -0x80 ? 2 : value >= -0x8000 ? 3 : 5;
+  return 9;
+}
+
+/** A coordinate tuple [vec, height, adjustment, error]: at most 2 + 11 × 9 = 101 bytes. */
+export function coordinateBytes(c: Coordinate): number {
+  let bytes = 1 + arrayHeaderBytes(c.vec.length);
+  for (const x of c.vec) bytes += numberBytes(x);
+  return bytes + numberBytes(c.height) + numberBytes(c.adjustment) + numberBytes(c.error);
 }
 
 /** Size of a string whose UTF-8 encoding is `byteLength` bytes (fixstr / str8 / str16 / str32). */
@@ -71,12 +89,17 @@ function memberStateBytes(member: MemberState): number {
   );
 }
 
+function optionalCoordinateBytes(c: Coordinate | undefined): number {
+  return c === undefined ? 0 : coordinateBytes(c);
+}
+
 /** Exact encoded size of one message tuple inside a packet. */
 export function messageSize(message: Message): number {
   switch (message.type) {
     case 'ping':
-      return TUPLE_PREFIX_BYTES + uintBytes(message.seq) + strBytes(message.target);
+      return TUPLE_PREFIX_BYTES + uintBytes(message.seq) + strBytes(message.target) + optionalCoordinateBytes(message.coordinate);
     case 'ack':
+      return TUPLE_PREFIX_BYTES + uintBytes(message.seq) + optionalCoordinateBytes(message.coordinate);
     case 'nack':
       return TUPLE_PREFIX_BYTES + uintBytes(message.seq);
     case 'ping-req':

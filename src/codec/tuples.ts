@@ -1,3 +1,4 @@
+import type { Coordinate } from '../protocol/coordinate.js';
 import type { KeyOp, MemberState, Message, MessageType } from '../protocol/messages.js';
 import type { MemberStatus, Tags } from '../protocol/types.js';
 
@@ -42,8 +43,18 @@ export const TUPLE_LENGTHS = {
   'key-response': 6,
 } as const satisfies Record<MessageType, number>;
 
-/** Trailing elements a message may omit: a suspect's age (absent in memberlist's timing). */
-export const OPTIONAL_TUPLE_ELEMENTS: Readonly<Partial<Record<MessageType, number>>> = { suspect: 1 };
+/**
+ * Trailing elements a message may omit: a suspect's age (absent in memberlist's timing), the
+ * sender's coordinate on a ping or an ack (absent from peers that predate coordinates).
+ */
+export const OPTIONAL_TUPLE_ELEMENTS: Readonly<Partial<Record<MessageType, number>>> = { suspect: 1, ping: 1, ack: 1 };
+
+/** A coordinate on the wire: [vec, height, adjustment, error], vec an array of LIMITS.coordinateDimensions numbers. */
+export const COORDINATE_TUPLE_LENGTH = 4;
+
+export function coordinateTuple(c: Coordinate): unknown[] {
+  return [[...c.vec], c.height, c.adjustment, c.error];
+}
 
 /** Elements of one member entry in a `state` tuple. */
 export const MEMBER_TUPLE_LENGTH = 6;
@@ -94,9 +105,13 @@ function memberTuple(member: MemberState): unknown[] {
 export function toTuple(message: Message): unknown[] {
   switch (message.type) {
     case 'ping':
-      return [TYPE_CODES.ping, message.seq, message.target];
+      return message.coordinate === undefined
+        ? [TYPE_CODES.ping, message.seq, message.target]
+        : [TYPE_CODES.ping, message.seq, message.target, coordinateTuple(message.coordinate)];
     case 'ack':
-      return [TYPE_CODES.ack, message.seq];
+      return message.coordinate === undefined
+        ? [TYPE_CODES.ack, message.seq]
+        : [TYPE_CODES.ack, message.seq, coordinateTuple(message.coordinate)];
     case 'nack':
       return [TYPE_CODES.nack, message.seq];
     case 'ping-req':

@@ -8,4 +8,13 @@ export const PROTOCOL_LIMITS = {
   maxStateMembersPerPacket: 255,
   /** Slack left in a `state` packet for msgpack array headers, in bytes. */
   stateFramingBytes: 8,
+  /** Round trips above this (Serf's 10 s) are not samples of a network distance but of a stall, and are not used for coordinates. */
+  maxRttSampleMs: 10_000,
+  /**
+   * Largest coordinate component accepted from a peer, in seconds, for each of vec, height and
+   * |adjustment|: far beyond any real distance (a round trip of 10 s), so only garbage is refused.
+   */
+  maxCoordinateS: 10,
+  /** Largest error a coordinate may claim (Vivaldi's errorMax: a node that knows nothing). */
+  maxCoordinateError: 1.5,
 } as const;

@@ -28,6 +28,8 @@ export class Membership {
   readonly ring = new HashRing();
   /** Members per address (two names can share one: a restart under a new name, a conflict). */
   private readonly atAddress = new Map<string, number>();
+  /** The member that last took each address: who sent a datagram, when only one member is there. */
+  private readonly holderAt = new Map<string, NodeName>();
 
   get(name: NodeName): Member | undefined {
     return this.byName.get(name);
@@ -68,7 +70,7 @@ export class Membership {
     this.byName.set(member.name, member);
     this.position.set(member.name, this.list.length);
     this.list.push(member);
-    this.holdAddress(member.addr);
+    this.holdAddress(member.addr, member.name);
     this.counts[member.status]++;
     this.digestSum = (this.digestSum + entryHash(member.name, member.incarnation, member.status)) >>> 0;
     if (isActive(member.status)) this.ring.insert(member.name);
@@ -112,7 +114,7 @@ export class Membership {
   setAddress(member: Member, addr: Address): void {
     this.releaseAddress(member.addr);
     member.addr = addr;
-    this.holdAddress(addr);
+    this.holdAddress(addr, member.name);
     this.changes++;
   }
 
@@ -121,16 +123,26 @@ export class Membership {
     return this.atAddress.has(key);
   }
 
-  private holdAddress(addr: Address): void {
+  /** The one member at this address (its addressKey), or undefined when none or several share it: O(1). */
+  soleMemberAt(key: string): NodeName | undefined {
+    return this.atAddress.get(key) === 1 ? this.holderAt.get(key) : undefined;
+  }
+
+  private holdAddress(addr: Address, name: NodeName): void {
     const key = addressKey(addr);
     this.atAddress.set(key, (this.atAddress.get(key) ?? 0) + 1);
+    this.holderAt.set(key, name);
   }
 
   private releaseAddress(addr: Address): void {
     const key = addressKey(addr);
     const count = (this.atAddress.get(key) ?? 1) - 1;
-    if (count <= 0) this.atAddress.delete(key);
-    else this.atAddress.set(key, count);
+    if (count <= 0) {
+      this.atAddress.delete(key);
+      this.holderAt.delete(key);
+    } else {
+      this.atAddress.set(key, count);
+    }
   }
 
   isActive(name: NodeName): boolean {

@@ -1,3 +1,4 @@
+import type { Coordinate } from './coordinate.js';
 import type { Address, Incarnation, MemberStatus, NodeName, SeqNo, Tags } from './types.js';
 
 /**
@@ -10,12 +11,19 @@ export interface Ping {
   readonly type: 'ping';
   readonly seq: SeqNo;
   readonly target: NodeName;
+  /** The sender's Vivaldi coordinate (absent from peers that predate coordinates, or when it was invalid). */
+  readonly coordinate?: Coordinate;
 }
 
 /** Answer to a ping, sent back to the packet's source. */
 export interface Ack {
   readonly type: 'ack';
   readonly seq: SeqNo;
+  /**
+   * The answering member's Vivaldi coordinate: with the round trip it is a sample for the
+   * prober's coordinate. Relayed acks (ping-req) carry none: their round trip is not a distance.
+   */
+  readonly coordinate?: Coordinate;
 }
 
 /** A relay's "the target stayed silent" answer to a ping-req (Lifeguard §IV-A). */

@@ -1,4 +1,5 @@
 import type { AntiEntropy } from './anti-entropy.js';
+import type { Coordinate } from './coordinate.js';
 import type { NodeContext } from './context.js';
 import type { Dissemination } from './dissemination.js';
 import { PROTOCOL_LIMITS } from './limits.js';
@@ -7,7 +8,7 @@ import { monitorCount } from './tolerance.js';
 import type { Ack, Message, Nack, Ping, PingReq, Suspect } from './messages.js';
 import { sample } from './random.js';
 import type { StallGate } from './stall-gate.js';
-import type { Address, Incarnation, NodeName, SeqNo } from './types.js';
+import { addressKey, type Address, type Incarnation, type NodeName, type SeqNo } from './types.js';
 import type { Updates } from './updates.js';
 
 interface PendingProbe {
@@ -17,6 +18,12 @@ interface PendingProbe {
   acked: boolean;
   expectedNacks: number;
   nacks: number;
+}
+
+/** A ping sent only to measure a round trip for coordinates (ring schedule: see startCoordinateProbe). */
+interface CoordinateProbe {
+  readonly target: NodeName;
+  readonly startedMs: number;
 }
 
 /** A ping-req we carry out for another member. */
@@ -37,6 +44,8 @@ export class Prober {
   /** Confirmation probes of suspects we monitor (pause tolerance), by sequence number. */
   private readonly checks = new Map<SeqNo, PendingProbe>();
   private readonly relays = new Map<SeqNo, Relay>();
+  /** This period's coordinate probe, if any: replaced every period, so at most one is pending. */
+  private coordinateProbe: { readonly seq: SeqNo; readonly probe: CoordinateProbe } | undefined;
 
   constructor(
     private readonly ctx: NodeContext,
@@ -50,6 +59,7 @@ export class Prober {
   onProbeTimer(): void {
     this.finishProbe();
     this.startProbe();
+    this.startCoordinateProbe();
   }
 
   /** No more probing (we are leaving). */
@@ -68,7 +78,7 @@ export class Prober {
     if (target === undefined) return;
     const seq = ctx.nextSeq();
     this.probe = { seq, target: target.name, startedMs: ctx.nowMs, acked: false, expectedNacks: 0, nacks: 0 };
-    const ping: Ping = { type: 'ping', seq, target: target.name };
+    const ping = this.ping(seq, target.name);
     // Lifeguard buddy system: a suspect learns of its suspicion with the probe itself.
     const primary: Message[] =
       target.status === 'suspect'
@@ -77,6 +87,30 @@ export class Prober {
     this.dissemination.sendWithGossip(target.addr, primary, target.name);
     ctx.stats.probes++;
     ctx.timers.set('probe-timeout', '', ctx.nowMs + ctx.awareness.scale(ctx.options.probeTimeoutMs));
+  }
+
+  /**
+   * With the ring schedule a member probes only its ring successor, and one peer's round trip
+   * places no node in a space: Vivaldi needs samples to many peers (Serf gets them from its
+   * round-robin probes). So each period also pings one random alive member, for its round trip
+   * and coordinate only: its silence is no evidence of anything (a lost ping is not a probe).
+   */
+  private startCoordinateProbe(): void {
+    const ctx = this.ctx;
+    this.coordinateProbe = undefined;
+    if (ctx.leaving || ctx.options.probeSchedule !== 'ring') return;
+    const probed = this.probe?.target;
+    const [target] = sample(ctx.random, ctx.table.all(), 1, (m) => m.status === 'alive' && m !== ctx.self && m.name !== probed);
+    if (target === undefined) return;
+    const seq = ctx.nextSeq();
+    this.coordinateProbe = { seq, probe: { target: target.name, startedMs: ctx.nowMs } };
+    ctx.send(target.addr, [this.ping(seq, target.name)]);
+    ctx.stats.coordinateProbes++;
+  }
+
+  /** A ping carries the sender's coordinate (peers keep it, Serf's coordinate cache). */
+  private ping(seq: SeqNo, target: NodeName): Ping {
+    return { type: 'ping', seq, target, coordinate: this.ctx.coordinates.own };
   }
 
   /** The probe-timeout timer: no direct ack yet, so ask others and try once more ourselves. */
@@ -120,13 +154,14 @@ export class Prober {
       this.ctx.stats.misdirectedPings++;
       return;
     }
-    const ack: Ack = { type: 'ack', seq: ping.seq };
+    if (ping.coordinate !== undefined) this.heardCoordinate(from, ping.coordinate);
+    const ack: Ack = { type: 'ack', seq: ping.seq, coordinate: this.ctx.coordinates.own };
     const digest = this.antiEntropy.digestForStranger(from);
     this.dissemination.sendWithGossip(from, digest === undefined ? [ack] : [ack, digest]);
   }
 
   /** Handles an ack; false if it answers none of our probes or relays (the node may know it). */
-  onAck(ack: Ack): boolean {
+  onAck(ack: Ack, from: Address): boolean {
     const ctx = this.ctx;
     const probe = this.probe;
     if (probe !== undefined && probe.seq === ack.seq) {
@@ -135,10 +170,21 @@ export class Prober {
         ctx.awareness.apply(-1);
         ctx.stats.probesAcked++;
         // The probe-timeout timer is gone once the indirect phase began: a relayed or second-chance ack.
-        if (!ctx.timers.isSet('probe-timeout', '')) ctx.stats.probesAckedIndirect++;
+        const direct = ctx.timers.isSet('probe-timeout', '');
+        if (!direct) ctx.stats.probesAckedIndirect++;
         ctx.stats.recordRtt(ctx.nowMs - probe.startedMs);
         ctx.timers.cancel('probe-timeout', '');
+        // Only a direct ack's round trip is a distance: a relayed one adds the relay's legs, a
+        // second-chance one the probe timeout.
+        if (direct) this.roundTrip(probe.target, probe.startedMs, ack, from);
       }
+      return true;
+    }
+    const coordinateProbe = this.coordinateProbe;
+    if (coordinateProbe !== undefined && coordinateProbe.seq === ack.seq) {
+      this.coordinateProbe = undefined;
+      const { target, startedMs } = coordinateProbe.probe;
+      if (ctx.nowMs - startedMs <= ctx.options.probeTimeoutMs) this.roundTrip(target, startedMs, ack, from);
       return true;
     }
     const check = this.checks.get(ack.seq);
@@ -152,6 +198,23 @@ export class Prober {
     ctx.timers.cancel('relay', String(ack.seq));
     this.dissemination.sendWithGossip(relay.requester, [{ type: 'ack', seq: relay.requesterSeq }]);
     return true;
+  }
+
+  /** A direct ack from `target` (its own address) with a coordinate: a Vivaldi sample. */
+  private roundTrip(target: NodeName, startedMs: number, ack: Ack, from: Address): void {
+    const ctx = this.ctx;
+    const member = ctx.table.get(target);
+    if (ack.coordinate === undefined || member === undefined || addressKey(member.addr) !== addressKey(from)) return;
+    ctx.coordinates.roundTrip(target, ctx.nowMs - startedMs, ack.coordinate);
+  }
+
+  /** A ping's coordinate, kept for its sender when exactly one member of ours is at its address. */
+  private heardCoordinate(from: Address, coordinate: Coordinate): void {
+    const ctx = this.ctx;
+    const name = ctx.table.soleMemberAt(addressKey(from));
+    const member = name === undefined ? undefined : ctx.table.get(name);
+    if (member === undefined || member === ctx.self || addressKey(member.addr) !== addressKey(from)) return;
+    ctx.coordinates.heard(member.name, coordinate);
   }
 
   onNack(nack: Nack): void {
@@ -172,7 +235,7 @@ export class Prober {
     if (target === undefined || target.status !== 'suspect') return;
     const seq = ctx.nextSeq();
     this.checks.set(seq, { seq, target: name, startedMs: ctx.nowMs, acked: false, expectedNacks: 0, nacks: 0 });
-    const ping: Ping = { type: 'ping', seq, target: name };
+    const ping = this.ping(seq, name);
     this.dissemination.sendWithGossip(target.addr, [ping, this.accusation(name, target.incarnation, ctx.nowMs)], name);
     ctx.stats.confirmProbes++;
     ctx.timers.set('check-timeout', String(seq), ctx.nowMs + ctx.options.probeTimeoutMs);
@@ -207,7 +270,7 @@ export class Prober {
       const request: PingReq = { type: 'ping-req', seq, target: target.name, targetAddr: target.addr, wantNack };
       this.dissemination.sendWithGossip(helper.addr, [request]);
     }
-    this.dissemination.sendWithGossip(target.addr, [{ type: 'ping', seq, target: target.name }], target.name);
+    this.dissemination.sendWithGossip(target.addr, [this.ping(seq, target.name)], target.name);
     return helpers.length;
   }
 
@@ -240,7 +303,7 @@ export class Prober {
     const seq = ctx.nextSeq();
     this.relays.set(seq, { requester: from, requesterSeq: request.seq, wantNack: request.wantNack });
     ctx.timers.set('relay', String(seq), ctx.nowMs + ctx.options.probeTimeoutMs);
-    this.dissemination.sendWithGossip(request.targetAddr, [{ type: 'ping', seq, target: request.target }]);
+    this.dissemination.sendWithGossip(request.targetAddr, [this.ping(seq, request.target)]);
   }
 
   /** The relay timer: the target stayed silent; tell the requester if it wants to know. */

@@ -23,6 +23,7 @@ export class Reaper {
       if (member === ctx.self) continue;
       ctx.table.remove(member.name);
       ctx.queue.remove(member.name);
+      ctx.coordinates.forget(member.name);
       ctx.emit({ type: 'member-reaped', name: member.name });
     }
   }
