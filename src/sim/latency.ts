@@ -1,6 +1,5 @@
-import { fnv1aText } from '../protocol/hash.js';
+import { spreadHash } from '../protocol/hash.js';
 import { seededRandom } from '../protocol/random.js';
-import { mix } from './simulation.js';
 
 /** One-way delay of a datagram from one simulated member to another, in ms (names as the simulator knows them). */
 export type LatencyFn = (from: string, to: string) => number;
@@ -75,7 +74,7 @@ export class RegionLatency {
   private place(name: string): { readonly region: number; readonly accessMs: number } {
     let placed = this.regionCache.get(name);
     if (placed === undefined) {
-      const random = seededRandom(mix(this.seed, fnv1aText(name) >>> 0));
+      const random = seededRandom((this.seed ^ spreadHash(name)) >>> 0);
       placed = { region: Math.floor(random.next() * this.regions), accessMs: this.accessMinMs + random.next() * this.accessSpanMs };
       this.regionCache.set(name, placed);
     }
@@ -85,7 +84,7 @@ export class RegionLatency {
 
 /** Symmetric core round trips between regions, each in [minMs, maxMs], closed under shortest routes. */
 function coreRoundTrips(regions: number, seed: number, minMs: number, maxMs: number): number[][] {
-  const random = seededRandom(mix(seed, 0xc0de));
+  const random = seededRandom(spreadHash(`regions:${seed}`));
   const rtt = Array.from({ length: regions }, () => new Array<number>(regions).fill(0));
   for (let i = 0; i < regions; i++) {
     for (let j = i + 1; j < regions; j++) {
