@@ -17,6 +17,20 @@ export interface MemberView {
   readonly since: string;
 }
 
+/**
+ * One member's network coordinate: the JSON shape of an entry of GET /v1/coordinates (the
+ * same fields as Serf's, every number in seconds but `error`).
+ */
+export interface CoordinateView {
+  readonly name: string;
+  readonly coordinate: {
+    readonly vec: readonly number[];
+    readonly height: number;
+    readonly adjustment: number;
+    readonly error: number;
+  };
+}
+
 /** The settings an operator wants to see next to the agent's own record (GET /v1/self). */
 export interface ConfigSummary {
   readonly cluster: string;
@@ -146,6 +160,11 @@ export interface AgentApi {
   setTags(tags: Tags): SelfView;
   /** This agent's metrics in the Prometheus text exposition format 0.0.4. */
   metrics(): string;
+  /**
+   * The network coordinates this agent holds: its own first, then every member that sent one
+   * (not yet reaped). Absent in test fakes without coordinates: GET /v1/coordinates answers 501.
+   */
+  coordinates?(): CoordinateView[];
   /**
    * The membership events this agent saw, for GET /v1/events and blocking queries. Absent in
    * an api without an event log (test fakes): those then answer 501.

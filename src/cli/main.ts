@@ -8,6 +8,7 @@ import { registerKeys } from './keys.js';
 import { registerLeave } from './leave.js';
 import { registerMembers } from './members.js';
 import { registerPlan } from './plan.js';
+import { registerRtt } from './rtt.js';
 import { registerSimulate } from './simulate.js';
 import { registerWatch } from './watch.js';
 import { registerTags } from './tags.js';
@@ -50,6 +51,7 @@ function buildProgram(io: CliIo, finish: (code: number) => void): Command {
   const context = { io, finish };
   registerAgent(program, context);
   registerMembers(program, context);
+  registerRtt(program, context);
   registerWatch(program, context);
   registerJoin(program, context);
   registerLeave(program, context);

@@ -5,7 +5,7 @@ import { seededRandom } from '../../src/protocol/random.js';
 import { latencyFilter, VivaldiClient } from '../../src/protocol/vivaldi.js';
 import { nodeName } from '../../src/protocol/types.js';
 
-const at = (vec: number[], height = VIVALDI.heightMinS, adjustment = 0, error = VIVALDI.errorMax): Coordinate => ({
+const at = (vec: number[], height: number = VIVALDI.heightMinS, adjustment = 0, error: number = VIVALDI.errorMax): Coordinate => ({
   vec: [...vec, ...new Array<number>(VIVALDI.dimensions - vec.length).fill(0)],
   height,
   adjustment,
