@@ -1,4 +1,4 @@
-import { Packr, RESERVE_START_SPACE, Unpackr } from 'msgpackr';
+import { FLOAT32_OPTIONS, Packr, RESERVE_START_SPACE, Unpackr } from 'msgpackr';
 import type { Message } from '../protocol/messages.js';
 import { failure, success, type Failure, type Result } from '../result.js';
 import { HEADER_BYTES, PROTOCOL_VERSION, clusterTag, readTag, writeHeader } from './header.js';
@@ -53,7 +53,9 @@ export interface Codec {
 export function createCodec(options: CodecOptions): Codec {
   const cluster = options.cluster;
   const tag = clusterTag(cluster);
-  const packr = new Packr({ useRecords: false, mapsAsObjects: true, variableMapSize: true });
+  // Fractions go out as float32 (5 bytes, not 9): the only ones are coordinates, where 7
+  // significant digits are far finer than any round trip, and they are a third of a ping.
+  const packr = new Packr({ useRecords: false, mapsAsObjects: true, variableMapSize: true, useFloat32: FLOAT32_OPTIONS.ALWAYS });
   // Maps stay Maps on decode: tag keys are checked to be strings and rebuilt without a prototype
   // hazard, instead of msgpackr coercing keys and renaming `__proto__`.
   const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: false });

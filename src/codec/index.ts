@@ -19,7 +19,8 @@
  *   state     [9, echo, [[name, host, port, incarnation, statusCode, tags], ...]]
  *   key-request   [10, id, opCode, key, sentAtS]       opCode: 0 list, 1 install, 2 use, 3 remove
  *   key-response  [11, id, name, ok, error, [keyId, ...]]
- * coordinate: [[vec0, …, vec7], height, adjustment, error], numbers in seconds (Vivaldi, see
+ * coordinate: [[vec0, …, vec7], height, adjustment, error], numbers in seconds, fractions as
+ * float32 (so a peer receives each number rounded to float32: Math.fround) (Vivaldi, see
  * protocol/coordinate.ts); a bad one is dropped and counted (Codec.coordinatesDropped), its
  * message kept. Elements marked ? are optional trailing ones: older peers omit them.
  * Key messages only travel inside encrypted datagrams (src/crypto wraps the whole datagram).

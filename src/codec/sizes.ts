@@ -27,23 +27,24 @@ export function arrayHeaderBytes(count: number): number {
 /** msgpack maps use the same header widths as arrays (fixmap / map16 / map32). */
 export const mapHeaderBytes = arrayHeaderBytes;
 
-/** Size of a non-negative integer; anything outside u32 is encoded as a float64 (9 bytes). */
+/** Size of a non-negative integer; a larger one is encoded as a float64 (9 bytes). Fields sized here never hold fractions. */
 export function uintBytes(value: number): number {
   if (value >>> 0 !== value) return 9;
   return value < 0x80 ? 1 : value < 0x100 ? 2 : value < 0x10000 ? 3 : 5;
 }
 
 /**
- * Size of any number as msgpackr writes it: an unsigned 32-bit integer as uintBytes, a negative
- * 32-bit integer as a (fix)int, anything else (fractions, larger integers) as a float64.
+ * Size of any number as our Packr writes it: an unsigned 32-bit integer as uintBytes, a negative
+ * 32-bit integer as a (fix)int, any other number in the int32..uint32 range as a float32
+ * (useFloat32 ALWAYS, see codec.ts), anything else as a float64.
  */
 export function numberBytes(value: number): number {
   if (value >>> 0 === value) return uintBytes(value);
   if (value >> 0 === value) return value >= -0x20 ? 1 : value >= -0x80 ? 2 : value >= -0x8000 ? 3 : 5;
-  return 9;
+  return value < 0x1_0000_0000 && value >= -0x8000_0000 ? 5 : 9;
 }
 
-/** A coordinate tuple [vec, height, adjustment, error]: at most 2 + 11 × 9 = 101 bytes. */
+/** A coordinate tuple [vec, height, adjustment, error]: at most 2 + 11 × 5 = 57 bytes. */
 export function coordinateBytes(c: Coordinate): number {
   let bytes = 1 + arrayHeaderBytes(c.vec.length);
   for (const x of c.vec) bytes += numberBytes(x);

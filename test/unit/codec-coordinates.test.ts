@@ -28,14 +28,22 @@ const ping: Ping = { type: 'ping', seq: seqNo(7), target: nodeName('node-b'), co
 const ack: Ack = { type: 'ack', seq: seqNo(70_000), coordinate };
 
 describe('coordinates on the wire', () => {
-  it('round-trips a ping and an ack with a coordinate, and messageSize is exact', () => {
+  it('round-trips a ping and an ack with a coordinate (fractions as float32), and messageSize is exact', () => {
     const codec = createCodec({ cluster: CLUSTER });
+    const asFloat32: Coordinate = {
+      vec: coordinate.vec.map(Math.fround),
+      height: Math.fround(coordinate.height),
+      adjustment: Math.fround(coordinate.adjustment),
+      error: Math.fround(coordinate.error),
+    };
     for (const message of [ping, ack]) {
       const bytes = codec.encode([message]);
       expect(bytes.length).toBe(packetOverheadBytes(1) + messageSize(message));
       const decoded = codec.decode(bytes);
-      expect(decoded).toEqual({ ok: true, value: [message] });
+      expect(decoded).toEqual({ ok: true, value: [{ ...message, coordinate: asFloat32 }] });
     }
+    // 11 numbers of 5 bytes at most (float32), two array headers.
+    expect(messageSize(ack) - messageSize({ type: 'ack', seq: ack.seq })).toBeLessThanOrEqual(57);
     // Integers, negative integers and fractions take different msgpack widths: all counted right.
     const mixed: Ack = { type: 'ack', seq: seqNo(1), coordinate: { vec: [0, 1, -1, -10, 0.000001, 0.5, 9, -3], height: 0, adjustment: -5, error: 1 } };
     expect(codec.encode([mixed]).length).toBe(packetOverheadBytes(1) + messageSize(mixed));
