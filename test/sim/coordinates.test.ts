@@ -28,7 +28,7 @@ describe('network coordinates in the simulator', () => {
   });
 
   // The suite's size of the bench (bench/results/2026-12-02/coordinates/summary.md): N = 50,
-  // 3 regions. Measured there at 2 minutes: p50 0.5–1.4 %, between regions ≤ 1.3 %; at 5
+  // 3 regions. Measured there at 2 minutes: p50 0.5–1.4 %, between regions ≤ 0.7 %; at 5
   // minutes inside a region p50 2.4–5.2 %. The bounds leave a factor of 3 or more.
   it.each([
     ['tolerance', 11],
