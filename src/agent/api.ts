@@ -191,4 +191,6 @@ export interface Agent extends AgentApi {
   readonly protocol: NodeView;
   /** The membership events this agent saw (GET /v1/events, blocking queries, hooks, webhooks). */
   readonly events: EventFeed;
+  /** Network coordinates: its own first (see AgentApi.coordinates). */
+  coordinates(): CoordinateView[];
 }
