@@ -1,4 +1,5 @@
 import { messageSize, packetOverheadBytes } from '../codec/index.js';
+import { VIVALDI, type Coordinate } from '../protocol/coordinate.js';
 import { retransmitLimit } from '../protocol/broadcast-queue.js';
 import { monitorCount } from '../protocol/tolerance.js';
 import { nodeName, seqNo } from '../protocol/types.js';
@@ -43,6 +44,8 @@ export interface Plan extends ExpectedFigures {
 
 const SECONDS_PER_YEAR = 365 * 24 * 3600;
 const UDP_IP_BYTES = 28;
+/** A settled coordinate: every number a fraction, so each takes a float32 on the wire. */
+const TYPICAL_COORDINATE: Coordinate = { vec: new Array<number>(VIVALDI.dimensions).fill(0.0123), height: 0.0004, adjustment: -0.0001, error: 0.2 };
 
 export function plan(input: PlanInput): Plan {
   const o = input.protocol;
@@ -66,14 +69,17 @@ export function plan(input: PlanInput): Plan {
   const falseFailuresPerMemberYear = suspicionsPerMemberYear * falseFailurePerSuspicion;
 
   const directMiss = 1 - q * q;
+  // On the ring schedule each period also has a coordinate probe (a ping and its ack) to a
+  // random member other than the successor (protocol.md, network coordinates).
+  const coordinatePackets = o.probeSchedule === 'ring' && n > 2 ? 2 : 0;
   const probePackets = 2 + directMiss * (1 + 2 * o.indirectChecks);
   const pushPullS = scaledPushPullIntervalMs(o.pushPullIntervalMs, n) / 1000;
-  const messagesPerMemberPerSec = probePackets / periodS + 1 / pushPullS;
+  const messagesPerMemberPerSec = (probePackets + coordinatePackets) / periodS + 1 / pushPullS;
   const name = 'x'.repeat(input.nameLength);
-  const pingBytes = packetOverheadBytes(1) + messageSize({ type: 'ping', seq: seqNo(100_000), target: nodeName(name) }) + UDP_IP_BYTES;
-  const ackBytes = packetOverheadBytes(1) + messageSize({ type: 'ack', seq: seqNo(100_000) }) + UDP_IP_BYTES;
+  const pingBytes = packetOverheadBytes(1) + messageSize({ type: 'ping', seq: seqNo(100_000), target: nodeName(name), coordinate: TYPICAL_COORDINATE }) + UDP_IP_BYTES;
+  const ackBytes = packetOverheadBytes(1) + messageSize({ type: 'ack', seq: seqNo(100_000), coordinate: TYPICAL_COORDINATE }) + UDP_IP_BYTES;
   const syncBytes = packetOverheadBytes(1) + messageSize({ type: 'sync', digest: 2 ** 31, members: n, join: false }) + UDP_IP_BYTES;
-  const bytesPerMemberPerSec = (pingBytes + ackBytes) / periodS + syncBytes / pushPullS;
+  const bytesPerMemberPerSec = ((pingBytes + ackBytes) * (1 + coordinatePackets / 2)) / periodS + syncBytes / pushPullS;
 
   // A false failure lasts until the member hears of it and its refutation spreads back.
   const falseFailureDurationS = (2 * expected.spreadMs) / 1000;
