@@ -415,6 +415,10 @@ class GossipAgent implements Agent {
     });
   }
 
+  get coordinatesOff(): boolean {
+    return !this.config.coordinates;
+  }
+
   coordinates(): CoordinateView[] {
     return (this.driver?.view.coordinates() ?? []).map(({ name, coordinate }) => ({ name, coordinate }));
   }

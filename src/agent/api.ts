@@ -165,6 +165,8 @@ export interface AgentApi {
    * (not yet reaped). Absent in test fakes without coordinates: GET /v1/coordinates answers 501.
    */
   coordinates?(): CoordinateView[];
+  /** True when the agent runs with --coordinates off: GET /v1/coordinates and ?near answer 404. */
+  readonly coordinatesOff?: boolean;
   /**
    * The membership events this agent saw, for GET /v1/events and blocking queries. Absent in
    * an api without an event log (test fakes): those then answer 501.

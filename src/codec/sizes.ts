@@ -98,7 +98,8 @@ function optionalCoordinateBytes(c: Coordinate | undefined): number {
 export function messageSize(message: Message): number {
   switch (message.type) {
     case 'ping':
-      return TUPLE_PREFIX_BYTES + uintBytes(message.seq) + strBytes(message.target) + optionalCoordinateBytes(message.coordinate);
+      // A request for a coordinate is one byte (msgpack true).
+      return TUPLE_PREFIX_BYTES + uintBytes(message.seq) + strBytes(message.target) + (message.wantsCoordinate === true ? 1 : 0);
     case 'ack':
       return TUPLE_PREFIX_BYTES + uintBytes(message.seq) + optionalCoordinateBytes(message.coordinate);
     case 'nack':

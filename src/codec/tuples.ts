@@ -44,8 +44,8 @@ export const TUPLE_LENGTHS = {
 } as const satisfies Record<MessageType, number>;
 
 /**
- * Trailing elements a message may omit: a suspect's age (absent in memberlist's timing), the
- * sender's coordinate on a ping or an ack (absent from peers that predate coordinates).
+ * Trailing elements a message may omit: a suspect's age (absent in memberlist's timing), a
+ * ping's request for a coordinate (`true`) and an ack's coordinate (absent unless sampled).
  */
 export const OPTIONAL_TUPLE_ELEMENTS: Readonly<Partial<Record<MessageType, number>>> = { suspect: 1, ping: 1, ack: 1 };
 
@@ -105,9 +105,9 @@ function memberTuple(member: MemberState): unknown[] {
 export function toTuple(message: Message): unknown[] {
   switch (message.type) {
     case 'ping':
-      return message.coordinate === undefined
-        ? [TYPE_CODES.ping, message.seq, message.target]
-        : [TYPE_CODES.ping, message.seq, message.target, coordinateTuple(message.coordinate)];
+      return message.wantsCoordinate === true
+        ? [TYPE_CODES.ping, message.seq, message.target, true]
+        : [TYPE_CODES.ping, message.seq, message.target];
     case 'ack':
       return message.coordinate === undefined
         ? [TYPE_CODES.ack, message.seq]

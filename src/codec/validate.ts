@@ -106,8 +106,11 @@ function parsePing(tuple: readonly unknown[], coordinateDropped: CoordinateDropp
   const target = tuple[2];
   if (!isSeqNo(seq)) return uint32Problem('seq', seq);
   if (!isName(target)) return nameProblem('target', target);
-  const coordinate = tuple.length > 3 ? parseCoordinate(tuple[3], coordinateDropped) : undefined;
-  return coordinate === undefined ? { type: 'ping', seq, target } : { type: 'ping', seq, target, coordinate };
+  if (tuple.length <= 3) return { type: 'ping', seq, target };
+  // Anything but `true` is not a request we know: the ping is kept, answered without a coordinate.
+  if (tuple[3] === true) return { type: 'ping', seq, target, wantsCoordinate: true };
+  coordinateDropped(`request must be true, got ${typeName(tuple[3])}`);
+  return { type: 'ping', seq, target };
 }
 
 function parseSeqOnly(type: 'ack' | 'nack', tuple: readonly unknown[], coordinateDropped: CoordinateDropped): Ack | Nack | string {
@@ -333,7 +336,7 @@ function parseTags(raw: unknown): Tags | string {
 export function validateMessage(message: Message): string | null {
   switch (message.type) {
     case 'ping':
-      return checkUint32('seq', message.seq) ?? checkName('target', message.target) ?? checkCoordinate(message.coordinate);
+      return checkUint32('seq', message.seq) ?? checkName('target', message.target);
     case 'ack':
       return checkUint32('seq', message.seq) ?? checkCoordinate(message.coordinate);
     case 'nack':

@@ -4,9 +4,12 @@ import { estimatedRttMs } from '../protocol/coordinates.js';
 import { errorReply, jsonReply, type Reply } from './reply.js';
 import type { RouteContext } from './route.js';
 
+const COORDINATES_OFF = 'network coordinates are off on this agent (--coordinates off)';
+
 /** GET /v1/coordinates: `[{"name", "coordinate": {"vec", "height", "adjustment", "error"}}]`, this agent first. */
 export function getCoordinates({ api }: RouteContext): Reply {
   if (api.coordinates === undefined) return errorReply(501, 'this agent keeps no network coordinates');
+  if (api.coordinatesOff === true) return errorReply(404, COORDINATES_OFF);
   return jsonReply(200, api.coordinates());
 }
 
@@ -26,6 +29,7 @@ export function nearOrder({ api, query }: RouteContext, byName: (a: MemberView, 
   const problem = validateName(near, 'near');
   if (problem !== null) return refuse(400, problem);
   if (api.coordinates === undefined) return refuse(501, 'this agent keeps no network coordinates: near is not supported');
+  if (api.coordinatesOff === true) return refuse(404, `near: ${COORDINATES_OFF}`);
   if (api.member(near) === undefined) return refuse(404, `near: no member named ${JSON.stringify(near)}`);
   const coordinates = new Map(api.coordinates().map((entry) => [entry.name, entry.coordinate] as const));
   const origin = coordinates.get(near);

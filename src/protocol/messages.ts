@@ -11,8 +11,11 @@ export interface Ping {
   readonly type: 'ping';
   readonly seq: SeqNo;
   readonly target: NodeName;
-  /** The sender's Vivaldi coordinate (absent from peers that predate coordinates, or when it was invalid). */
-  readonly coordinate?: Coordinate;
+  /**
+   * The prober takes a Vivaldi sample of this round trip: the ack must carry the target's
+   * coordinate (as Serf, the ping itself carries none: the target could not use it as a sample).
+   */
+  readonly wantsCoordinate?: true;
 }
 
 /** Answer to a ping, sent back to the packet's source. */

@@ -1,5 +1,5 @@
 import type { AntiEntropy } from './anti-entropy.js';
-import type { Coordinate } from './coordinate.js';
+import { CoordinateCadence } from './coordinate-cadence.js';
 import type { NodeContext } from './context.js';
 import type { Dissemination } from './dissemination.js';
 import { PROTOCOL_LIMITS } from './limits.js';
@@ -46,6 +46,7 @@ export class Prober {
   private readonly relays = new Map<SeqNo, Relay>();
   /** This period's coordinate probe, if any: replaced every period, so at most one is pending. */
   private coordinateProbe: { readonly seq: SeqNo; readonly probe: CoordinateProbe } | undefined;
+  private readonly cadence = new CoordinateCadence();
 
   constructor(
     private readonly ctx: NodeContext,
@@ -58,8 +59,13 @@ export class Prober {
   /** The probe timer: close the last period's probe, start this one's. */
   onProbeTimer(): void {
     this.finishProbe();
-    this.startProbe();
-    this.startCoordinateProbe();
+    const sample = this.ctx.options.coordinates && this.cadence.due(this.ctx.coordinates.own.error);
+    const ring = this.ctx.options.probeSchedule === 'ring';
+    // Round robin: the probe itself is the sample (as Serf). Ring: the successor's round trip is
+    // no sample (see onAck), so its ping carries no coordinate and a coordinate probe goes out.
+    this.startProbe(sample && !ring);
+    this.coordinateProbe = undefined;
+    if (sample && ring) this.startCoordinateProbe();
   }
 
   /** No more probing (we are leaving). */
@@ -68,7 +74,7 @@ export class Prober {
     this.probe = undefined;
   }
 
-  private startProbe(): void {
+  private startProbe(withCoordinate: boolean): void {
     const ctx = this.ctx;
     const intervalMs = ctx.awareness.scale(ctx.options.probeIntervalMs);
     ctx.timers.set('probe', '', ctx.nowMs + intervalMs);
@@ -78,7 +84,7 @@ export class Prober {
     if (target === undefined) return;
     const seq = ctx.nextSeq();
     this.probe = { seq, target: target.name, startedMs: ctx.nowMs, acked: false, expectedNacks: 0, nacks: 0 };
-    const ping = this.ping(seq, target.name);
+    const ping = withCoordinate ? this.coordinatePing(seq, target.name) : this.ping(seq, target.name);
     // Lifeguard buddy system: a suspect learns of its suspicion with the probe itself.
     const primary: Message[] =
       target.status === 'suspect'
@@ -92,25 +98,30 @@ export class Prober {
   /**
    * With the ring schedule a member probes only its ring successor, and one peer's round trip
    * places no node in a space: Vivaldi needs samples to many peers (Serf gets them from its
-   * round-robin probes). So each period also pings one random alive member, for its round trip
-   * and coordinate only: its silence is no evidence of anything (a lost ping is not a probe).
+   * round-robin probes). So each sampling period (coordinate-cadence.ts) also pings one random
+   * alive member, for its round trip and coordinate only: its silence is no evidence of
+   * anything (a lost ping is not a probe).
    */
   private startCoordinateProbe(): void {
     const ctx = this.ctx;
-    this.coordinateProbe = undefined;
-    if (ctx.leaving || ctx.options.probeSchedule !== 'ring') return;
-    const probed = this.probe?.target;
-    const [target] = sample(ctx.random, ctx.table.all(), 1, (m) => m.status === 'alive' && m !== ctx.self && m.name !== probed);
+    if (ctx.leaving) return;
+    // The successor too (one draw in n − 1): its coordinate is learnt no other way.
+    const [target] = sample(ctx.random, ctx.table.all(), 1, (m) => m.status === 'alive' && m !== ctx.self);
     if (target === undefined) return;
     const seq = ctx.nextSeq();
     this.coordinateProbe = { seq, probe: { target: target.name, startedMs: ctx.nowMs } };
-    ctx.send(target.addr, [this.ping(seq, target.name)]);
+    ctx.send(target.addr, [this.coordinatePing(seq, target.name)]);
     ctx.stats.coordinateProbes++;
   }
 
-  /** A ping carries the sender's coordinate (peers keep it, Serf's coordinate cache). */
+  /** A ping with no coordinate: its round trip is not a sample, so it would be bytes for nothing. */
   private ping(seq: SeqNo, target: NodeName): Ping {
-    return { type: 'ping', seq, target, coordinate: this.ctx.coordinates.own };
+    return { type: 'ping', seq, target };
+  }
+
+  /** A sample's ping: it asks for the target's coordinate in the ack (one byte, not our 57). */
+  private coordinatePing(seq: SeqNo, target: NodeName): Ping {
+    return { type: 'ping', seq, target, wantsCoordinate: true };
   }
 
   /** The probe-timeout timer: no direct ack yet, so ask others and try once more ourselves. */
@@ -154,8 +165,9 @@ export class Prober {
       this.ctx.stats.misdirectedPings++;
       return;
     }
-    if (ping.coordinate !== undefined) this.heardCoordinate(from, ping.coordinate);
-    const ack: Ack = { type: 'ack', seq: ping.seq, coordinate: this.ctx.coordinates.own };
+    // Only a prober taking a sample gets our coordinate; a plain ping, a plain ack.
+    const sampling = ping.wantsCoordinate === true && this.ctx.options.coordinates;
+    const ack: Ack = sampling ? { type: 'ack', seq: ping.seq, coordinate: this.ctx.coordinates.own } : { type: 'ack', seq: ping.seq };
     const digest = this.antiEntropy.digestForStranger(from);
     this.dissemination.sendWithGossip(from, digest === undefined ? [ack] : [ack, digest]);
   }
@@ -209,11 +221,13 @@ export class Prober {
   /** A direct ack from `target` (its own address) with a coordinate: a Vivaldi sample. */
   private roundTrip(target: NodeName, startedMs: number, ack: Ack, from: Address): void {
     const ctx = this.ctx;
+    if (!ctx.options.coordinates) return;
     if (ack.coordinate !== undefined && this.isFrom(target, from)) ctx.coordinates.roundTrip(target, ctx.nowMs - startedMs, ack.coordinate);
   }
 
   /** A direct ack from `target` with a coordinate, not used as a sample: the coordinate is kept. */
   private keepCoordinate(target: NodeName, ack: Ack, from: Address): void {
+    if (!this.ctx.options.coordinates) return;
     if (ack.coordinate !== undefined && this.isFrom(target, from)) this.ctx.coordinates.heard(target, ack.coordinate);
   }
 
@@ -223,14 +237,6 @@ export class Prober {
     return member !== undefined && addressKey(member.addr) === addressKey(from);
   }
 
-  /** A ping's coordinate, kept for its sender when exactly one member of ours is at its address. */
-  private heardCoordinate(from: Address, coordinate: Coordinate): void {
-    const ctx = this.ctx;
-    const name = ctx.table.soleMemberAt(addressKey(from));
-    const member = name === undefined ? undefined : ctx.table.get(name);
-    if (member === undefined || member === ctx.self || addressKey(member.addr) !== addressKey(from)) return;
-    ctx.coordinates.heard(member.name, coordinate);
-  }
 
   onNack(nack: Nack): void {
     if (this.probe !== undefined && this.probe.seq === nack.seq) this.probe.nacks++;

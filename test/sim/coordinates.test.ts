@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { COORDINATE_CADENCE } from '../../src/protocol/coordinate-cadence.js';
 import { estimatedRttMs } from '../../src/protocol/coordinates.js';
 import { PROFILES } from '../../src/protocol/options.js';
 import { nodeName } from '../../src/protocol/types.js';
@@ -28,15 +29,15 @@ describe('network coordinates in the simulator', () => {
   });
 
   // The suite's size of the bench (bench/results/2026-12-02/coordinates/summary.md): N = 50,
-  // 3 regions. Measured there at 2 minutes: p50 0.5–1.4 %, between regions ≤ 0.7 %; at 5
-  // minutes inside a region p50 2.4–5.2 %. The bounds leave a factor of 3 or more.
+  // 3 regions, 5 minutes (the issue's goal is a median under 10 %). Measured there: p50
+  // 0.7–1.4 %, between regions ≤ 1 %. The bounds leave a factor of 3 or more.
   it.each([
     ['tolerance', 11],
     ['tolerance', 12],
     ['lan', 11],
-  ] as const)('converges at N = 50 with 3 regions in 2 minutes (%s, seed %d)', async (profile, seed) => {
+  ] as const)('converges at N = 50 with 3 regions in 5 minutes (%s, seed %d)', async (profile, seed) => {
     const report = await runScenario(
-      scenarioOf({ nodes: 50, durationMs: 120_000, seed, profile, protocol: PROFILES[profile], start: 'join', regions: 3, faultAtMs: 120_000 }),
+      scenarioOf({ nodes: 50, durationMs: 300_000, seed, profile, protocol: PROFILES[profile], start: 'join', regions: 3, faultAtMs: 300_000 }),
     );
     const error = report.coordinateError;
     expect(error?.pairs).toBe((50 * 49) / 2);
@@ -46,32 +47,59 @@ describe('network coordinates in the simulator', () => {
     expect(report.falseFailures).toBe(0);
   });
 
-  it('learns the round trips inside a region too, in 5 minutes (N = 50, 3 regions)', async () => {
-    const report = await runScenario(
-      scenarioOf({ nodes: 50, durationMs: 300_000, seed: 13, profile: 'tolerance', protocol: PROFILES.tolerance, start: 'join', regions: 3, faultAtMs: 300_000, coordinateErrorAtMs: [60_000] }),
-    );
-    const error = report.coordinateError;
-    expect(error?.insideRegion.p50, JSON.stringify(error)).toBeLessThan(0.15);
-    expect(error?.p90, JSON.stringify(error)).toBeLessThan(0.3);
-    // And it was learnt: after the first minute it was far off.
-    expect(report.coordinateErrorOverTime?.[0]?.insideRegion.p50).toBeGreaterThan(0.5);
+  // At one sample in 8 periods the 1–2 ms round trips inside a region are still off by about
+  // their own size at 5 minutes (summary.md), but far below any between regions: ?near ranks
+  // a member's own region first.
+  it('ranks every member of its own region nearer than any other region, in 5 minutes (N = 50, 3 regions)', () => {
+    const model = new RegionLatency({ seed: 13, regions: 3 });
+    const sim = cluster(50, { seed: 13, protocol: PROFILES.tolerance, latency: model.latency });
+    sim.runFor(300_000);
+    const names = sim.memberNames();
+    let ranked = 0;
+    for (const name of names) {
+      const own = sim.core(name).coordinate;
+      const estimate = (other: string): number => estimatedRttMs(own, sim.core(other).coordinate);
+      const peers = names.filter((n) => n !== name);
+      const inside = peers.filter((n) => model.regionOf(n) === model.regionOf(name)).map(estimate);
+      const between = peers.filter((n) => model.regionOf(n) !== model.regionOf(name)).map(estimate);
+      if (Math.max(...inside) < Math.min(...between)) ranked++;
+    }
+    expect(ranked, `${ranked} of ${names.length}`).toBeGreaterThanOrEqual(names.length - 1);
   });
 
-  it('on the ring schedule only the random coordinate probes are samples, not the ring successor, period after period', () => {
+  it('on the ring schedule only the random coordinate probes are samples, at the cadence, and the successor\'s pings ask for none', () => {
     for (const [protocol, ring] of [[PROFILES.tolerance, true], [PROFILES.lan, false]] as const) {
       const sim = cluster(8, { seed: 4, protocol, latency: new RegionLatency({ seed: 4, regions: 2 }).latency });
       sim.runFor(60_000);
       for (const name of sim.memberNames()) {
         const core = sim.core(name);
+        // 60 periods: one sample in warmupEvery while the error is high, one in settledEvery after.
+        const most = 60 / COORDINATE_CADENCE.warmupEvery + 1;
+        const least = 60 / COORDINATE_CADENCE.settledEvery - 1;
         if (ring) {
           // Every coordinate probe acked in time is a sample; the successor's acks are not.
-          expect(core.stats.coordinateProbes).toBeGreaterThan(40);
+          expect(core.stats.coordinateProbes).toBeGreaterThanOrEqual(least);
+          expect(core.stats.coordinateProbes).toBeLessThanOrEqual(most);
           expect(core.coordinateStats.updates).toBeLessThanOrEqual(core.stats.coordinateProbes);
           expect(core.coordinateStats.updates).toBeGreaterThan(core.stats.coordinateProbes * 0.9);
         } else {
           expect(core.stats.coordinateProbes).toBe(0);
-          expect(core.coordinateStats.updates).toBeGreaterThan(core.stats.probesAcked * 0.9);
+          expect(core.coordinateStats.updates).toBeGreaterThanOrEqual(least);
+          expect(core.coordinateStats.updates).toBeLessThanOrEqual(most);
         }
+      }
+    }
+  });
+
+  it('with coordinates off no member samples, sends a coordinate or holds one', () => {
+    for (const protocol of [PROFILES.tolerance, PROFILES.lan]) {
+      const sim = cluster(8, { seed: 5, protocol: { ...protocol, coordinates: false }, latency: new RegionLatency({ seed: 5, regions: 2 }).latency });
+      sim.runFor(30_000);
+      for (const name of sim.memberNames()) {
+        const core = sim.core(name);
+        expect(core.stats.coordinateProbes).toBe(0);
+        expect(core.coordinateStats.updates).toBe(0);
+        expect(core.coordinates()).toHaveLength(1);
       }
     }
   });
@@ -86,7 +114,9 @@ describe('network coordinates in the simulator', () => {
     const model = new RegionLatency({ seed: 3, regions: 2 });
     const protocol = { ...PROFILES.tolerance, reapTimeoutMs: 30_000 };
     const sim = cluster(8, { seed: 3, protocol, latency: model.latency });
-    sim.runFor(60_000);
+    // A member learns a coordinate only from its own samples (one in 8 periods once settled,
+    // to random members): 5 minutes reach all 7 peers here.
+    sim.runFor(300_000);
     for (const name of sim.memberNames()) {
       const core = sim.core(name);
       expect(core.coordinates()[0]?.name).toBe(name);

@@ -24,11 +24,11 @@ const coordinate: Coordinate = {
   error: 0.37,
 };
 
-const ping: Ping = { type: 'ping', seq: seqNo(7), target: nodeName('node-b'), coordinate };
+const ping: Ping = { type: 'ping', seq: seqNo(7), target: nodeName('node-b'), wantsCoordinate: true };
 const ack: Ack = { type: 'ack', seq: seqNo(70_000), coordinate };
 
 describe('coordinates on the wire', () => {
-  it('round-trips a ping and an ack with a coordinate (fractions as float32), and messageSize is exact', () => {
+  it('round-trips a ping asking for a coordinate (one byte) and an ack with one (fractions as float32); messageSize is exact', () => {
     const codec = createCodec({ cluster: CLUSTER });
     const asFloat32: Coordinate = {
       vec: coordinate.vec.map(Math.fround),
@@ -36,12 +36,13 @@ describe('coordinates on the wire', () => {
       adjustment: Math.fround(coordinate.adjustment),
       error: Math.fround(coordinate.error),
     };
-    for (const message of [ping, ack]) {
-      const bytes = codec.encode([message]);
-      expect(bytes.length).toBe(packetOverheadBytes(1) + messageSize(message));
-      const decoded = codec.decode(bytes);
-      expect(decoded).toEqual({ ok: true, value: [{ ...message, coordinate: asFloat32 }] });
-    }
+    const pingBytes = codec.encode([ping]);
+    expect(pingBytes.length).toBe(packetOverheadBytes(1) + messageSize(ping));
+    expect(messageSize(ping) - messageSize({ type: 'ping', seq: ping.seq, target: ping.target })).toBe(1);
+    expect(codec.decode(pingBytes)).toEqual({ ok: true, value: [ping] });
+    const ackBytes = codec.encode([ack]);
+    expect(ackBytes.length).toBe(packetOverheadBytes(1) + messageSize(ack));
+    expect(codec.decode(ackBytes)).toEqual({ ok: true, value: [{ ...ack, coordinate: asFloat32 }] });
     // 11 numbers of 5 bytes at most (float32), two array headers.
     expect(messageSize(ack) - messageSize({ type: 'ack', seq: ack.seq })).toBeLessThanOrEqual(57);
     // Integers, negative integers and fractions take different msgpack widths: all counted right.
@@ -83,18 +84,21 @@ describe('coordinates on the wire', () => {
     ['vec not an array', [5, 0.001, 0, 1]],
   ];
 
-  it.each(badCoordinates)('drops a coordinate with %s, keeps the ping and the ack, counts it', (_label, bad) => {
+  it.each(badCoordinates)('drops a coordinate with %s, keeps the ack, counts it', (_label, bad) => {
     const codec = createCodec({ cluster: CLUSTER });
-    const decoded = codec.decode(rawPacket([[0, 7, 'node-b', bad], [1, 8, bad]]));
-    expect(decoded).toEqual({
-      ok: true,
-      value: [
-        { type: 'ping', seq: 7, target: 'node-b' },
-        { type: 'ack', seq: 8 },
-      ],
-    });
-    expect(codec.coordinatesDropped).toBe(2);
+    const decoded = codec.decode(rawPacket([[1, 8, bad]]));
+    expect(decoded).toEqual({ ok: true, value: [{ type: 'ack', seq: 8 }] });
+    expect(codec.coordinatesDropped).toBe(1);
   });
+
+  it.each([['false', false], ['a number', 1], ['a coordinate', [vec(0), 0.001, 0, 1]], ['nil', null]])(
+    'drops a ping request that is %s (only true asks), keeps the ping, counts it',
+    (_label, bad) => {
+      const codec = createCodec({ cluster: CLUSTER });
+      expect(codec.decode(rawPacket([[0, 7, 'node-b', bad]]))).toEqual({ ok: true, value: [{ type: 'ping', seq: 7, target: 'node-b' }] });
+      expect(codec.coordinatesDropped).toBe(1);
+    },
+  );
 
   it('accepts a coordinate at the bounds', () => {
     const codec = createCodec({ cluster: CLUSTER });
@@ -107,7 +111,7 @@ describe('coordinates on the wire', () => {
 
   it('refuses to encode a bad coordinate of our own, naming the field', () => {
     expect(validateMessage({ ...ack, coordinate: { ...coordinate, height: NaN } })).toMatch(/coordinate height is NaN/);
-    expect(validateMessage({ ...ping, coordinate: { ...coordinate, vec: [0, 0] } })).toMatch(/coordinate vec has 2 dimensions/);
+    expect(validateMessage({ ...ack, coordinate: { ...coordinate, vec: [0, 0] } })).toMatch(/coordinate vec has 2 dimensions/);
     expect(() => createCodec({ cluster: CLUSTER }).encode([{ ...ack, coordinate: { ...coordinate, error: Infinity } }])).toThrow(/coordinate error/);
   });
 });

@@ -60,6 +60,12 @@ describe('GET /v1/coordinates', () => {
     expect(json(await call(fakeApi(false), '/v1/coordinates')).status).toBe(501);
     expect(json(await call(fakeApi(), '/v1/coordinates?x=1'))).toMatchObject({ status: 400 });
   });
+  it('answers 404 to /v1/coordinates and ?near from an agent running with --coordinates off', async () => {
+    const off: AgentApi = { ...fakeApi(), coordinatesOff: true };
+    expect(json(await call(off, '/v1/coordinates'))).toMatchObject({ status: 404, body: { error: expect.stringMatching(/--coordinates off/) } });
+    expect(json(await call(off, '/v1/members?near=near'))).toMatchObject({ status: 404, body: { error: expect.stringMatching(/--coordinates off/) } });
+    expect(json(await call(off, '/v1/members')).status).toBe(200);
+  });
 });
 
 describe('GET /v1/members?near=NAME', () => {
