@@ -10,11 +10,11 @@
  */
 export const COORDINATE_CADENCE = {
   /** Periods between samples after the warm-up. */
-  settledEvery: 8,
+  settledEvery: 12,
   /** Vivaldi's own error estimate (0 certain … 1.5 knows nothing) under which the warm-up ends early. */
   settledError: 0.5,
   /** Periods between samples while warming up. */
-  warmupEvery: 2,
+  warmupEvery: 1,
   /** The most samples taken at the warm-up rate. */
   warmupSamples: 120,
 } as const;
