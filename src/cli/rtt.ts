@@ -50,7 +50,7 @@ export async function runRtt(name: string, other: string | undefined, options: R
   const to = entries.find((entry) => entry.name === name);
   const missing = [other === undefined || from !== undefined ? null : other, to === undefined ? name : null].filter((x) => x !== null);
   if (from === undefined || to === undefined) {
-    printErrors(io, missing.map((n) => `no network coordinate of ${JSON.stringify(n)}: not a member, or none of its pings or acks reached this agent yet`));
+    printErrors(io, missing.map((n) => `no network coordinate of ${JSON.stringify(n)}: not a member, or this agent has not sampled its round trip yet`));
     return EXIT_FAILURE;
   }
   const rttMs = estimatedRttMs(from.coordinate, to.coordinate);

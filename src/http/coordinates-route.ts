@@ -33,7 +33,7 @@ export function nearOrder({ api, query }: RouteContext, byName: (a: MemberView, 
   if (api.member(near) === undefined) return refuse(404, `near: no member named ${JSON.stringify(near)}`);
   const coordinates = new Map(api.coordinates().map((entry) => [entry.name, entry.coordinate] as const));
   const origin = coordinates.get(near);
-  if (origin === undefined) return refuse(404, `near: no network coordinate of ${JSON.stringify(near)} yet (it arrives with its pings and acks)`);
+  if (origin === undefined) return refuse(404, `near: no network coordinate of ${JSON.stringify(near)} yet (it arrives on the ack of one of this agent's samples)`);
   const rttMs = (name: string): number => {
     const coordinate = coordinates.get(name);
     if (name === near) return 0;

@@ -67,7 +67,7 @@ describe('network coordinates in the simulator', () => {
     expect(ranked, `${ranked} of ${names.length}`).toBeGreaterThanOrEqual(names.length - 1);
   });
 
-  it('on the ring schedule only the random coordinate probes are samples, at the cadence, and the successor\'s pings ask for none', () => {
+  it('on the ring schedule only the random coordinate probes are samples, at the cadence; on round robin the probes themselves', () => {
     for (const [protocol, ring] of [[PROFILES.tolerance, true], [PROFILES.lan, false]] as const) {
       const sim = cluster(8, { seed: 4, protocol, latency: new RegionLatency({ seed: 4, regions: 2 }).latency });
       sim.runFor(60_000);
