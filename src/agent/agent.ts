@@ -2,7 +2,7 @@ import { randomInt as cryptoRandomInt } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { pino, type Logger } from 'pino';
-import { createCodec, messageSize, PACKET_OVERHEAD_BYTES, validateTags } from '../codec/index.js';
+import { createCodec, messageSize, PACKET_OVERHEAD_BYTES, validateTags, type Codec } from '../codec/index.js';
 import type { AgentConfig } from '../config.js';
 import type { Keyring } from '../crypto/keyring.js';
 import { startHttpServer, type MembershipHttpServer } from '../http/server.js';
@@ -17,6 +17,7 @@ import type { Transport } from '../transport/transport.js';
 import { openUdpTransport } from '../transport/udp.js';
 import type {
   Agent,
+  CoordinateView,
   ForceLeaveOutcome,
   HealthView,
   InfoView,
@@ -83,6 +84,7 @@ class GossipAgent implements Agent {
   /** Wall-clock time at monotonic 0: turns the core's times into ISO dates. */
   private readonly wallOriginMs: number;
   private readonly pipeline: DatagramPipeline;
+  private readonly codec: Codec;
   private readonly limiter: ReceiveLimiter;
   /** Datagrams and bytes each way by message type, and status changes seen: for GET /metrics. */
   private readonly traffic = new TrafficCounters();
@@ -125,9 +127,10 @@ class GossipAgent implements Agent {
       onListenerError: (error) => this.log.error({ err: error }, 'membership event listener failed'),
     });
     this.limiter = new ReceiveLimiter(deps.receiveLimits, this.clock.monotonicMs());
+    this.codec = createCodec({ cluster: config.cluster });
     this.pipeline = new DatagramPipeline(
       {
-        codec: createCodec({ cluster: config.cluster }),
+        codec: this.codec,
         limiter: this.limiter,
         traffic: this.traffic,
         log: this.log,
@@ -440,7 +443,16 @@ class GossipAgent implements Agent {
       drops: this.pipeline.drops,
       transitions: this.transitions,
       sendErrors: this.sendErrors,
+      coordinates: { ...core.coordinateStats, dropped: this.codec.coordinatesDropped, error: core.coordinate.error },
     });
+  }
+
+  get coordinatesOff(): boolean {
+    return !this.config.coordinates;
+  }
+
+  coordinates(): CoordinateView[] {
+    return (this.driver?.view.coordinates() ?? []).map(({ name, coordinate }) => ({ name, coordinate }));
   }
 
   keys(op: KeyOp, key: string | null): Promise<KeyOpOutcome> {

@@ -19,6 +19,20 @@ export interface MemberView {
   readonly since: string;
 }
 
+/**
+ * One member's network coordinate: the JSON shape of an entry of GET /v1/coordinates (the
+ * same fields as Serf's, every number in seconds but `error`).
+ */
+export interface CoordinateView {
+  readonly name: string;
+  readonly coordinate: {
+    readonly vec: readonly number[];
+    readonly height: number;
+    readonly adjustment: number;
+    readonly error: number;
+  };
+}
+
 /** The settings an operator wants to see next to the agent's own record (GET /v1/self). */
 export interface ConfigSummary {
   readonly cluster: string;
@@ -237,6 +251,13 @@ export interface AgentApi {
   /** The agent's own log lines (GET /v1/monitor). */
   readonly logs?: LogFeed | undefined;
   /**
+   * The network coordinates this agent holds: its own first, then every member that sent one
+   * (not yet reaped). Absent in test fakes without coordinates: GET /v1/coordinates answers 501.
+   */
+  coordinates?(): CoordinateView[];
+  /** True when the agent runs with --coordinates off: GET /v1/coordinates and ?near answer 404. */
+  readonly coordinatesOff?: boolean;
+  /**
    * The membership events this agent saw, for GET /v1/events and blocking queries. Absent in
    * an api without an event log (test fakes): those then answer 501.
    */
@@ -262,4 +283,6 @@ export interface Agent extends AgentApi {
   readonly protocol: NodeView;
   /** The membership events this agent saw (GET /v1/events, blocking queries, hooks, webhooks). */
   readonly events: EventFeed;
+  /** Network coordinates: its own first (see AgentApi.coordinates). */
+  coordinates(): CoordinateView[];
 }

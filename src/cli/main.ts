@@ -13,6 +13,7 @@ type Register = (program: Command, context: CommandContext) => void;
 const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise<Register>]> = [
   ['agent', async () => (await import('./agent.js')).registerAgent],
   ['members', async () => (await import('./members.js')).registerMembers],
+  ['rtt', async () => (await import('./rtt.js')).registerRtt],
   ['watch', async () => (await import('./watch.js')).registerWatch],
   ['join', async () => (await import('./join.js')).registerJoin],
   ['leave', async () => (await import('./leave.js')).registerLeave],

@@ -7,6 +7,7 @@ import type { PartitionFault, PauseFault, ScenarioOptions, StallFault } from '..
 import { EXIT_OK, EXIT_USAGE, printErrors, type CommandContext } from './context.js';
 import type { CliIo } from './io.js';
 import { formatTable } from './table.js';
+import { MAX_REGIONS } from '../sim/latency.js';
 import { addTimingOptions, resolveTiming } from './timing-options.js';
 
 /** Above this many members a run starts converged unless --start says otherwise: a join storm of 10,000 takes long. */
@@ -22,6 +23,7 @@ export function registerSimulate(program: Command, context: CommandContext): voi
     .option('--seed <n>', 'random seed; the same seed gives the same run (default: random, printed in the report)')
     .option('--loss <fraction>', 'probability that a datagram is lost, 0..1', '0')
     .option('--latency <range>', 'one-way latency, uniform in MIN-MAX', '1ms-5ms')
+    .option('--regions <k>', `latency model instead of --latency: K regions (1..${MAX_REGIONS}), round trips of 1-2 ms inside one and 30-80 ms between two, fixed per pair; the report then gives the network coordinates' error against it`)
     .option('--crash <k>', 'members that crash at --fault-at', '1')
     .option('--pause <k:duration>', 'K members frozen at --fault-at for DURATION (e.g. 3:8s)')
     .option('--partition <fraction:duration>', 'that fraction of members cut off at --fault-at for DURATION (e.g. 0.3:60s); add :oneway for one-way')
@@ -69,6 +71,7 @@ function parseScenario(flags: Readonly<Record<string, unknown>>, io: CliIo): Che
   const seed = flags['seed'] === undefined ? randomInt(2 ** 31) : integer(flags['seed'], '--seed', 0, 2 ** 32 - 1, errors);
   const lossRate = fraction(flags['loss'], '--loss', errors);
   const latencyMs = latency(flags['latency'], errors);
+  const regions = flags['regions'] === undefined ? undefined : integer(flags['regions'], '--regions', 1, MAX_REGIONS, errors);
   const crash = integer(flags['crash'], '--crash', 0, nodes - 1, errors);
   const pause = flags['pause'] === undefined ? null : pauseFault(flags['pause'], errors);
   const partition = flags['partition'] === undefined ? null : partitionFault(flags['partition'], errors);
@@ -103,6 +106,7 @@ function parseScenario(flags: Readonly<Record<string, unknown>>, io: CliIo): Che
     faultAtMs,
     start,
     wire: flags['wire'] === 'codec' ? 'codec' : 'direct',
+    ...(regions === undefined ? {} : { regions }),
   });
 }
 
@@ -210,6 +214,12 @@ function summary(report: SimulationReport): string {
     ['peak memory', `${(report.peakMemoryBytes / 2 ** 20).toFixed(0)} MiB`, 'RSS of the whole simulating process'],
     ['suspicion timeout', `${ms(e.suspicionTimeoutMinMs)} … ${ms(e.suspicionTimeoutMaxMs)}`, `retransmit limit ${e.retransmitLimit}`],
   ];
+  const c = report.coordinateError;
+  if (c !== undefined) {
+    const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
+    rows.push(['coordinate error p50 / p90', `${pct(c.p50)} / ${pct(c.p90)}`, `|estimated − true| / true RTT, ${c.pairs} pairs, ${report.regions ?? 0} regions`]);
+    rows.push(['  inside / between regions', `${pct(c.insideRegion.p50)} / ${pct(c.betweenRegions.p50)}`, `p50 (p90 ${pct(c.insideRegion.p90)} / ${pct(c.betweenRegions.p90)})`]);
+  }
   return formatTable(['', 'RESULT', 'NOTE'], rows);
 }
 

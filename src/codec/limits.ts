@@ -1,3 +1,4 @@
+import { VIVALDI } from '../protocol/coordinate.js';
 import { PROTOCOL_LIMITS } from '../protocol/limits.js';
 import { HEADER_BYTES } from './header.js';
 
@@ -75,4 +76,9 @@ export const LIMITS = {
   maxQueryNodes: 16,
   /** How long a query may collect answers, in ms (5 minutes). */
   maxQueryTimeoutMs: 300_000,
+  /** Dimensions of a coordinate's vec (on pings and acks): exactly this many, as every member uses. */
+  coordinateDimensions: VIVALDI.dimensions,
+  /** Largest |vec[i]|, height and |adjustment| of a coordinate, in seconds; error is in 0..maxCoordinateError. */
+  maxCoordinateS: PROTOCOL_LIMITS.maxCoordinateS,
+  maxCoordinateError: PROTOCOL_LIMITS.maxCoordinateError,
 } as const;

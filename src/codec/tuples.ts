@@ -1,3 +1,4 @@
+import type { Coordinate } from '../protocol/coordinate.js';
 import type { KeyOp, KeyringMode, MemberState, Message, MessageType } from '../protocol/messages.js';
 import type { MemberStatus, Tags } from '../protocol/types.js';
 
@@ -56,8 +57,18 @@ export const TUPLE_LENGTHS = {
   'query-response': 4,
 } as const satisfies Record<MessageType, number>;
 
-/** Trailing elements a message may omit: a suspect's age (absent in memberlist's timing). */
-export const OPTIONAL_TUPLE_ELEMENTS: Readonly<Partial<Record<MessageType, number>>> = { suspect: 1 };
+/**
+ * Trailing elements a message may omit: a suspect's age (absent in memberlist's timing), a
+ * ping's request for a coordinate (`true`) and an ack's coordinate (absent unless sampled).
+ */
+export const OPTIONAL_TUPLE_ELEMENTS: Readonly<Partial<Record<MessageType, number>>> = { suspect: 1, ping: 1, ack: 1 };
+
+/** A coordinate on the wire: [vec, height, adjustment, error], vec an array of LIMITS.coordinateDimensions numbers. */
+export const COORDINATE_TUPLE_LENGTH = 4;
+
+export function coordinateTuple(c: Coordinate): unknown[] {
+  return [[...c.vec], c.height, c.adjustment, c.error];
+}
 
 /** Elements of one member entry in a `state` tuple. */
 export const MEMBER_TUPLE_LENGTH = 6;
@@ -119,9 +130,13 @@ function memberTuple(member: MemberState): unknown[] {
 export function toTuple(message: Message): unknown[] {
   switch (message.type) {
     case 'ping':
-      return [TYPE_CODES.ping, message.seq, message.target];
+      return message.wantsCoordinate === true
+        ? [TYPE_CODES.ping, message.seq, message.target, true]
+        : [TYPE_CODES.ping, message.seq, message.target];
     case 'ack':
-      return [TYPE_CODES.ack, message.seq];
+      return message.coordinate === undefined
+        ? [TYPE_CODES.ack, message.seq]
+        : [TYPE_CODES.ack, message.seq, coordinateTuple(message.coordinate)];
     case 'nack':
       return [TYPE_CODES.nack, message.seq];
     case 'ping-req':

@@ -22,6 +22,7 @@ import type {
   Suspect,
   Sync,
 } from '../protocol/messages.js';
+import { coordinateProblem, isNumberWithin, type Coordinate } from '../protocol/coordinate.js';
 import type { Address, Tags } from '../protocol/types.js';
 import {
   booleanProblem,
@@ -54,14 +55,20 @@ import {
 } from './fields.js';
 import { LIMITS } from './limits.js';
 import { mapHeaderBytes } from './sizes.js';
-import { KEY_OP_BY_CODE, KEYRING_MODE_BY_CODE, MEMBER_TUPLE_LENGTH, OPTIONAL_TUPLE_ELEMENTS, STATUS_BY_CODE, TUPLE_LENGTHS, TYPE_BY_CODE } from './tuples.js';
+import { COORDINATE_TUPLE_LENGTH, KEY_OP_BY_CODE, KEYRING_MODE_BY_CODE, MEMBER_TUPLE_LENGTH, OPTIONAL_TUPLE_ELEMENTS, STATUS_BY_CODE, TUPLE_LENGTHS, TYPE_BY_CODE } from './tuples.js';
+
+/**
+ * Told of a coordinate that was dropped from a ping or an ack (the message itself is kept: a
+ * peer with a bad coordinate is still alive), with a detail naming the message and the field.
+ */
+export type CoordinateDropped = (detail: string) => void;
 
 /**
  * Untrusted tuple -> typed message. Every field is checked (type, range, length) and the
  * message is rebuilt from checked values only, so nothing msgpackr produced leaks through.
  * Returns the message, or a detail string naming the message, the field and the problem.
  */
-export function parseMessage(raw: unknown, index: number): Message | string {
+export function parseMessage(raw: unknown, index: number, coordinateDropped: CoordinateDropped = () => {}): Message | string {
   if (!Array.isArray(raw)) return `message ${index} must be an array, got ${typeName(raw)}`;
   const tuple: readonly unknown[] = raw;
   const code = tuple[0];
@@ -73,17 +80,17 @@ export function parseMessage(raw: unknown, index: number): Message | string {
     const range = optional === 0 ? `${expected}` : `${expected} to ${expected + optional}`;
     return `message ${index} (${type}): expected ${range} elements, got ${tuple.length}`;
   }
-  const parsed = parseTuple(type, tuple);
+  const parsed = parseTuple(type, tuple, (detail) => coordinateDropped(`message ${index} (${type}): coordinate ${detail}`));
   return typeof parsed === 'string' ? `message ${index} (${type}): ${parsed}` : parsed;
 }
 
-function parseTuple(type: MessageType, tuple: readonly unknown[]): Message | string {
+function parseTuple(type: MessageType, tuple: readonly unknown[], coordinateDropped: CoordinateDropped): Message | string {
   switch (type) {
     case 'ping':
-      return parsePing(tuple);
+      return parsePing(tuple, coordinateDropped);
     case 'ack':
     case 'nack':
-      return parseSeqOnly(type, tuple);
+      return parseSeqOnly(type, tuple, coordinateDropped);
     case 'ping-req':
       return parsePingReq(tuple);
     case 'alive':
@@ -183,18 +190,55 @@ function parseQueryResponse(tuple: readonly unknown[]): QueryResponse | string {
   return { type: 'query-response', id, from, payload };
 }
 
-function parsePing(tuple: readonly unknown[]): Ping | string {
+function parsePing(tuple: readonly unknown[], coordinateDropped: CoordinateDropped): Ping | string {
   const seq = tuple[1];
   const target = tuple[2];
   if (!isSeqNo(seq)) return uint32Problem('seq', seq);
   if (!isName(target)) return nameProblem('target', target);
+  if (tuple.length <= 3) return { type: 'ping', seq, target };
+  // Anything but `true` is not a request we know: the ping is kept, answered without a coordinate.
+  if (tuple[3] === true) return { type: 'ping', seq, target, wantsCoordinate: true };
+  coordinateDropped(`request must be true, got ${typeName(tuple[3])}`);
   return { type: 'ping', seq, target };
 }
 
-function parseSeqOnly(type: 'ack' | 'nack', tuple: readonly unknown[]): Ack | Nack | string {
+function parseSeqOnly(type: 'ack' | 'nack', tuple: readonly unknown[], coordinateDropped: CoordinateDropped): Ack | Nack | string {
   const seq = tuple[1];
   if (!isSeqNo(seq)) return uint32Problem('seq', seq);
-  return type === 'ack' ? { type: 'ack', seq } : { type: 'nack', seq };
+  if (type === 'nack') return { type: 'nack', seq };
+  const coordinate = tuple.length > 2 ? parseCoordinate(tuple[2], coordinateDropped) : undefined;
+  return coordinate === undefined ? { type: 'ack', seq } : { type: 'ack', seq, coordinate };
+}
+
+/**
+ * A peer's coordinate, rebuilt from checked numbers, or undefined (the problem reported) when
+ * it has the wrong shape or a number that is not finite or out of bounds: one bad coordinate
+ * could otherwise poison our own (NaN spreads through every later update).
+ */
+function parseCoordinate(raw: unknown, coordinateDropped: CoordinateDropped): Coordinate | undefined {
+  if (!Array.isArray(raw) || raw.length !== COORDINATE_TUPLE_LENGTH) {
+    coordinateDropped(`must be an array of ${COORDINATE_TUPLE_LENGTH}, got ${Array.isArray(raw) ? `${raw.length} elements` : typeName(raw)}`);
+    return undefined;
+  }
+  const tuple: readonly unknown[] = raw;
+  const rawVec = tuple[0];
+  if (!Array.isArray(rawVec)) {
+    coordinateDropped(`vec must be an array, got ${typeName(rawVec)}`);
+    return undefined;
+  }
+  const vecItems: readonly unknown[] = rawVec;
+  if (vecItems.length !== LIMITS.coordinateDimensions) {
+    coordinateDropped(`vec has ${vecItems.length} dimensions (expected ${LIMITS.coordinateDimensions})`);
+    return undefined;
+  }
+  const vec: number[] = [];
+  for (const x of vecItems) vec.push(isNumberWithin(x, -Infinity, Infinity) ? x : NaN);
+  const [height, adjustment, error] = [tuple[1], tuple[2], tuple[3]].map((x) => (typeof x === 'number' ? x : NaN));
+  const coordinate: Coordinate = { vec, height: height ?? NaN, adjustment: adjustment ?? NaN, error: error ?? NaN };
+  const problem = coordinateProblem(coordinate, LIMITS.coordinateDimensions);
+  if (problem === null) return coordinate;
+  coordinateDropped(problem);
+  return undefined;
 }
 
 function parseAddress(host: unknown, port: unknown): Address | string {
@@ -388,6 +432,7 @@ export function validateMessage(message: Message): string | null {
     case 'ping':
       return checkUint32('seq', message.seq) ?? checkName('target', message.target);
     case 'ack':
+      return checkUint32('seq', message.seq) ?? checkCoordinate(message.coordinate);
     case 'nack':
       return checkUint32('seq', message.seq);
     case 'ping-req':
@@ -523,6 +568,12 @@ function checkQuery(message: Query): string | null {
 
 function checkPayload(payload: string, maxBytes: number): string | null {
   return isPayload(payload, maxBytes) ? null : payloadProblem('payload', payload, maxBytes);
+}
+
+function checkCoordinate(coordinate: Coordinate | undefined): string | null {
+  if (coordinate === undefined) return null;
+  const problem = coordinateProblem(coordinate, LIMITS.coordinateDimensions);
+  return problem === null ? null : `coordinate ${problem}`;
 }
 
 function checkUint32(field: string, value: number): string | null {

@@ -267,6 +267,14 @@ export const KEY_SPECS: KeySpecs = {
   reapTimeoutMs: durationKey('reapTimeout', 'reapTimeoutMs', 'keep failed and left members this long'),
   reconnectIntervalMs: durationKey('reconnectInterval', 'reconnectIntervalMs', 'retry failed members this often'),
   reconnectTimeoutMs: durationKey('reconnectTimeout', 'reconnectTimeoutMs', 'stop retrying a failed member after this long'),
+  coordinates: spec(
+    'coordinates',
+    '<on/off>',
+    'Vivaldi network coordinates (/v1/coordinates, gossipd rtt, ?near); off: no coordinate bytes or probes, ' +
+      '/v1/coordinates answers 404 (default: on)',
+    parseOnOff,
+    { group: 'timing' },
+  ),
   probeSchedule: spec(
     'probeSchedule',
     '<schedule>',
@@ -280,6 +288,13 @@ export const KEY_SPECS: KeySpecs = {
 };
 
 const PROBE_SCHEDULES: readonly ProbeScheduleKind[] = ['ring', 'round-robin'];
+
+/** "on" or "off" (true or false in the file). */
+function parseOnOff(raw: unknown, syntax: Syntax): Parsed<boolean> {
+  if (syntax === 'file' && typeof raw === 'boolean') return { ok: true, value: raw };
+  const parsed = parseChoice(raw, ['on', 'off'] as const, 'switch');
+  return parsed.ok ? { ok: true, value: parsed.value === 'on' } : parsed;
+}
 
 /** A duration of at least 100 ms, or "off" (null): memberlist's suspicion timeouts. */
 function parsePauseTolerance(raw: unknown, syntax: Syntax): Parsed<number | null> {

@@ -80,6 +80,7 @@ export function resolveConfig(sources: ConfigSources): ConfigResult {
     reconnectTimeoutMs: pick('reconnectTimeoutMs', timing.reconnectTimeoutMs, fromProfile),
     probeSchedule: pick('probeSchedule', timing.probeSchedule, fromProfile),
     pauseToleranceMs,
+    coordinates: pick('coordinates', timing.coordinates, 'default'),
   };
   errors.push(...checkHostName(config, origins.get('name')));
   errors.push(...checkCrossRules(config, (field) => origins.get(field) ?? 'default', invalidFields));

@@ -18,12 +18,13 @@ import { bodyRefusalReply, readJsonBody } from './json-body.js';
 import { CLUSTER_ROUTES } from './cluster-routes.js';
 import { BLOCKING_QUERY } from './event-params.js';
 import { streamEvents } from './events-route.js';
+import { getCoordinates, nearOrder } from './coordinates-route.js';
 import { getUiAsset, getUiPage } from './ui-route.js';
 
 const SELF: Route['handle'] = ({ api }) => jsonReply(200, api.self());
 
 export const ROUTES: readonly Route[] = [
-  { method: 'GET', path: '/v1/members', query: ['status', 'tag', ...BLOCKING_QUERY], mayCloseServer: false, needsToken: false, handle: withIndex(listMembers) },
+  { method: 'GET', path: '/v1/members', query: ['status', 'tag', 'near', ...BLOCKING_QUERY], mayCloseServer: false, needsToken: false, handle: withIndex(listMembers) },
   { method: 'GET', path: '/v1/members/:name', query: [], mayCloseServer: false, needsToken: false, handle: getMember },
   { method: 'GET', path: '/v1/self', query: [], mayCloseServer: false, needsToken: false, handle: SELF },
   { method: 'GET', path: '/v1/health', query: [], mayCloseServer: false, needsToken: false, handle: getHealth },
@@ -40,6 +41,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'POST', path: '/v1/keys/relax', query: [], mayCloseServer: false, needsToken: true, handle: modeOp('relax') },
   { method: 'PUT', path: '/v1/self/tags', query: [], mayCloseServer: false, needsToken: true, handle: putTags },
   { method: 'GET', path: '/v1/sd', query: ['port_tag', 'tag'], mayCloseServer: false, needsToken: false, handle: getSd },
+  { method: 'GET', path: '/v1/coordinates', query: [], mayCloseServer: false, needsToken: false, handle: getCoordinates },
   { method: 'GET', path: '/metrics', query: [], mayCloseServer: false, needsToken: false, handle: getMetrics },
   // The page reads only the GET endpoints above that need no token; it can change nothing.
   { method: 'GET', path: '/ui', query: [], mayCloseServer: false, needsToken: false, handle: getUiPage },
@@ -104,7 +106,8 @@ export async function dispatch(api: AgentApi, request: HttpRequest, hooks: Dispa
   return route.handle({ api, params, query, request, listings: hooks.listings });
 }
 
-function listMembers({ api, query, listings }: RouteContext): Reply {
+function listMembers(context: RouteContext): Reply {
+  const { api, query, listings } = context;
   const filter = parseStatusFilter(query);
   if (!filter.ok) {
     return errorReply(400, filter.error);
@@ -112,11 +115,15 @@ function listMembers({ api, query, listings }: RouteContext): Reply {
   const statuses = filter.value;
   const tagFilter = parseTagFilter(query);
   if (!tagFilter.ok) return errorReply(400, tagFilter.error);
+  const near = nearOrder(context, byName);
+  if (near !== undefined && !near.ok) return near.reply;
   const list = (): MemberView[] =>
     api
       .members()
       .filter((member) => (statuses === undefined || statuses.has(member.status)) && matchesTags(member.tags, tagFilter.value))
       .sort(byName);
+  // Coordinates move without the membership changing: a listing by distance is never cached.
+  if (near !== undefined) return jsonReply(200, near.sort(list()));
   if (listings === undefined || api.membershipVersion === undefined) return jsonReply(200, list());
   // The filters as given are the key: two spellings of one filter merely take two entries.
   const key = `${query.getAll('status').join('\0')}\n${query.getAll('tag').join('\0')}`;

@@ -1,5 +1,6 @@
 import { Awareness } from './awareness.js';
 import { BroadcastQueue } from './broadcast-queue.js';
+import { NodeCoordinates } from './coordinates.js';
 import { Outbox } from './effects.js';
 import type { NodeEvent } from './events.js';
 import type { Member } from './member.js';
@@ -7,7 +8,8 @@ import { Membership } from './membership.js';
 import type { Alive, Message, UserEvent } from './messages.js';
 import type { ProtocolOptions } from './options.js';
 import { createProbeSchedule, type ProbeSchedule } from './probe-schedule.js';
-import type { Random } from './random.js';
+import { seededRandom, type Random } from './random.js';
+import { fnv1aText } from './hash.js';
 import type { Roster } from './roster.js';
 import { NodeStats } from './stats.js';
 import { TimerQueue } from './timers.js';
@@ -61,6 +63,8 @@ export class NodeContext {
   /** Who to probe next: updates insert members that become active, probing asks it each period. */
   readonly schedule: ProbeSchedule;
   readonly random: Random;
+  /** Our Vivaldi coordinate and the latest of each peer (see coordinates.ts). */
+  readonly coordinates: NodeCoordinates;
   nowMs = 0;
   /** Set once by the leave command; a leaving node probes and refutes no more. */
   leaving = false;
@@ -75,6 +79,9 @@ export class NodeContext {
     this.name = identity.name;
     this.random = deps.random;
     this.awareness = new Awareness(options.awarenessMaxMultiplier);
+    // Its own stream, seeded by our name: drawing Vivaldi's rare random directions from
+    // deps.random would shift every later protocol choice, and every simulated run with it.
+    this.coordinates = new NodeCoordinates(seededRandom(fnv1aText(identity.name) >>> 0));
     this.table = new Membership(deps.roster);
     this.table.add({
       name: identity.name,

@@ -36,4 +36,13 @@ export const PROTOCOL_LIMITS = {
    * could fan out (bench/results/2026-12-02/events-vs-serf/n50-first.json).
    */
   userEventRetransmitFactor: 1,
+  /** Round trips above this (Serf's 10 s) are not samples of a network distance but of a stall, and are not used for coordinates. */
+  maxRttSampleMs: 10_000,
+  /**
+   * Largest coordinate component accepted from a peer, in seconds, for each of vec, height and
+   * |adjustment|: far beyond any real distance (a round trip of 10 s), so only garbage is refused.
+   */
+  maxCoordinateS: 10,
+  /** Largest error a coordinate may claim (Vivaldi's errorMax: a node that knows nothing). */
+  maxCoordinateError: 1.5,
 } as const;

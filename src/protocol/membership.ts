@@ -68,6 +68,8 @@ export class Membership {
   private slotOfId: Int32Array = new Int32Array(0);
   /** Members per roster address id (two names can share one: a restart under a new name, a conflict). */
   private atAddress: Int32Array = new Int32Array(0);
+  /** The name id of the member that last took each address id (ABSENT: none known): who sent a datagram, when only one member is there. */
+  private holderAt: Int32Array = new Int32Array(0);
   private readonly counts: Record<MemberStatus, number> = { alive: 0, suspect: 0, failed: 0, left: 0 };
   private digestSum = 0;
   private changes = 0;
@@ -182,6 +184,7 @@ export class Membership {
     if (names > this.slotOfId.length) this.slotOfId = grownInt32(this.slotOfId, names, ABSENT);
     const addresses = this.roster.addresses.idBound;
     if (addresses > this.atAddress.length) this.atAddress = grownInt32(this.atAddress, addresses, 0);
+    if (addresses > this.holderAt.length) this.holderAt = grownInt32(this.holderAt, addresses, ABSENT);
   }
 
   /** Adds a member not in the table. `inBulk`: one of many added at once (the ring sorts them once, later). */
@@ -302,6 +305,14 @@ export class Membership {
     return id !== undefined && id < this.atAddress.length && (this.atAddress[id] as number) > 0;
   }
 
+  /** The one member at this address (its addressKey), or undefined when none or several share it: O(1). */
+  soleMemberAt(key: string): NodeName | undefined {
+    const id = this.roster.addressId(key);
+    if (id === undefined || id >= this.atAddress.length || this.atAddress[id] !== 1) return undefined;
+    const holder = this.holderAt[id] as number;
+    return holder === ABSENT ? undefined : this.roster.nameOf(holder);
+  }
+
   isActive(name: NodeName): boolean {
     const slot = this.slotOf(name);
     return slot !== ABSENT && isActive(this.statusAt(slot));
@@ -338,7 +349,11 @@ export class Membership {
     if (addressId >= this.atAddress.length) {
       this.atAddress = grownInt32(this.atAddress, idRoom(addressId, this.roster.addresses.idBound, this.atAddress.length), 0);
     }
+    if (addressId >= this.holderAt.length) {
+      this.holderAt = grownInt32(this.holderAt, idRoom(addressId, this.roster.addresses.idBound, this.holderAt.length), ABSENT);
+    }
     this.atAddress[addressId] = (this.atAddress[addressId] as number) + 1;
+    if (nameId !== undefined) this.holderAt[addressId] = nameId;
     return recordId;
   }
 

@@ -1,3 +1,4 @@
+import type { Coordinate } from './coordinate.js';
 import type { Address, Incarnation, MemberStatus, NodeName, SeqNo, Tags } from './types.js';
 
 /**
@@ -10,12 +11,22 @@ export interface Ping {
   readonly type: 'ping';
   readonly seq: SeqNo;
   readonly target: NodeName;
+  /**
+   * The prober takes a Vivaldi sample of this round trip: the ack must carry the target's
+   * coordinate (as Serf, the ping itself carries none: the target could not use it as a sample).
+   */
+  readonly wantsCoordinate?: true;
 }
 
 /** Answer to a ping, sent back to the packet's source. */
 export interface Ack {
   readonly type: 'ack';
   readonly seq: SeqNo;
+  /**
+   * The answering member's Vivaldi coordinate: with the round trip it is a sample for the
+   * prober's coordinate. Relayed acks (ping-req) carry none: their round trip is not a distance.
+   */
+  readonly coordinate?: Coordinate;
 }
 
 /** A relay's "the target stayed silent" answer to a ping-req (Lifeguard §IV-A). */

@@ -1,4 +1,5 @@
 import { AntiEntropy } from './anti-entropy.js';
+import type { Coordinate } from './coordinate.js';
 import { NodeContext, type NodeDeps, type NodeIdentity } from './context.js';
 import { Dissemination } from './dissemination.js';
 import type { Effects } from './effects.js';
@@ -255,7 +256,7 @@ export class GossipNode implements NodeView {
       case 'ping':
         return this.prober.onPing(message, from);
       case 'ack':
-        if (!this.prober.onAck(message)) this.updates.onCheckAck(message.seq);
+        if (!this.prober.onAck(message, from)) this.updates.onCheckAck(message.seq);
         return;
       case 'nack':
         return this.prober.onNack(message);
@@ -378,6 +379,24 @@ export class GossipNode implements NodeView {
 
   get activeMembers(): number {
     return this.ctx.table.activeCount;
+  }
+
+  get coordinate(): Coordinate {
+    return this.ctx.coordinates.own;
+  }
+
+  get coordinateStats(): NodeView['coordinateStats'] {
+    return this.ctx.coordinates.stats;
+  }
+
+  coordinateOf(name: NodeName): Coordinate | undefined {
+    return name === this.ctx.name ? this.ctx.coordinates.own : this.ctx.coordinates.of(name);
+  }
+
+  coordinates(): Array<{ readonly name: NodeName; readonly coordinate: Coordinate }> {
+    const list = [{ name: this.ctx.name, coordinate: this.ctx.coordinates.own }];
+    for (const [name, coordinate] of this.ctx.coordinates.peerEntries()) list.push({ name, coordinate });
+    return list;
   }
 
   /** Whether some member in our table (any status) uses this address, given as its addressKey. */

@@ -29,6 +29,7 @@ export class Reaper {
       if (name === ctx.name) continue;
       table.remove(name);
       ctx.queue.remove(name);
+      ctx.coordinates.forget(name);
       ctx.emit({ type: 'member-reaped', name });
     }
   }

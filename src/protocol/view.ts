@@ -1,3 +1,5 @@
+import type { Coordinate } from './coordinate.js';
+import type { VivaldiStats } from './vivaldi.js';
 import type { MemberSnapshot } from './events.js';
 import type { NodeStats } from './stats.js';
 import type { NodeName } from './types.js';
@@ -29,4 +31,11 @@ export interface NodeView {
   readonly activeMembers: number;
   members(): MemberSnapshot[];
   member(name: NodeName): MemberSnapshot | undefined;
+  /** This node's own Vivaldi coordinate. */
+  readonly coordinate: Coordinate;
+  readonly coordinateStats: Readonly<VivaldiStats>;
+  /** The latest coordinate a member sent us (ourselves: our own), or undefined. */
+  coordinateOf(name: NodeName): Coordinate | undefined;
+  /** Every member whose coordinate we hold, ourselves first. */
+  coordinates(): Array<{ readonly name: NodeName; readonly coordinate: Coordinate }>;
 }

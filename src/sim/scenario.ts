@@ -4,7 +4,9 @@ import type { MemberStatus } from '../protocol/types.js';
 import { NO_CHURN, planChurn, RestartTracker, type ChurnPlan } from './churn.js';
 import { expectedFigures } from './expected.js';
 import { ConvergenceTracker } from './convergence.js';
-import type { CrashReport, SimulationReport, Spread } from './report.js';
+import { coordinateError } from './coordinate-error.js';
+import { RegionLatency } from './latency.js';
+import type { CoordinateErrorAt, CrashReport, SimulationReport, Spread } from './report.js';
 import { mix, Simulation, type SimulationWire } from './simulation.js';
 import { NO_STALLS, planStalls, type StallFault, type StallPlan } from './stalls.js';
 
@@ -42,6 +44,14 @@ export interface ScenarioOptions {
   readonly stall?: StallFault | null;
   /** Fraction of the members restarted (crashed and started again at once) per simulated minute. Default 0. */
   readonly churn?: number;
+  /**
+   * Regions of the latency model (latency.ts: 1–2 ms round trips inside a region, 30–80 ms
+   * between, fixed per pair): set, it replaces latencyMs and the report measures the network
+   * coordinates against it (coordinateError). Default none.
+   */
+  readonly regions?: number;
+  /** With regions: also measure the coordinate error at these simulated times, in ms (coordinateErrorOverTime). */
+  readonly coordinateErrorAtMs?: readonly number[];
   /** `join`: members start within the first second and join through earlier ones. `converged`: they start knowing each other. */
   readonly start: 'join' | 'converged';
   /** Called about once per simulated second. */
@@ -64,12 +74,14 @@ const YIELD_EVERY_MS = 200;
 export async function runScenario(options: ScenarioOptions): Promise<SimulationReport> {
   const wallStart = performance.now();
   const random = seededRandom(options.seed ^ 0x51ed);
+  const regions = options.regions === undefined ? undefined : new RegionLatency({ seed: options.seed, regions: options.regions });
   const sim = new Simulation({
     seed: options.seed,
     protocol: options.protocol,
     lossRate: options.lossRate,
     latencyMs: options.latencyMs,
     wire: options.wire ?? 'codec',
+    ...(regions === undefined ? {} : { latency: regions.latency }),
   });
   const names = Array.from({ length: options.nodes }, (_, i) => `node-${String(i).padStart(5, '0')}`);
   const plan = planFaults(options, names, random);
@@ -108,6 +120,19 @@ export async function runScenario(options: ScenarioOptions): Promise<SimulationR
   const partitionEndMs = options.partition === null ? null : options.faultAtMs + options.partition.durationMs;
   if (partitionEndMs !== null) sim.at(partitionEndMs, () => sim.setLinkFilter(undefined));
   const stalls = scheduleStalls(sim, plan.stalls, options.stall?.durationMs ?? 0, tracker);
+  const measureCoordinates = (): CoordinateErrorAt | undefined => {
+    if (regions === undefined) return undefined;
+    const running = names.filter((name) => tracker.isRunning(name));
+    return { atMs: sim.nowMs, ...coordinateError(running, (name) => sim.core(name), (a, b) => regions.rttMs(a, b), (name) => regions.regionOf(name), options.seed) };
+  };
+  const coordinateErrorOverTime: CoordinateErrorAt[] = [];
+  for (const atMs of regions === undefined ? [] : (options.coordinateErrorAtMs ?? [])) {
+    if (atMs > options.durationMs) continue;
+    sim.at(atMs, () => {
+      const measured = measureCoordinates();
+      if (measured !== undefined) coordinateErrorOverTime.push(measured);
+    });
+  }
   scheduleChurn(sim, plan.churn, seededRandom(mix(options.seed, CHURN_SEEDS_STREAM)), tracker, restarts);
 
   let convergenceMs: number | null = null;
@@ -139,6 +164,7 @@ export async function runScenario(options: ScenarioOptions): Promise<SimulationR
   }
   const live = names.filter((name) => !plan.crashed.has(name));
   const recoveries = restarts.recoveries();
+  const finalCoordinateError = measureCoordinates();
   return {
     nodes: options.nodes,
     seed: options.seed,
@@ -167,6 +193,9 @@ export async function runScenario(options: ScenarioOptions): Promise<SimulationR
     peakMemoryBytes,
     decodeFailures: sim.decodeFailures,
     expected: expectedFigures(options.protocol, options.nodes, options.lossRate, options.durationMs),
+    ...(finalCoordinateError === undefined
+      ? {}
+      : { regions: options.regions, coordinateError: finalCoordinateError, coordinateErrorOverTime }),
   };
 }
 

@@ -10,6 +10,7 @@ import { Roster } from '../protocol/roster.js';
 import type { NodeView } from '../protocol/view.js';
 import { addressKey, assertNever, incarnation, nodeName, type Address, type MemberStatus, type Tags } from '../protocol/types.js';
 import { EventQueue } from './event-queue.js';
+import type { LatencyFn } from './latency.js';
 
 export interface SimulationOptions {
   readonly seed: number;
@@ -19,6 +20,8 @@ export interface SimulationOptions {
   readonly lossRate?: number;
   /** One-way latency range in ms, uniform. Default [1, 5]. */
   readonly latencyMs?: readonly [number, number];
+  /** One-way latency per datagram by sender and receiver (e.g. RegionLatency.latency); replaces latencyMs when set. */
+  readonly latency?: LatencyFn;
   /** Virtual wall clock at time 0, in seconds: where starting incarnations come from. */
   readonly startWallSeconds?: number;
   /** How datagrams travel (see SimulationWire). Default `codec`. */
@@ -340,8 +343,7 @@ export class Simulation {
     if (this.linkFilter !== undefined && !this.linkFilter(from.name, target.name)) return;
     const lossRate = this.options.lossRate ?? 0;
     if (lossRate > 0 && this.networkRandom.next() < lossRate) return;
-    const [minMs, maxMs] = this.options.latencyMs ?? [1, 5];
-    const latencyMs = minMs + this.networkRandom.next() * (maxMs - minMs);
+    const latencyMs = this.latencyMs(from.name, target.name);
     this.agenda.push(this.nowMs + latencyMs, {
       kind: 'deliver',
       to: target,
@@ -354,6 +356,12 @@ export class Simulation {
     let bytes = packetOverheadBytes(messages.length);
     for (const message of messages) bytes += messageSize(message);
     return bytes;
+  }
+
+  private latencyMs(from: string, to: string): number {
+    if (this.options.latency !== undefined) return this.options.latency(from, to);
+    const [minMs, maxMs] = this.options.latencyMs ?? [1, 5];
+    return minMs + this.networkRandom.next() * (maxMs - minMs);
   }
 
   private countState(messages: readonly Message[]): void {

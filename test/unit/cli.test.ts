@@ -47,7 +47,7 @@ describe('gossipd help, version and usage errors', () => {
     const result = await run(['agent', '--help']);
     expect(result.code).toBe(0);
     const timingFlags = Object.values(KEY_SPECS).filter((spec) => spec.group === 'timing').map((spec) => spec.flag);
-    expect(timingFlags).toHaveLength(17);
+    expect(timingFlags).toHaveLength(18);
     for (const flag of timingFlags) expect(result.stdout).toContain(flag);
     expect(result.stdout).toContain('--probe-interval <duration>');
     expect(result.stdout.replace(/\s+/g, ' ')).toContain('protocol period: one member probed per period (default: 1s; lan 1s, wan 5s, local 1s)');

@@ -146,6 +146,7 @@ describe('values from each source', () => {
         reconnectInterval: '10s',
         reconnectTimeout: '2h',
         probeSchedule: 'round-robin',
+        coordinates: 'off',
         pauseTolerance: '5s',
         dataDir: '/var/lib/gossipd',
         encrypt: ` ${KEY_A}\n`,
@@ -186,6 +187,7 @@ describe('values from each source', () => {
       reconnectIntervalMs: 10_000,
       reconnectTimeoutMs: 7_200_000,
       probeSchedule: 'round-robin',
+      coordinates: false,
       pauseToleranceMs: 5000,
     });
   });

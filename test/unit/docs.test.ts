@@ -65,6 +65,7 @@ function defaultText(value: unknown, isDuration: boolean): string {
   if (Array.isArray(value)) return value.length === 0 ? 'none' : value.join(', ');
   if (typeof value === 'number') return isDuration ? formatDuration(value) : String(value);
   if (typeof value === 'string') return value;
+  if (typeof value === 'boolean') return value ? 'on' : 'off';
   if (typeof value === 'object' && 'host' in value && 'port' in value) return addressKey(value as Address);
   if (typeof value === 'object' && Object.keys(value).length === 0) return 'none';
   throw new Error(`no doc spelling for default ${JSON.stringify(value)}`);
