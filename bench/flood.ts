@@ -6,11 +6,18 @@
 // child process sends pre-encoded valid packets (pings, acks, suspicions of unknown members,
 // syncs, ping-reqs) from one or several source ports at a fixed rate, stage by stage.
 //
+// With --encrypt, the cluster encrypts (the target holds --keys keys, the peers the first) and
+// --junk makes the flooder send random bytes behind the envelope's version byte, which no key
+// opens: the costliest datagram an agent can receive (one failed AES-GCM open per key).
+//
 // Run: npm run bench:flood [-- --seconds 5 --rates 0,5000,20000,50000,100000,max --sources 1,32 --no-limits]
+//        [--encrypt --keys 2 --junk] [--timing fast|slow] [--out DIR]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { createAgent, type Agent } from '../src/agent/index.js';
@@ -25,6 +32,14 @@ const CLUSTER = 'bench-flood';
 const BIN = fileURLToPath(new URL('../../bin/gossipd.js', import.meta.url));
 const SELF = fileURLToPath(import.meta.url);
 const FAST = ['--profile', 'local', '--probe-interval', '200ms', '--probe-timeout', '100ms', '--gossip-interval', '50ms', '--suspicion-mult', '4'];
+/**
+ * --timing slow: what test/e2e/flood.test.ts runs (a 2.5 s minimum suspicion instead of 0.8 s),
+ * so that on a shared, oversubscribed machine a process that is simply not scheduled for a few
+ * hundred ms does not count as the flood's doing.
+ */
+const SLOW = ['--profile', 'local', '--probe-interval', '500ms', '--probe-timeout', '250ms', '--gossip-interval', '50ms', '--suspicion-mult', '5'];
+const SLOW_TIMING = { probeIntervalMs: 500, probeTimeoutMs: 250, suspicionMult: 5 };
+let peerTiming = FAST;
 
 // ─── Flooder child ────────────────────────────────────────────────────────────────────────
 
@@ -45,12 +60,21 @@ function floodPackets(target: string): Uint8Array[] {
   return packets;
 }
 
+/** Random datagrams that look encrypted (envelope version byte 0x81) and that no key opens. */
+function junkPackets(): Uint8Array[] {
+  return Array.from({ length: 256 }, (_unused, i) => {
+    const packet = randomBytes(60 + (i % 140));
+    packet[0] = 0x81;
+    return Uint8Array.from(packet);
+  });
+}
+
 async function runFlooder(args: readonly string[]): Promise<void> {
-  const [host = '127.0.0.1', portText = '0', rateText = '0', secondsText = '5', sourcesText = '1', target = 'target'] = args;
+  const [host = '127.0.0.1', portText = '0', rateText = '0', secondsText = '5', sourcesText = '1', target = 'target', kind = 'valid'] = args;
   const port = Number(portText);
   const rate = rateText === 'max' ? Infinity : Number(rateText);
   const durationMs = Number(secondsText) * 1000;
-  const packets = floodPackets(target);
+  const packets = kind === 'junk' ? junkPackets() : floodPackets(target);
   const sockets = await Promise.all(
     Array.from({ length: Number(sourcesText) }, async () => {
       const socket = createSocket('udp4');
@@ -94,9 +118,11 @@ interface Peer {
   readonly seen: Array<readonly [number, string]>;
 }
 
-function startPeer(name: string, seed: string, targetName: string): Promise<Peer> {
-  const child = spawn(process.execPath, [BIN, 'agent', '--name', name, '--bind', '127.0.0.1:0', '--http', '127.0.0.1:0', '--cluster', CLUSTER, '--join', seed, ...FAST], {
+function startPeer(name: string, seed: string, targetName: string, key: string | null): Promise<Peer> {
+  const child = spawn(process.execPath, [BIN, 'agent', '--name', name, '--bind', '127.0.0.1:0', '--http', '127.0.0.1:0', '--cluster', CLUSTER, '--join', seed, ...peerTiming], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    // The key goes in the environment, never in argv.
+    env: key === null ? process.env : { ...process.env, GOSSIPD_ENCRYPT: key },
   });
   const peer: Peer = { name, child, seen: [] };
   return new Promise((resolve, reject) => {
@@ -124,6 +150,11 @@ interface Options {
   readonly rates: readonly string[];
   readonly sources: readonly number[];
   readonly limits: boolean;
+  readonly encrypt: boolean;
+  readonly keys: number;
+  readonly junk: boolean;
+  readonly out: string | null;
+  readonly timing: 'fast' | 'slow';
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -136,12 +167,19 @@ function parseOptions(argv: readonly string[]): Options {
     rates: value('--rates', '0,5000,20000,50000,100000,max').split(','),
     sources: value('--sources', '1,32').split(',').map(Number),
     limits: !argv.includes('--no-limits'),
+    encrypt: argv.includes('--encrypt'),
+    keys: Number(value('--keys', '1')),
+    junk: argv.includes('--junk'),
+    out: argv.includes('--out') ? value('--out', '.') : null,
+    timing: value('--timing', 'fast') === 'slow' ? 'slow' : 'fast',
   };
 }
 
-function targetConfig(): AgentConfig {
+function targetConfig(keyringFile: string | null, timing: 'fast' | 'slow'): AgentConfig {
   return defaultConfig('target', {
+    keyringFile,
     ...EXPERIMENT_TIMING,
+    ...(timing === 'slow' ? SLOW_TIMING : {}),
     profile: 'local',
     bind: { host: '127.0.0.1', port: 0 },
     http: { host: '127.0.0.1', port: 0 },
@@ -157,9 +195,9 @@ interface FloodOutcome {
   readonly cpuMs: number;
 }
 
-function flood(udp: string, rate: string, seconds: number, sources: number): Promise<FloodOutcome> {
+function flood(udp: string, rate: string, seconds: number, sources: number, kind: 'valid' | 'junk'): Promise<FloodOutcome> {
   const [host = '127.0.0.1', port = '0'] = udp.split(':');
-  const child = spawn(process.execPath, [SELF, '--flooder', host, port, rate, String(seconds), String(sources), 'target'], {
+  const child = spawn(process.execPath, [SELF, '--flooder', host, port, rate, String(seconds), String(sources), 'target', kind], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
@@ -182,6 +220,8 @@ interface StageResult {
   readonly readPerSec: number;
   readonly handledPerSec: number;
   readonly limitedPerSec: number;
+  /** Datagrams no installed key opened (each cost one failed AES-GCM open per key), per second. */
+  readonly decryptFailedPerSec: number;
   /** CPU used by the target's process (the agent) and by the flooder, in % of one core. */
   readonly targetCpuPct: number;
   readonly flooderCpuPct: number;
@@ -193,12 +233,21 @@ interface StageResult {
   readonly stayedAlive: boolean;
 }
 
-async function runStage(target: Agent, peers: readonly Peer[], reads: () => number, rate: string, sources: number, seconds: number): Promise<StageResult> {
+async function runStage(
+  target: Agent,
+  peers: readonly Peer[],
+  reads: () => number,
+  rate: string,
+  sources: number,
+  seconds: number,
+  kind: 'valid' | 'junk',
+): Promise<StageResult> {
   const core = target.protocol;
   const before = {
     reads: reads(),
     received: core.stats.packetsReceived,
     limited: target.drops['rate-limited'],
+    decryptFailed: target.drops['decrypt-failed'],
     probes: core.stats.probes,
     probesFailed: core.stats.probesFailed,
     suspicions: core.stats.suspicionsStarted,
@@ -212,7 +261,7 @@ async function runStage(target: Agent, peers: readonly Peer[], reads: () => numb
       if (status !== undefined && status !== 'alive') targetSaw.add(`${peer.name}:${status}`);
     }
   }, 50);
-  const result = rate === '0' ? await idle(seconds) : await flood(target.boundAddresses.udp, rate, seconds, sources);
+  const result = rate === '0' ? await idle(seconds) : await flood(target.boundAddresses.udp, rate, seconds, sources, kind);
   const cpu = process.cpuUsage(cpuBefore);
   await new Promise((resolve) => setTimeout(resolve, 1_000)); // a suspicion started late still shows
   clearInterval(watch);
@@ -225,6 +274,7 @@ async function runStage(target: Agent, peers: readonly Peer[], reads: () => numb
     readPerSec: perSec(reads() - before.reads),
     handledPerSec: perSec(core.stats.packetsReceived - before.received),
     limitedPerSec: perSec(target.drops['rate-limited'] - before.limited),
+    decryptFailedPerSec: perSec(target.drops['decrypt-failed'] - before.decryptFailed),
     targetCpuPct: Math.round(((cpu.user + cpu.system) / 1000 / result.elapsedMs) * 100),
     flooderCpuPct: Math.round((result.cpuMs / result.elapsedMs) * 100),
     probes: core.stats.probes - before.probes,
@@ -244,7 +294,15 @@ async function idle(seconds: number): Promise<FloodOutcome> {
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   let datagramsRead = 0;
-  const target = createAgent(targetConfig(), {
+  const keys = Array.from({ length: options.encrypt ? Math.max(1, options.keys) : 0 }, () => randomBytes(32).toString('base64'));
+  const keyDir = mkdtempSync(join(tmpdir(), 'gossipd-flood-'));
+  let keyringFile: string | null = null;
+  if (options.encrypt) {
+    keyringFile = join(keyDir, 'keyring.json');
+    writeFileSync(keyringFile, JSON.stringify({ keys }), { mode: 0o600 });
+  }
+  peerTiming = options.timing === 'slow' ? SLOW : FAST;
+  const target = createAgent(targetConfig(keyringFile, options.timing), {
     http: false,
     ...(options.limits ? {} : { receiveLimits: { perSourceRatePerSec: 1e12, perSourceBurst: 1e12, strangersRatePerSec: 1e12, strangersBurst: 1e12 } }),
     openTransport: (transport) =>
@@ -259,35 +317,40 @@ async function main(): Promise<void> {
   await target.start();
   const peers: Peer[] = [];
   try {
-    for (const name of ['peer-1', 'peer-2']) peers.push(await startPeer(name, target.boundAddresses.udp, 'target'));
+    for (const name of ['peer-1', 'peer-2']) peers.push(await startPeer(name, target.boundAddresses.udp, 'target', keys[0] ?? null));
     const deadline = Date.now() + 20_000;
     while (!peers.every((p) => target.member(p.name)?.status === 'alive') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     const cpu = cpus()[0]?.model ?? 'unknown cpu';
     // The load average shows whether other work shared the machine (it skews every figure).
     console.log(`# flood bench: ${cpus().length} × ${cpu}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     console.log(`# receive limits: ${options.limits ? JSON.stringify(DEFAULT_RECEIVE_LIMITS) : 'off'}; ${options.seconds} s per stage`);
-    console.log('rate\tsources\toffered/s\tread/s\thandled/s\tlimited/s\tcpu%\tflood-cpu%\tprobes\tfailed\tsuspected-by-target\tpeers-saw-target\ttarget-saw-peers');
+    console.log(`# encryption: ${options.encrypt ? `on, target holds ${keys.length} keys` : 'off'}; flood: ${options.junk ? 'random junk behind the envelope byte' : 'valid-looking packets'}`);
+    console.log('rate\tsources\toffered/s\tread/s\thandled/s\tlimited/s\tdecrypt-failed/s\tcpu%\tflood-cpu%\tprobes\tfailed\tsuspected-by-target\tpeers-saw-target\ttarget-saw-peers');
     const results: StageResult[] = [];
     for (const sources of options.sources) {
-      for (const rate of options.rates) {
-        if (rate === '0' && sources !== options.sources[0]) continue;
-        const r = await runStage(target, peers, () => datagramsRead, rate, sources, options.seconds);
+      for (const [index, rate] of options.rates.entries()) {
+        // One leading idle stage is enough; a trailing one (e.g. --rates 0,max,0) catches late failures.
+        if (rate === '0' && index === 0 && sources !== options.sources[0]) continue;
+        const r = await runStage(target, peers, () => datagramsRead, rate, sources, options.seconds, options.junk ? 'junk' : 'valid');
         results.push(r);
         console.log(
-          [r.rate, r.sources, r.offeredPerSec, r.readPerSec, r.handledPerSec, r.limitedPerSec, r.targetCpuPct, r.flooderCpuPct, r.probes, r.probesFailed, r.suspicionsByTarget, r.peersSawTarget.join(',') || '-', r.targetSawPeers.join(',') || '-'].join('\t'),
+          [r.rate, r.sources, r.offeredPerSec, r.readPerSec, r.handledPerSec, r.limitedPerSec, r.decryptFailedPerSec, r.targetCpuPct, r.flooderCpuPct, r.probes, r.probesFailed, r.suspicionsByTarget, r.peersSawTarget.join(',') || '-', r.targetSawPeers.join(',') || '-'].join('\t'),
         );
         // Let a suspicion from the previous stage settle before the next.
         await new Promise((resolve) => setTimeout(resolve, 2_000));
       }
     }
-    const resultsDir = fileURLToPath(new URL('../../bench/results/', import.meta.url));
+    const resultsDir = options.out === null ? fileURLToPath(new URL('../../bench/results/', import.meta.url)) : `${options.out}/`;
     mkdirSync(resultsDir, { recursive: true });
-    const file = `${resultsDir}flood-${options.limits ? 'limits' : 'nolimits'}.json`;
-    writeFileSync(file, `${JSON.stringify({ machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version }, options, results }, null, 1)}\n`);
+    const variant = `${options.timing}-${options.limits ? 'limits' : 'nolimits'}${options.encrypt ? `-encrypted-${keys.length}keys` : ''}${options.junk ? '-junk' : ''}`;
+    const file = `${resultsDir}flood-${variant}.json`;
+    const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, loadAverage: loadavg() };
+    writeFileSync(file, `${JSON.stringify({ machine, argv: process.argv.slice(2), options, results }, null, 1)}\n`);
     console.log(`# written ${file}`);
   } finally {
     for (const peer of peers) peer.child.kill('SIGKILL');
     await target.stop();
+    rmSync(keyDir, { recursive: true, force: true });
   }
 }
 

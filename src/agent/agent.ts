@@ -2,7 +2,7 @@ import { randomInt as cryptoRandomInt } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { pino, type Logger } from 'pino';
-import { createCodec, messageSize, PACKET_OVERHEAD_BYTES, validateTags } from '../codec/index.js';
+import { createCodec, messageSize, PACKET_OVERHEAD_BYTES, validateTags, type Codec } from '../codec/index.js';
 import type { AgentConfig } from '../config.js';
 import type { Keyring } from '../crypto/keyring.js';
 import { startHttpServer, type MembershipHttpServer } from '../http/server.js';
@@ -16,7 +16,22 @@ import { failure, success } from '../result.js';
 import type { Transport } from '../transport/transport.js';
 import { openUdpTransport } from '../transport/udp.js';
 import { createAddressCookie } from './address-cookie.js';
-import type { Agent, HealthView, JoinOutcome, KeyOpOutcome, MemberView, SelfView } from './api.js';
+import type {
+  Agent,
+  CoordinateView,
+  ForceLeaveOutcome,
+  HealthView,
+  InfoView,
+  JoinOutcome,
+  KeyOpOutcome,
+  MemberView,
+  SelfView,
+  UserEventOutcome,
+} from './api.js';
+import { packageVersion } from '../cli/version.js';
+import type { LogFeed } from './log-tee.js';
+import { defaultQueryTimeoutMs, QueryOriginator, type QueryOutcome, type QueryProgress, type QueryRequest } from './query-originator.js';
+import { QueryResponder } from './query-responder.js';
 import { chooseAdvertiseAddress } from './advertise.js';
 import { systemClock, type Clock } from './clock.js';
 import { CoreDriver } from './core-driver.js';
@@ -28,6 +43,7 @@ import { EVENT_LIMITS } from './limits.js';
 import { EventLog } from './event-log.js';
 import { EventRouter } from './event-router.js';
 import { KeyOperations, keyOpTimings } from './key-ops.js';
+import { resolveKeyRef } from './key-ref.js';
 import { LoopDelayMonitor } from './loop-delay.js';
 import { countByStatus, renderAgentMetrics } from './metrics.js';
 import { startReactions, type Reactions } from './reactions.js';
@@ -69,12 +85,17 @@ class GossipAgent implements Agent {
   /** Wall-clock time at monotonic 0: turns the core's times into ISO dates. */
   private readonly wallOriginMs: number;
   private readonly pipeline: DatagramPipeline;
+  private readonly codec: Codec;
   private readonly limiter: ReceiveLimiter;
   /** Datagrams and bytes each way by message type, and status changes seen: for GET /metrics. */
   private readonly traffic = new TrafficCounters();
   private readonly transitions = new StatusTransitions();
   private driver: CoreDriver | undefined;
   private keyOps: KeyOperations | undefined;
+  /** This agent's keyring (empty in plaintext mode), also for turning key ids into keys (see key-ref.ts). */
+  private keyring: Keyring | null = null;
+  private queries: QueryOriginator | undefined;
+  private queryResponder: QueryResponder | undefined;
   private transport: Transport | undefined;
   private http: MembershipHttpServer | undefined;
   private loopMonitor: LoopDelayMonitor | undefined;
@@ -107,9 +128,10 @@ class GossipAgent implements Agent {
       onListenerError: (error) => this.log.error({ err: error }, 'membership event listener failed'),
     });
     this.limiter = new ReceiveLimiter(deps.receiveLimits, this.clock.monotonicMs());
+    this.codec = createCodec({ cluster: config.cluster });
     this.pipeline = new DatagramPipeline(
       {
-        codec: createCodec({ cluster: config.cluster }),
+        codec: this.codec,
         limiter: this.limiter,
         traffic: this.traffic,
         log: this.log,
@@ -118,9 +140,14 @@ class GossipAgent implements Agent {
         transmit: (to, bytes) => this.transport?.send(to, bytes),
         isMemberAddress: (key) => this.driver?.isMemberAddress(key) ?? false,
         deliver: (messages, from, receivedAtMs) => this.driver?.receive(messages, from, receivedAtMs),
-        onKeyMessage: (message, from) => {
-          if (message.type === 'key-request') this.keyOps?.onRequest(message, from);
+        onKeyMessage: (message, from, encrypted) => {
+          if (message.type === 'key-request') this.keyOps?.onRequest(message, from, encrypted);
           else this.keyOps?.onResponse(message);
+        },
+        onQueryMessage: (message) => {
+          if (message.type === 'query') this.queryResponder?.onQuery(message);
+          else if (message.type === 'query-ack') this.queries?.onAck(message);
+          else this.queries?.onResponse(message);
         },
       },
       PLAINTEXT_ENVELOPE,
@@ -172,8 +199,10 @@ class GossipAgent implements Agent {
       env: process.env,
       agentEnv: () => ({ GOSSIPD_SELF: this.name, GOSSIPD_HTTP: this.boundAddresses.http }),
     });
+    // Every agent has a keyring, empty in plaintext mode, so encryption can be switched on live.
     const keyring = loadKeyring(this.config);
-    if (keyring !== null) this.pipeline.envelope = encryptedEnvelope(keyring);
+    this.keyring = keyring;
+    this.pipeline.envelope = encryptedEnvelope(keyring);
     const remembered = await this.recall();
     const bindHost = await resolveHost(this.config.bind.host);
     this.transport = await (this.deps.openTransport ?? openUdpTransport)({
@@ -200,7 +229,8 @@ class GossipAgent implements Agent {
         random: this.random,
         addressCookie: createAddressCookie(),
         messageSize,
-        // Encryption adds its envelope to every datagram: packets are filled with that reserved.
+        // Encryption adds its envelope to every datagram: packets are filled with that reserved,
+        // in plaintext mode too, since a live `gossipd keys use` starts sealing at once.
         packetOverheadBytes: PACKET_OVERHEAD_BYTES + this.pipeline.envelope.overheadBytes,
       },
     );
@@ -216,7 +246,8 @@ class GossipAgent implements Agent {
       send: (to, messages) => this.pipeline.send(to, messages),
       onEvent: (event) => router.route(event),
     });
-    if (keyring !== null) this.keyOps = this.createKeyOps(keyring);
+    this.keyOps = this.createKeyOps(keyring);
+    this.createQueries(advertise, PACKET_OVERHEAD_BYTES + this.pipeline.envelope.overheadBytes);
     this.driver.start();
     this.startSnapshots();
     if (this.deps.monitorLoopDelay !== false) {
@@ -241,7 +272,8 @@ class GossipAgent implements Agent {
         cluster: this.config.cluster,
         profile: this.config.profile,
         incarnation: node.selfMember.incarnation,
-        encrypted: keyring !== null,
+        encrypted: keyring.mode !== 'plaintext',
+        keyringMode: keyring.mode,
       },
       'agent started',
     );
@@ -317,6 +349,8 @@ class GossipAgent implements Agent {
     this.driver?.stop();
     this.loopMonitor?.stop();
     this.keyOps?.close();
+    this.queries?.close();
+    this.queryResponder?.close();
     this.seedWatch?.stop();
     await Promise.all([this.transport?.close(), this.http?.close(), this.snapshots?.close()]);
   }
@@ -355,7 +389,7 @@ class GossipAgent implements Agent {
         suspicionMult: c.suspicionMult,
         gossipIntervalMs: c.gossipIntervalMs,
         maxPacketBytes: c.maxPacketBytes,
-        encrypted: this.keyOps !== undefined,
+        encrypted: this.keyring !== null && this.keyring.mode !== 'plaintext',
       },
     };
   }
@@ -411,18 +445,147 @@ class GossipAgent implements Agent {
       drops: this.pipeline.drops,
       transitions: this.transitions,
       sendErrors: this.sendErrors,
+      coordinates: { ...core.coordinateStats, dropped: this.codec.coordinatesDropped, error: core.coordinate.error },
     });
+  }
+
+  get coordinatesOff(): boolean {
+    return !this.config.coordinates;
+  }
+
+  coordinates(): CoordinateView[] {
+    return (this.driver?.view.coordinates() ?? []).map(({ name, coordinate }) => ({ name, coordinate }));
   }
 
   keys(op: KeyOp, key: string | null): Promise<KeyOpOutcome> {
     if (this.keyOps === undefined) {
-      const error = 'encryption is off: start the agent with --encrypt or --keyring-file to use keys';
-      return Promise.resolve(failure('encryption-off', error));
+      const error = 'the agent is not running';
+      return Promise.resolve(failure('stopping', error));
     }
-    return this.keyOps.run(op, key);
+    const resolved = resolveKeyRef(op, key, this.keyring);
+    return resolved.ok ? this.keyOps.run(op, resolved.value) : Promise.resolve(resolved);
+  }
+
+  userEvent(name: string, payload: string, coalesce: boolean): UserEventOutcome {
+    if (this.state !== 'running' || this.driver === undefined) return failure('not-running', `the agent is ${this.state}, not running`);
+    const sent = this.driver.sendUserEvent(name, payload, coalesce);
+    this.log.info({ event: name, id: sent.id, ltime: sent.ltime, coalesce }, 'user event sent');
+    return success(sent);
+  }
+
+  query(request: QueryRequest, onProgress?: (progress: QueryProgress) => void): Promise<QueryOutcome> {
+    if (this.state !== 'running' || this.queries === undefined) return Promise.resolve(failure('stopping', `the agent is ${this.state}, not running`));
+    return this.queries.run(request, onProgress);
+  }
+
+  forceLeave(name: string, prune: boolean): ForceLeaveOutcome {
+    if (this.state !== 'running' || this.driver === undefined) return failure('not-running', `the agent is ${this.state}, not running`);
+    const before = this.driver.view.member(nodeName(name));
+    const refused = this.driver.forceLeave(nodeName(name), prune);
+    switch (refused) {
+      case 'unknown-member':
+        return failure(refused, `no member named ${JSON.stringify(name)}`);
+      case 'self':
+        return failure(refused, 'an agent cannot force itself out: use `gossipd leave`');
+      case 'not-failed':
+        return failure(refused, `${name} is ${before?.status ?? 'alive'}, not failed: only a failed member can be forced out (a live one would refute it)`);
+      case null:
+        break;
+      default:
+        return assertNeverRefusal(refused);
+    }
+    const after = this.driver.view.member(nodeName(name));
+    this.log.info({ member: name, prune, from: before?.status }, 'forced a member out');
+    return success({ name, status: after?.status ?? 'forgotten' });
+  }
+
+  get logs(): LogFeed | undefined {
+    return this.deps.logFeed;
+  }
+
+  info(): InfoView {
+    const core = this.running().view;
+    const c = this.config;
+    const memory = process.memoryUsage();
+    const ue = core.userEventStats;
+    return {
+      agent: {
+        name: this.name,
+        version: packageVersion(),
+        startedAt: new Date(this.startedAtWallMs).toISOString(),
+        uptimeMs: this.clock.wallMs() - this.startedAtWallMs,
+        state: this.state,
+      },
+      cluster: {
+        name: c.cluster,
+        members: countByStatus(core.members().map((m) => m.status)),
+        updateQueue: core.queueDepth,
+        eventQueue: core.eventQueueDepth,
+        eventClock: ue.lamportTime,
+        userEvents: { delivered: ue.delivered, duplicates: ue.duplicates, skipped: ue.skipped },
+      },
+      protocol: {
+        addr: addressKey(core.selfMember.addr),
+        bind: this.boundAddresses.udp,
+        http: this.boundAddresses.http,
+        incarnation: core.selfMember.incarnation,
+        healthScore: core.healthScore,
+        profile: c.profile,
+        probeIntervalMs: c.probeIntervalMs,
+        probeTimeoutMs: c.probeTimeoutMs,
+        gossipIntervalMs: c.gossipIntervalMs,
+        gossipFanout: c.gossipFanout,
+        retransmitMult: c.retransmitMult,
+        suspicionMult: c.suspicionMult,
+        pauseToleranceMs: c.pauseToleranceMs,
+        pushPullIntervalMs: c.pushPullIntervalMs,
+        maxPacketBytes: c.maxPacketBytes,
+        encrypted: this.keyring !== null && this.keyring.mode !== 'plaintext',
+        droppedPackets: this.pipeline.droppedTotal,
+      },
+      runtime: {
+        node: process.version,
+        platform: process.platform,
+        arch: process.arch,
+        pid: process.pid,
+        rssBytes: memory.rss,
+        heapUsedBytes: memory.heapUsed,
+        loopDelayMs: this.loopMonitor === undefined ? null : this.loopMonitor.lastMaxMs,
+      },
+    };
   }
 
   // ─── Shell plumbing ────────────────────────────────────────────────────────────────────
+
+  private createQueries(advertise: { readonly host: string; readonly port: number }, overheadBytes: number): void {
+    const live = (): MemberSnapshot[] =>
+      this.running()
+        .view.members()
+        .filter((member) => member.status === 'alive' || member.status === 'suspect');
+    this.queries = new QueryOriginator({
+      name: this.name,
+      replyTo: () => advertise,
+      members: () => live().map((member) => ({ name: member.name, addr: member.addr, tags: member.tags })),
+      send: (to, message) => this.pipeline.send(to, [message]),
+      fits: (message) => messageSize(message) + overheadBytes <= this.config.maxPacketBytes,
+      defaultTimeoutMs: () => defaultQueryTimeoutMs(this.config.gossipIntervalMs, this.running().view.activeMembers),
+      resendIntervalMs: Math.max(this.config.probeTimeoutMs, 100),
+      setTimer: (callback, delayMs) => this.clock.after(delayMs, callback),
+      randomUint32: () => cryptoRandomInt(2 ** 32),
+      logger: this.log.child({ component: 'queries' }),
+    });
+    this.queryResponder = new QueryResponder({
+      name: this.name,
+      tags: () => this.running().view.selfMember.tags,
+      handlers: this.config.onQuery,
+      timeoutMs: this.config.hookTimeoutMs,
+      send: (to, message) => this.pipeline.send(to, [message]),
+      // One answer alone in a datagram: the packet's own array header is one byte.
+      messageBudgetBytes: this.config.maxPacketBytes - overheadBytes,
+      env: withoutSecret(process.env),
+      logger: this.log.child({ component: 'queries' }),
+    });
+  }
 
   private running(): CoreDriver {
     if (this.driver === undefined) throw new Error('agent not started');
@@ -439,6 +602,7 @@ class GossipAgent implements Agent {
           .filter((member) => member.name !== this.name && (member.status === 'alive' || member.status === 'suspect'))
           .map((member) => ({ name: member.name, addr: member.addr })),
       send: (to, message) => this.pipeline.send(to, [message]),
+      isMemberAddress: (addr) => this.driver?.isMemberAddress(addressKey(addr)) ?? false,
       persist: keyringSaver(this.config, keyring),
       logger: this.log.child({ component: 'keys' }),
       ...keyOpTimings(this.config),
@@ -464,6 +628,17 @@ class GossipAgent implements Agent {
   private resolveSeeds(addrs: readonly string[]): Promise<ResolvedSeeds> {
     return resolveSeeds(addrs, this.deps.lookupHost ?? systemLookupAll, this.transport?.local.host ?? '0.0.0.0');
   }
+}
+
+function assertNeverRefusal(value: never): never {
+  throw new Error(`unhandled force-leave refusal ${String(value)}`);
+}
+
+/** Query handlers, like hooks, do not get the cluster's encryption key. */
+function withoutSecret(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  const copy: Record<string, string | undefined> = { ...env };
+  delete copy['GOSSIPD_ENCRYPT'];
+  return copy;
 }
 
 async function resolveHost(host: string): Promise<string> {

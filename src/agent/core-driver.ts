@@ -1,8 +1,9 @@
 import type { Effects } from '../protocol/effects.js';
 import type { NodeEvent } from '../protocol/events.js';
 import type { Message } from '../protocol/messages.js';
-import type { GossipNode } from '../protocol/node.js';
-import type { Address, Tags } from '../protocol/types.js';
+import type { ForceLeaveRefusal, GossipNode } from '../protocol/node.js';
+import type { Address, NodeName, Tags } from '../protocol/types.js';
+import type { SentUserEvent } from '../protocol/user-events.js';
 import type { NodeView } from '../protocol/view.js';
 import type { Clock } from './clock.js';
 
@@ -63,6 +64,18 @@ export class CoreDriver {
 
   setTags(tags: Tags): void {
     this.apply(this.node.setTags(tags, this.now()));
+  }
+
+  sendUserEvent(name: string, payload: string, coalesce: boolean): SentUserEvent {
+    const effects = this.node.sendUserEvent(name, payload, coalesce, this.now());
+    this.apply(effects);
+    return effects.sent;
+  }
+
+  forceLeave(name: NodeName, prune: boolean): ForceLeaveRefusal | null {
+    const effects = this.node.forceLeave(name, prune, this.now());
+    this.apply(effects);
+    return effects.refused;
   }
 
   noteLoopDelay(delayMs: number): void {

@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import type { Codec } from '../codec/index.js';
-import type { KeyRequest, KeyResponse, Message } from '../protocol/messages.js';
+import type { KeyRequest, KeyResponse, Message, QueryMessage } from '../protocol/messages.js';
 import type { Random } from '../protocol/random.js';
 import { addressKey, type Address } from '../protocol/types.js';
 import { AGENT_DROP_REASONS, type AgentDropReason } from './drops.js';
+import { ENVELOPE_VERSION } from '../crypto/keyring.js';
 import type { Envelope } from './encryption.js';
 import { probeReplies, type ReceiveLimiter } from './receive-limiter.js';
 import type { TrafficCounters } from './traffic.js';
@@ -25,14 +26,20 @@ export interface DatagramPipelineDeps {
   readonly isMemberAddress: (key: string) => boolean;
   /** Membership messages for the core. */
   readonly deliver: (messages: readonly Message[], from: Address, receivedAtMs: number) => void;
-  /** Keyring messages, which belong to the key operations, not to the core. */
-  readonly onKeyMessage: (message: KeyRequest | KeyResponse, from: Address) => void;
+  /**
+   * Keyring messages, which belong to the key operations, not to the core. `encrypted`: the
+   * datagram was opened with an installed key, so what it says is authentic.
+   */
+  readonly onKeyMessage: (message: KeyRequest | KeyResponse, from: Address, encrypted: boolean) => void;
+  /** Query messages, which belong to the agent's queries, not to the core. */
+  readonly onQueryMessage?: (message: QueryMessage, from: Address) => void;
 }
 
 /**
  * The datagram boundary, both ways. Out: injected loss, encode, seal, hand to the socket. In:
- * injected loss, open, decode (bad input is dropped and counted by reason, never thrown), the
- * per-source rate limit, then key messages to the key operations and the rest to the core.
+ * injected loss, the per-source rate limit (by address, before any crypto: see
+ * receive-limiter.ts), open, decode (bad input is dropped and counted by reason, never thrown),
+ * then key messages to the key operations and the rest to the core.
  */
 export class DatagramPipeline {
   readonly drops = Object.fromEntries(AGENT_DROP_REASONS.map((reason) => [reason, 0])) as Record<AgentDropReason, number>;
@@ -69,16 +76,23 @@ export class DatagramPipeline {
   receive(bytes: Uint8Array, from: Address, receivedAtMs: number): void {
     if (this.lose()) return;
     const deps = this.deps;
+    const source = addressKey(from);
+    const member = deps.isMemberAddress(source);
+    // The limit comes first and costs a map lookup: junk over a source's budget is never opened.
+    const admitted = deps.limiter.admit(source, receivedAtMs, member);
+    if (!admitted && !deps.limiter.admitProbeReplies(source, receivedAtMs, member)) {
+      this.drops['rate-limited']++;
+      return;
+    }
     const opened = this.envelope.open(bytes);
     const decoded = opened.ok ? deps.codec.decode(opened.value) : opened;
     if (!decoded.ok) {
       this.drops[decoded.reason]++;
-      deps.log.debug({ from: addressKey(from), reason: decoded.reason, detail: decoded.error }, 'dropped datagram');
+      deps.log.debug({ from: source, reason: decoded.reason, detail: decoded.error }, 'dropped datagram');
       return;
     }
     deps.traffic.countReceived(decoded.value, bytes.length);
-    const source = addressKey(from);
-    if (!deps.limiter.admit(source, receivedAtMs, deps.isMemberAddress(source))) {
+    if (!admitted) {
       // Over its source's budget: only answers to our own probes are still worth the work.
       this.drops['rate-limited']++;
       const replies = probeReplies(decoded.value);
@@ -86,8 +100,10 @@ export class DatagramPipeline {
       return;
     }
     const membership: Message[] = [];
+    const encrypted = bytes[0] === ENVELOPE_VERSION;
     for (const message of decoded.value) {
-      if (message.type === 'key-request' || message.type === 'key-response') deps.onKeyMessage(message, from);
+      if (message.type === 'key-request' || message.type === 'key-response') deps.onKeyMessage(message, from, encrypted);
+      else if (message.type === 'query' || message.type === 'query-ack' || message.type === 'query-response') deps.onQueryMessage?.(message, from);
       else membership.push(message);
     }
     if (membership.length > 0) deps.deliver(membership, from, receivedAtMs);

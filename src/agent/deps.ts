@@ -3,6 +3,7 @@ import type { Random } from '../protocol/random.js';
 import type { Transport } from '../transport/transport.js';
 import type { UdpTransportOptions } from '../transport/udp.js';
 import type { Clock } from './clock.js';
+import type { LogFeed } from './log-tee.js';
 import type { ReceiveLimits } from './receive-limiter.js';
 import type { LookupAll } from './seeds.js';
 
@@ -41,4 +42,6 @@ export interface AgentDeps {
    * (dns.lookup with all: true). Tests inject names that resolve to several addresses.
    */
   readonly lookupHost?: LookupAll;
+  /** The agent's own log lines, for GET /v1/monitor (the CLI tees pino into one). Absent: the path answers 501. */
+  readonly logFeed?: LogFeed;
 }

@@ -13,6 +13,8 @@ export const EVENT_ENV_NAMES = [
   'GOSSIPD_INCARNATION',
   'GOSSIPD_TAGS',
   'GOSSIPD_ACCUSATION',
+  'GOSSIPD_USER_EVENT',
+  'GOSSIPD_USER_EVENT_LTIME',
 ] as const;
 export type EventEnvName = (typeof EVENT_ENV_NAMES)[number];
 
@@ -33,10 +35,15 @@ export function eventEnv(event: MembershipEvent): Record<EventEnvName, string> {
     GOSSIPD_INCARNATION: '',
     GOSSIPD_TAGS: '',
     GOSSIPD_ACCUSATION: '',
+    GOSSIPD_USER_EVENT: '',
+    GOSSIPD_USER_EVENT_LTIME: '',
   };
   switch (event.type) {
     case 'member-reap':
       return env;
+    case 'user-event':
+      // GOSSIPD_MEMBER is the sender; the payload itself comes on stdin.
+      return { ...env, GOSSIPD_USER_EVENT: event.name, GOSSIPD_USER_EVENT_LTIME: String(event.ltime) };
     case 'refute':
       return { ...env, GOSSIPD_STATUS: 'alive', GOSSIPD_INCARNATION: String(event.incarnation), GOSSIPD_ACCUSATION: event.accusation };
     default:

@@ -4,6 +4,8 @@ import { addressKey, assertNever, type MemberStatus } from '../protocol/types.js
 import type { EventLog } from './event-log.js';
 import { membershipEventOf } from './membership-event.js';
 import type { StatusTransitions } from './transitions.js';
+import { NO_SEED_ANSWERED } from '../config/join-hint.js';
+
 
 export interface EventRouterDeps {
   readonly name: string;
@@ -55,9 +57,18 @@ export class EventRouter {
         log.info({ member: event.target }, 'missed probe not turned into a suspicion: local event loop stalled');
         return;
       case 'join-finished':
-        log.info({ joined: event.joined, seeds: event.seeds }, 'join attempt finished');
+        if (event.joined === 0 && event.seeds > 0) {
+          // An enforced cluster drops a keyless agent's datagrams without a word: say so here.
+          log.warn({ joined: 0, seeds: event.seeds }, NO_SEED_ANSWERED);
+        } else {
+          log.info({ joined: event.joined, seeds: event.seeds }, 'join attempt finished');
+        }
         return;
       case 'leave-finished':
+        return;
+      case 'user-event':
+        // At info, as Serf logs "Received event: user-event: NAME": an operator sees what arrived.
+        log.info({ member: event.origin, event: event.name, ltime: event.ltime, id: event.id }, 'user event received');
         return;
       default:
         assertNever(event);

@@ -85,7 +85,8 @@ export class EventHooks {
     if (this.closed) return;
     const run = runCommand({
       command: handler.command,
-      input: `${JSON.stringify(event)}\n`,
+      // A user event's command reads its payload as sent (as Serf's handlers do); others read the event as JSON.
+      input: event.type === 'user-event' ? event.payload : `${JSON.stringify(event)}\n`,
       env: { ...this.options.env, ...this.options.agentEnv(), ...eventEnv(event) },
       timeoutMs: this.options.timeoutMs,
       tailBytes: EVENT_LIMITS.hookOutputTailBytes,

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Keyring, KeyringRefusal } from '../crypto/keyring.js';
+import type { Keyring, KeyringChange, KeyringRefusal } from '../crypto/keyring.js';
 import type { KeyMessage, KeyOp } from '../protocol/messages.js';
 import type { Address } from '../protocol/types.js';
 import { failure, type Result } from '../result.js';
@@ -22,6 +22,8 @@ export interface KeyringDeps {
   readonly logger: Logger;
   /** Wall clock in ms: request ages are compared across hosts, so a monotonic clock will not do. */
   readonly wallClockMs: () => number;
+  /** Whether an address is a known member's: plaintext key requests are taken only from those. */
+  readonly isMemberAddress: (addr: Address) => boolean;
 }
 
 /**
@@ -42,10 +44,9 @@ export type AppliedRefusal = KeyringRefusal | 'not-saved';
 /** A change applied to this agent's keyring (value: whether anything changed), or why not. */
 export type Applied = Result<boolean, AppliedRefusal>;
 
-/** Applies one change to the keyring and saves it if it changed. */
+/** Applies one change to the keyring and saves it if it changed. `text` is ignored by enforce and relax. */
 export function applyKeyChange(deps: KeyringDeps, op: KeyChange, text: string): Applied {
-  const keyring = deps.keyring;
-  const change = op === 'install' ? keyring.install(text) : op === 'use' ? keyring.use(text) : keyring.remove(text);
+  const change = changeKeyring(deps.keyring, op, text);
   if (!change.ok || !change.value || deps.persist === null) return change;
   try {
     deps.persist();
@@ -55,4 +56,25 @@ export function applyKeyChange(deps: KeyringDeps, op: KeyChange, text: string): 
     return failure('not-saved', `applied, but the keyring file was not saved: ${message}`);
   }
   return change;
+}
+
+function changeKeyring(keyring: Keyring, op: KeyChange, text: string): KeyringChange {
+  switch (op) {
+    case 'install':
+      return keyring.install(text);
+    case 'use':
+      return keyring.use(text);
+    case 'remove':
+      return keyring.remove(text);
+    case 'enforce':
+      return keyring.enforce();
+    case 'relax':
+      return keyring.relax();
+    default:
+      return assertNever(op);
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unknown key operation ${JSON.stringify(value)}`);
 }

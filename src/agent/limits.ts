@@ -7,8 +7,27 @@ export const AGENT_LIMITS = {
   maxSnapshotBytes: 32 * 1024 * 1024,
   /** Key operations this agent originates at once (each waits on the network up to its timeout); more are refused as `busy`. */
   maxRunningKeyOps: 4,
+  /**
+   * Members a key operation asks at once; each answer lets the next be asked. 64 answers fit in
+   * a default socket receive buffer with room to spare for the gossip arriving meanwhile.
+   */
+  keyOpWindow: 64,
   /** Key requests remembered (by sender and id) so a resend is answered, not applied again: far more than operators make in the window. */
   maxRememberedKeyRequests: 1024,
+  /** Queries this agent originates at once (each waits out its timeout); more are refused as `busy`. */
+  maxRunningQueries: 16,
+  /** Queries remembered (by origin and id) so a resend is acked again, not run again. */
+  maxRememberedQueries: 1024,
+  /** --on-query commands running at once; a query arriving beyond it is acknowledged but not answered (warn). */
+  maxRunningQueryHandlers: 8,
+  /** Sends of one query to a member that has not acknowledged it (the first and the resends). */
+  queryAttempts: 3,
+  /** Members one query is sent to directly: every member of a large cluster is more than one agent should fan out to at once. */
+  maxQueryTargets: 4096,
+  /** Answers collected per query; beyond it further answers are counted as acks only. */
+  maxQueryResponses: 4096,
+  /** `gossipd monitor` streams open at once (each also counts against the HTTP server's stream limit). */
+  maxMonitors: 8,
 } as const;
 
 /**

@@ -15,11 +15,12 @@ export const MEMBERSHIP_EVENT_TYPES = [
   'member-update',
   'member-reap',
   'refute',
+  'user-event',
 ] as const;
 export type MembershipEventType = (typeof MEMBERSHIP_EVENT_TYPES)[number];
 
 /** The events about a member's row: they carry its whole record after the change. */
-export type MemberChangeType = Exclude<MembershipEventType, 'member-reap' | 'refute'>;
+export type MemberChangeType = Exclude<MembershipEventType, 'member-reap' | 'refute' | 'user-event'>;
 
 interface EventCommon {
   /** Increases by one per event; the blocking-query index and the SSE `id:` (see EventLog). */
@@ -58,7 +59,23 @@ export interface RefuteEvent extends EventCommon {
   readonly incarnation: number;
 }
 
-export type MembershipEvent = MemberChangeEvent | MemberReapEvent | RefuteEvent;
+/** A user event (`gossipd event NAME PAYLOAD`) sent by `member`, delivered here once. */
+export interface UserEventEvent extends EventCommon {
+  readonly type: 'user-event';
+  /** The member that sent it (its origin). */
+  readonly member: string;
+  /** The event's name, as given to `gossipd event`. */
+  readonly name: string;
+  /** UTF-8 text, possibly empty. */
+  readonly payload: string;
+  /** The origin's Lamport time when it sent the event: each origin's events arrive in this order. */
+  readonly ltime: number;
+  /** `origin/epoch/seq`: the same on every member (the `id` POST /v1/user-events answered). */
+  readonly eventId: string;
+  readonly coalesce: boolean;
+}
+
+export type MembershipEvent = MemberChangeEvent | MemberReapEvent | RefuteEvent | UserEventEvent;
 
 type WithoutStamp<E> = E extends MembershipEvent ? Omit<E, 'id' | 'time'> : never;
 /** An event before the log stamps it with its id and time. */
@@ -91,6 +108,16 @@ export function membershipEventOf(event: NodeEvent, selfName: string): EventBody
       return { type: 'member-reap', member: event.name };
     case 'refuted':
       return { type: 'refute', member: selfName, accusation: event.accusation, incarnation: event.incarnation };
+    case 'user-event':
+      return {
+        type: 'user-event',
+        member: event.origin,
+        name: event.name,
+        payload: event.payload,
+        ltime: event.ltime,
+        eventId: event.id,
+        coalesce: event.coalesce,
+      };
     case 'address-conflict':
     case 'suspicion-gated':
     case 'join-finished':

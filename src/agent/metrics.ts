@@ -19,6 +19,14 @@ export interface AgentMetricsSource {
   readonly drops: Readonly<Record<string, number>>;
   readonly transitions: StatusTransitions;
   readonly sendErrors: number;
+  /** Network coordinates: the Vivaldi client's counters, coordinates the codec dropped, our own error estimate. */
+  readonly coordinates: {
+    readonly updates: number;
+    readonly rejectedSamples: number;
+    readonly resets: number;
+    readonly dropped: number;
+    readonly error: number;
+  };
 }
 
 const MS_PER_S = 1000;
@@ -36,7 +44,17 @@ export function renderAgentMetrics(source: AgentMetricsSource): string {
   probing(registry, source.stats);
   local(registry, source);
   traffic(registry, source);
+  coordinates(registry, source.coordinates);
   return registry.render();
+}
+
+function coordinates(registry: MetricRegistry, c: AgentMetricsSource['coordinates']): void {
+  registry
+    .counter('gossipd_coordinate_updates_total', 'Direct probe round trips that moved this agent\'s network coordinate.', c.updates)
+    .counter('gossipd_coordinate_samples_rejected_total', 'Round trips not used for coordinates: negative or above 10 s.', c.rejectedSamples)
+    .counter('gossipd_coordinate_resets_total', 'Times the coordinate left its bounds and started over at the origin.', c.resets)
+    .counter('gossipd_coordinates_dropped_total', 'Coordinates dropped from received pings and acks (bad shape, not finite, out of bounds).', c.dropped)
+    .gauge('gossipd_coordinate_error', 'Vivaldi error estimate of this agent\'s coordinate: 0 certain, 1.5 knows nothing.', c.error);
 }
 
 function membership(registry: MetricRegistry, { members, stats, transitions }: AgentMetricsSource): void {

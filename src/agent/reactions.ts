@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { AgentConfig } from '../config.js';
+import { KEY_SPECS } from '../config/keys.js';
 import type { EventFeed, Subscription } from './event-log.js';
 import { EventHooks } from './hooks.js';
 import { Webhooks, type WebhooksOptions } from './webhooks.js';
@@ -33,7 +34,7 @@ export function startReactions(feed: EventFeed, config: AgentConfig, deps: React
           handlers: config.onEvent,
           timeoutMs: config.hookTimeoutMs,
           logger: deps.logger.child({ component: 'hooks' }),
-          env: withoutClusterKey(deps.env),
+          env: hookEnvironment(deps.env),
           agentEnv: deps.agentEnv,
         });
   const webhooks =
@@ -69,11 +70,16 @@ export function startReactions(feed: EventFeed, config: AgentConfig, deps: React
 }
 
 /**
- * The cluster's encryption key is no business of a hook: it is left out of the commands'
- * environment. (GOSSIPD_HTTP_TOKEN stays, so that a script can call the agent with the CLI.)
+ * Variables whose values are secrets, left out of every --on-event command's environment: the
+ * cluster key and the HTTP token are no business of a hook, and a hook's environment is easy
+ * to leak (a debug `env` dump, /proc/PID/environ of a long-running child, a crash report).
+ * A hook that must call a guarded endpoint reads a token file of its own.
  */
-function withoutClusterKey(env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
+export const SECRET_ENV_NAMES: readonly string[] = [KEY_SPECS.encrypt.env, KEY_SPECS.httpToken.env];
+
+/** The agent's environment without its secrets, for --on-event commands. */
+export function hookEnvironment(env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
   const copy = { ...env };
-  delete copy['GOSSIPD_ENCRYPT'];
+  for (const name of SECRET_ENV_NAMES) delete copy[name];
   return copy;
 }

@@ -11,9 +11,12 @@ import type { Message } from '../protocol/messages.js';
  * cannot starve the pings and gossip this agent's liveness depends on.
  *
  * Node reads UDP on the event loop, so the kernel's socket buffer is the only receive queue;
- * what the agent controls is how much work each datagram costs. A datagram over its source's
- * budget is still decoded (that is cheap and keeps drop accounting exact), but only its acks and
- * nacks are handled: they are the answers to our own probes, O(1) for the core, and what keeps
+ * what the agent controls is how much work each datagram costs. The limit is applied first, by
+ * source address, before any decryption or decoding: a flood that no key opens would otherwise
+ * cost one failed AES-GCM open per installed key per datagram, with no bound per source. A
+ * datagram over its source's budget is dropped unopened, except from a member's address, which
+ * has a small second budget (probeRepliesPerSec) for datagrams that are opened only for their
+ * acks and nacks: they are the answers to our own probes, O(1) for the core, and what keeps
  * this agent from blaming healthy peers while it is being flooded.
  */
 export interface ReceiveLimits {
@@ -35,6 +38,13 @@ export interface ReceiveLimits {
   readonly strangersBurst: number;
   /** A source silent this long is forgotten, freeing its slot. Default 10 s. */
   readonly idleMs: number;
+  /**
+   * Datagrams per second (and burst) a member's address over its budget may still have opened
+   * for the acks and nacks in them. We probe a few members a second, so a few hundred answers a
+   * second is far more than arrive legitimately; it bounds what a flood spoofing a member's
+   * address costs in decryption. Default 200.
+   */
+  readonly probeRepliesPerSec: number;
 }
 
 export const DEFAULT_RECEIVE_LIMITS: ReceiveLimits = {
@@ -44,11 +54,14 @@ export const DEFAULT_RECEIVE_LIMITS: ReceiveLimits = {
   strangersRatePerSec: 2000,
   strangersBurst: 4000,
   idleMs: 10_000,
+  probeRepliesPerSec: 200,
 };
 
 interface Bucket {
   tokens: number;
   lastMs: number;
+  /** The probe-reply lane of a source over its budget (members only); created on first use. */
+  replies?: { tokens: number; lastMs: number };
 }
 
 /** Token buckets per source address, bounded in number, plus one shared by all strangers. */
@@ -79,6 +92,20 @@ export class ReceiveLimiter {
     }
     if (bucket !== undefined && !take(bucket, perSourceRatePerSec, perSourceBurst, nowMs)) return false;
     return member || take(this.strangers, this.limits.strangersRatePerSec, this.limits.strangersBurst, nowMs);
+  }
+
+  /**
+   * After admit() refused a datagram from a member's address: whether it may still be opened
+   * for the answers to our probes in it; takes a token of the source's reply lane if so.
+   * Strangers have no such lane: their datagrams over budget are dropped unopened.
+   */
+  admitProbeReplies(source: string, nowMs: number, member: boolean): boolean {
+    if (!member) return false;
+    const bucket = this.buckets.get(source);
+    if (bucket === undefined) return false;
+    const rate = this.limits.probeRepliesPerSec;
+    bucket.replies ??= { tokens: rate, lastMs: nowMs };
+    return take(bucket.replies, rate, rate, nowMs);
   }
 
   get trackedSources(): number {

@@ -9,6 +9,8 @@ import { CONFIG_ENV, CONFIG_FLAG } from '../config/sources.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, printErrors, type CommandContext } from './context.js';
 import type { CliIo, ShutdownSignal } from './io.js';
 import { describeStartError } from './start-error.js';
+import { AGENT_LIMITS } from '../agent/limits.js';
+import { LogTee } from '../agent/log-tee.js';
 
 const SHUTDOWN_SIGNALS: readonly ShutdownSignal[] = ['SIGTERM', 'SIGINT'];
 
@@ -55,10 +57,11 @@ export async function runAgent(flags: Readonly<Record<string, unknown>>, io: Cli
     return EXIT_USAGE;
   }
   const config = resolved.value;
-  const logger = await createLogger(config, io);
+  const logTee = new LogTee(AGENT_LIMITS.maxMonitors);
+  const logger = await createLogger(config, io, logTee);
   let agent: Agent | undefined;
   try {
-    agent = await io.createAgent(config, { logger });
+    agent = await io.createAgent(config, { logger, logFeed: logTee });
     await agent.start();
   } catch (error) {
     const message = describeStartError(error, config);
@@ -72,10 +75,13 @@ export async function runAgent(flags: Readonly<Record<string, unknown>>, io: Cli
   return runUntilStopped(agent, logger, io);
 }
 
-async function createLogger(config: AgentConfig, io: CliIo): Promise<Logger> {
+/** pino to stdout (or the test's stream), and every line also to `tee` for `gossipd monitor`. */
+async function createLogger(config: AgentConfig, io: CliIo, tee: LogTee): Promise<Logger> {
   const { pino } = await import('pino');
   const options = { level: config.logLevel, base: { name: config.name } };
-  return io.logStream === undefined ? pino(options) : pino(options, io.logStream);
+  const main = io.logStream ?? pino.destination(1);
+  // Each stream takes every line the logger's level lets through.
+  return pino(options, pino.multistream([{ level: 'trace', stream: main }, { level: 'trace', stream: tee }]));
 }
 
 /** First signal: graceful leave (DESIGN §3). Second signal: the operator is done waiting. */

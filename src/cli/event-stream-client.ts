@@ -1,4 +1,5 @@
 import { isRecord } from '../config/parsed.js';
+import { readText, type HttpResponseStream } from './http-transport.js';
 import type { CliIo } from './io.js';
 import { SseParser, type SseMessage } from './sse-parser.js';
 
@@ -23,6 +24,8 @@ export interface EventStreamRequest {
   readonly signal: AbortSignal;
   readonly onOpen: () => void;
   readonly onMessage: (message: SseMessage) => void;
+  /** A POST with this JSON body instead of a GET (POST /v1/query?stream=1). */
+  readonly postBody?: unknown;
 }
 
 /** Reads one event stream until it ends; never rejects. */
@@ -45,21 +48,27 @@ export async function readEventStream(io: CliIo, request: EventStreamRequest): P
   let opened = false;
   try {
     armIdle();
-    const response = await io.fetch(request.url, { headers, signal: connection.signal });
-    if (!response.ok || response.body === null) {
+    const post = request.postBody !== undefined;
+    if (post) headers['content-type'] = 'application/json';
+    const response = await io.http({
+      url: request.url,
+      method: post ? 'POST' : 'GET',
+      headers,
+      ...(post ? { body: JSON.stringify(request.postBody) } : {}),
+      signal: connection.signal,
+    });
+    if (response.status < 200 || response.status > 299) {
       return { kind: 'refused', status: response.status, message: await errorText(response) };
     }
     opened = true;
     request.onOpen();
     const parser = new SseParser();
     const decoder = new TextDecoder();
-    const reader = response.body.getReader();
-    for (;;) {
-      const chunk = await reader.read();
-      if (chunk.done) return { kind: 'lost', message: 'the agent closed the event stream' };
+    for await (const chunk of response.body) {
       armIdle();
-      for (const message of parser.feed(decoder.decode(chunk.value, { stream: true }))) request.onMessage(message);
+      for (const message of parser.feed(decoder.decode(chunk, { stream: true }))) request.onMessage(message);
     }
+    return { kind: 'lost', message: 'the agent closed the event stream' };
   } catch (error) {
     if (request.signal.aborted) return { kind: 'stopped' };
     if (idle) return { kind: 'lost', message: `nothing from the agent for ${Math.round(request.idleMs / 1000)} s` };
@@ -72,8 +81,8 @@ export async function readEventStream(io: CliIo, request: EventStreamRequest): P
   }
 }
 
-async function errorText(response: Response): Promise<string> {
-  const text = await response.text().catch(() => '');
+async function errorText(response: HttpResponseStream): Promise<string> {
+  const text = await readText(response).catch(() => '');
   try {
     const json: unknown = JSON.parse(text);
     if (isRecord(json) && typeof json['error'] === 'string') return json['error'];

@@ -1,9 +1,10 @@
-import { AGENT_DEFAULTS, formatDuration } from '../config.js';
 import { parseAddress } from '../config/address.js';
-import { DEFAULT_HTTP_HOST } from '../config/defaults.js';
+import { AGENT_DEFAULTS, DEFAULT_HTTP_HOST } from '../config/defaults.js';
+import { formatDuration } from '../config/duration.js';
 import { isRecord } from '../config/parsed.js';
 import { addressKey } from '../protocol/types.js';
-import { failure, success, type Failure, type Result } from '../result.js';
+import { failure, success, type Result } from '../result.js';
+import { readText } from './http-transport.js';
 import type { CliIo } from './io.js';
 
 const HTTP_ENV = 'GOSSIPD_HTTP';
@@ -63,22 +64,21 @@ export type AgentCallFailure = 'timeout' | 'unreachable' | 'http-error' | 'not-j
 export type AgentReply = Result<AgentAnswer, AgentCallFailure>;
 
 export async function callAgent(io: CliIo, baseUrl: string, request: AgentRequest): Promise<AgentReply> {
-  const init: RequestInit = { method: request.method, signal: AbortSignal.timeout(request.timeoutMs) };
+  const signal = AbortSignal.timeout(request.timeoutMs);
   const headers: Record<string, string> = {};
   if (request.token !== undefined && request.token !== null) headers['authorization'] = `Bearer ${request.token}`;
-  if (request.body !== undefined) {
-    headers['content-type'] = 'application/json';
-    init.body = JSON.stringify(request.body);
-  }
-  if (Object.keys(headers).length > 0) init.headers = headers;
+  const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+  if (body !== undefined) headers['content-type'] = 'application/json';
   let status: number;
   let text: string;
   try {
-    const response = await io.fetch(`${baseUrl}${request.path}`, init);
+    const response = await io.http({ url: `${baseUrl}${request.path}`, method: request.method, headers, signal, ...(body === undefined ? {} : { body }) });
     status = response.status;
-    text = await response.text();
-  } catch (error) {
-    return fetchFailure(error, baseUrl, request.timeoutMs);
+    text = await readText(response);
+  } catch {
+    return signal.aborted
+      ? failure('timeout', `the agent at ${baseUrl} did not answer within ${formatDuration(request.timeoutMs)}`)
+      : failure('unreachable', `cannot reach the agent at ${baseUrl} (is 'gossipd agent' running?)`);
   }
   const json = parseJson(text);
   if (status < 200 || status > 299) return failure('http-error', httpFailure(json, status, baseUrl));
@@ -86,14 +86,6 @@ export async function callAgent(io: CliIo, baseUrl: string, request: AgentReques
     return failure('not-json', `unexpected answer from the agent at ${baseUrl}: not JSON`);
   }
   return success({ status, text, json: json ?? null });
-}
-
-function fetchFailure(error: unknown, baseUrl: string, timeoutMs: number): Failure<AgentCallFailure> {
-  // fetch rejects with a DOMException named TimeoutError when AbortSignal.timeout fires.
-  if (isRecord(error) && error['name'] === 'TimeoutError') {
-    return failure('timeout', `the agent at ${baseUrl} did not answer within ${formatDuration(timeoutMs)}`);
-  }
-  return failure('unreachable', `cannot reach the agent at ${baseUrl} (is 'gossipd agent' running?)`);
 }
 
 function httpFailure(json: unknown, status: number, baseUrl: string): string {

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { DestinationStream } from 'pino';
 import type { Agent, AgentDeps } from '../agent/agent.js';
 import type { AgentConfig } from '../config.js';
+import type { HttpSend } from './http-transport.js';
 
 export type ShutdownSignal = 'SIGTERM' | 'SIGINT';
 
@@ -22,7 +23,8 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly readFile: (path: string) => string;
   readonly hostname: () => string;
-  readonly fetch: typeof fetch;
+  /** Requests to the agent's HTTP endpoint (the client commands). */
+  readonly http: HttpSend;
   readonly createAgent: (config: AgentConfig, deps: AgentDeps) => Agent | Promise<Agent>;
   readonly signals: SignalSource;
   /** Where the agent's pino JSON lines go; default stdout. */
@@ -36,9 +38,8 @@ export function processIo(): CliIo {
     env: process.env,
     readFile: (path) => readFileSync(path, 'utf8'),
     hostname,
-    fetch: (input, init) => fetch(input, init),
-    // Loaded on use: `gossipd members` and the other clients start in half the time without
-    // the agent, its codec and crypto.
+    // Loaded on use, like the agent: each command loads only what it needs.
+    http: async (exchange) => (await import('./http-transport.js')).sendHttp(exchange),
     createAgent: async (config, deps) => (await import('../agent/agent.js')).createAgent(config, deps),
     signals: {
       on: (signal, listener) => process.on(signal, listener),

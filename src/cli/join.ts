@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { parseAddress } from '../config/address.js';
+import { NO_SEED_ANSWERED } from '../config/join-hint.js';
 import { isRecord, isStringArray } from '../config/parsed.js';
 import { addressKey } from '../protocol/types.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, printErrors, type CommandContext } from './context.js';
@@ -51,5 +52,6 @@ export async function runJoin(addrs: readonly string[], options: Readonly<Record
     return EXIT_FAILURE;
   }
   io.stdout(`joined ${joined} of ${seeds.size} seeds\n`);
+  if (joined === 0) printErrors(io, [NO_SEED_ANSWERED]);
   return joined === 0 ? EXIT_FAILURE : EXIT_OK;
 }

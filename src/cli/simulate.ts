@@ -7,6 +7,7 @@ import type { PartitionFault, PauseFault, ScenarioOptions, StallFault } from '..
 import { EXIT_OK, EXIT_USAGE, printErrors, type CommandContext } from './context.js';
 import type { CliIo } from './io.js';
 import { formatTable } from './table.js';
+import { MAX_REGIONS } from '../sim/latency.js';
 import { addTimingOptions, resolveTiming } from './timing-options.js';
 
 /** Above this many members a run starts converged unless --start says otherwise: a join storm of 10,000 takes long. */
@@ -22,6 +23,7 @@ export function registerSimulate(program: Command, context: CommandContext): voi
     .option('--seed <n>', 'random seed; the same seed gives the same run (default: random, printed in the report)')
     .option('--loss <fraction>', 'probability that a datagram is lost, 0..1', '0')
     .option('--latency <range>', 'one-way latency, uniform in MIN-MAX', '1ms-5ms')
+    .option('--regions <k>', `latency model instead of --latency: K regions (1..${MAX_REGIONS}), round trips of 1-2 ms inside one and 30-80 ms between two, fixed per pair; the report then gives the network coordinates' error against it`)
     .option('--crash <k>', 'members that crash at --fault-at', '1')
     .option('--pause <k:duration>', 'K members frozen at --fault-at for DURATION (e.g. 3:8s)')
     .option('--partition <fraction:duration>', 'that fraction of members cut off at --fault-at for DURATION (e.g. 0.3:60s); add :oneway for one-way')
@@ -30,6 +32,7 @@ export function registerSimulate(program: Command, context: CommandContext): voi
     .option('--restart <fraction>', 'that fraction of the members restarted all at once at --fault-at (a mass restart): same name and address, new incarnation, each joining through 3 random running members (e.g. 0.3)', '0')
     .option('--fault-at <duration>', 'when the faults happen (default: a third of --duration)')
     .addOption(new Option('--start <mode>', `join: members start within 1 s and join through earlier ones; converged: they start knowing each other (default: join up to ${JOIN_START_MAX_NODES} members, converged above)`).choices(['join', 'converged']))
+    .addOption(new Option('--wire <mode>', 'direct: receivers get the sent messages, sizes counted exactly from the codec; codec: encode and decode every datagram (slower, same report)').choices(['direct', 'codec']).default('direct'))
     .option('--json', 'print the report as one JSON object');
   addTimingOptions(command);
   command.action(async (_options: unknown, self: Command) => {
@@ -69,6 +72,7 @@ function parseScenario(flags: Readonly<Record<string, unknown>>, io: CliIo): Che
   const seed = flags['seed'] === undefined ? randomInt(2 ** 31) : integer(flags['seed'], '--seed', 0, 2 ** 32 - 1, errors);
   const lossRate = fraction(flags['loss'], '--loss', errors);
   const latencyMs = latency(flags['latency'], errors);
+  const regions = flags['regions'] === undefined ? undefined : integer(flags['regions'], '--regions', 1, MAX_REGIONS, errors);
   const crash = integer(flags['crash'], '--crash', 0, nodes - 1, errors);
   const pause = flags['pause'] === undefined ? null : pauseFault(flags['pause'], errors);
   const partition = flags['partition'] === undefined ? null : partitionFault(flags['partition'], errors);
@@ -104,6 +108,8 @@ function parseScenario(flags: Readonly<Record<string, unknown>>, io: CliIo): Che
     restart,
     faultAtMs,
     start,
+    wire: flags['wire'] === 'codec' ? 'codec' : 'direct',
+    ...(regions === undefined ? {} : { regions }),
   });
 }
 
@@ -201,12 +207,23 @@ function summary(report: SimulationReport): string {
     ['restarts / recovered', `${report.restarts} / ${report.restartsRecovered}`, `recovery p50 ${ms(report.restartRecoveryMs.p50)}, max ${ms(report.restartRecoveryMs.max)}`],
     ['stuck at the end', String(report.stuck), '(observer, running member) pairs not seen alive'],
     ['healed after partition', report.healedMs === null ? '-' : ms(report.healedMs), ''],
+    [
+      'failed across it after the heal',
+      report.partitionFailuresAfterHeal === null ? '-' : String(report.partitionFailuresAfterHeal),
+      report.partitionHealBoundMs === null ? '' : `(observer, member) pairs still or again failed ${ms(report.partitionHealBoundMs)} after the heal`,
+    ],
     ['datagrams / member / s', `${report.perNode.msgsSentPerSec.mean} (max ${report.perNode.msgsSentPerSec.max})`, 'after convergence'],
     ['bytes / member / s', `${report.perNode.bytesSentPerSec.mean} (max ${report.perNode.bytesSentPerSec.max})`, 'incl. 28 B IPv4+UDP headers'],
     ['full-state transfers', `${report.fullStateTransfers} (${report.statePacketsSent} datagrams)`, 'whole run, joins included'],
     ['peak memory', `${(report.peakMemoryBytes / 2 ** 20).toFixed(0)} MiB`, 'RSS of the whole simulating process'],
     ['suspicion timeout', `${ms(e.suspicionTimeoutMinMs)} … ${ms(e.suspicionTimeoutMaxMs)}`, `retransmit limit ${e.retransmitLimit}`],
   ];
+  const c = report.coordinateError;
+  if (c !== undefined) {
+    const pct = (x: number): string => `${(x * 100).toFixed(1)} %`;
+    rows.push(['coordinate error p50 / p90', `${pct(c.p50)} / ${pct(c.p90)}`, `|estimated − true| / true RTT, ${c.pairs} pairs, ${report.regions ?? 0} regions`]);
+    rows.push(['  inside / between regions', `${pct(c.insideRegion.p50)} / ${pct(c.betweenRegions.p50)}`, `p50 (p90 ${pct(c.insideRegion.p90)} / ${pct(c.betweenRegions.p90)})`]);
+  }
   return formatTable(['', 'RESULT', 'NOTE'], rows);
 }
 

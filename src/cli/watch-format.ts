@@ -24,6 +24,9 @@ export function formatWatchLine(event: string, data: unknown): string | null {
   if (event === 'refute') {
     return line([text('time'), event, text('member'), '', '', `refuted "${text('accusation')}" with incarnation ${text('incarnation')}`]);
   }
+  if (event === 'user-event') {
+    return line([text('time'), event, text('member'), '', '', `${text('name')} (ltime ${text('ltime')}) ${JSON.stringify(text('payload'))}`]);
+  }
   if (event === 'member-reap') {
     return line([text('time'), event, text('member'), '', '', 'forgotten after --reap-timeout']);
   }

@@ -205,3 +205,33 @@ export function validateHost(host: string, field = 'host'): string | null {
 export function validatePort(port: number, field = 'port'): string | null {
   return isPort(port) ? null : portProblem(field, port);
 }
+
+/** A user event's or a query's name: 1..maxEventNameBytes of UTF-8, no control characters. */
+export function isEventName(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && scanText(value, LIMITS.maxEventNameBytes, false) > 0;
+}
+
+export function eventNameProblem(field: string, value: unknown): string {
+  if (typeof value !== 'string') return `${field} must be a string, got ${describe(value)}`;
+  return textProblem(field, value, LIMITS.maxEventNameBytes, false);
+}
+
+/** Free UTF-8 text of at most `maxBytes` (may be empty; newlines and other controls allowed). */
+export function isPayload(value: unknown, maxBytes: number): value is string {
+  return typeof value === 'string' && scanText(value, maxBytes, true) >= 0;
+}
+
+export function payloadProblem(field: string, value: unknown, maxBytes: number): string {
+  if (typeof value !== 'string') return `${field} must be a string, got ${describe(value)}`;
+  return textProblem(field, value, maxBytes, true);
+}
+
+/** Why `name` cannot name a user event or a query, or null. */
+export function validateEventName(name: string, field = 'name'): string | null {
+  return isEventName(name) ? null : eventNameProblem(field, name);
+}
+
+/** Why `payload` cannot be sent within `maxBytes`, or null. */
+export function validatePayload(payload: string, maxBytes: number, field = 'payload'): string | null {
+  return isPayload(payload, maxBytes) ? null : payloadProblem(field, payload, maxBytes);
+}

@@ -1,3 +1,4 @@
+import { VIVALDI } from '../protocol/coordinate.js';
 import { PROTOCOL_LIMITS } from '../protocol/limits.js';
 import { HEADER_BYTES } from './header.js';
 
@@ -61,4 +62,28 @@ export const LIMITS = {
   maxKeyringKeys: 8,
   /** Why a member refused a key operation, in UTF-8 bytes. No control characters. */
   maxKeyErrorBytes: 128,
+  /** A user event's or a query's name, UTF-8 bytes, at least 1. No control characters. */
+  maxEventNameBytes: 64,
+  /**
+   * A user event's payload, UTF-8 bytes (may be empty; control characters such as newlines
+   * allowed). With a 128-byte origin and a 64-byte name the event is at most 468 bytes, so it
+   * fits one 576-byte datagram, encrypted, with room to spare.
+   */
+  maxUserEventPayloadBytes: 256,
+  /** A query's payload, UTF-8 bytes: the same bound as a user event's. */
+  maxQueryPayloadBytes: 256,
+  /**
+   * A query answer's payload, UTF-8 bytes. The agent cuts a handler's output to this, and
+   * further to what fits its own maxPacketBytes.
+   */
+  maxQueryResponseBytes: 1024,
+  /** Members a query names (`--node`); none means every member. */
+  maxQueryNodes: 16,
+  /** How long a query may collect answers, in ms (5 minutes). */
+  maxQueryTimeoutMs: 300_000,
+  /** Dimensions of a coordinate's vec (on pings and acks): exactly this many, as every member uses. */
+  coordinateDimensions: VIVALDI.dimensions,
+  /** Largest |vec[i]|, height and |adjustment| of a coordinate, in seconds; error is in 0..maxCoordinateError. */
+  maxCoordinateS: PROTOCOL_LIMITS.maxCoordinateS,
+  maxCoordinateError: PROTOCOL_LIMITS.maxCoordinateError,
 } as const;

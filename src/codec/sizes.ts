@@ -1,3 +1,4 @@
+import type { Coordinate } from '../protocol/coordinate.js';
 import type { MemberState, Message } from '../protocol/messages.js';
 import type { Tags } from '../protocol/types.js';
 import { HEADER_BYTES } from './header.js';
@@ -26,10 +27,28 @@ export function arrayHeaderBytes(count: number): number {
 /** msgpack maps use the same header widths as arrays (fixmap / map16 / map32). */
 export const mapHeaderBytes = arrayHeaderBytes;
 
-/** Size of a non-negative integer; anything outside u32 is encoded as a float64 (9 bytes). */
+/** Size of a non-negative integer; a larger one is encoded as a float64 (9 bytes). Fields sized here never hold fractions. */
 export function uintBytes(value: number): number {
   if (value >>> 0 !== value) return 9;
   return value < 0x80 ? 1 : value < 0x100 ? 2 : value < 0x10000 ? 3 : 5;
+}
+
+/**
+ * Size of any number as our Packr writes it: an unsigned 32-bit integer as uintBytes, a negative
+ * 32-bit integer as a (fix)int, any other number in the int32..uint32 range as a float32
+ * (useFloat32 ALWAYS, see codec.ts), anything else as a float64.
+ */
+export function numberBytes(value: number): number {
+  if (value >>> 0 === value) return uintBytes(value);
+  if (value >> 0 === value) return value >= -0x20 ? 1 : value >= -0x80 ? 2 : value >= -0x8000 ? 3 : 5;
+  return value < 0x1_0000_0000 && value >= -0x8000_0000 ? 5 : 9;
+}
+
+/** A coordinate tuple [vec, height, adjustment, error]: at most 2 + 11 × 5 = 57 bytes. */
+export function coordinateBytes(c: Coordinate): number {
+  let bytes = 1 + arrayHeaderBytes(c.vec.length);
+  for (const x of c.vec) bytes += numberBytes(x);
+  return bytes + numberBytes(c.height) + numberBytes(c.adjustment) + numberBytes(c.error);
 }
 
 /** Size of a string whose UTF-8 encoding is `byteLength` bytes (fixstr / str8 / str16 / str32). */
@@ -53,9 +72,9 @@ export function tagsEncodedBytes(tags: Tags): number {
 }
 
 const BOOL_BYTES = 1;
-/** Type codes are 0..15: one positive-fixint byte. */
+/** Type codes are below 128: one positive-fixint byte. */
 const TYPE_CODE_BYTES = 1;
-/** Every tuple has at most 6 elements: a one-byte fixarray header. */
+/** Every tuple has at most 15 elements: a one-byte fixarray header. */
 const TUPLE_HEADER_BYTES = 1;
 const TUPLE_PREFIX_BYTES = TUPLE_HEADER_BYTES + TYPE_CODE_BYTES;
 
@@ -71,12 +90,18 @@ function memberStateBytes(member: MemberState): number {
   );
 }
 
+function optionalCoordinateBytes(c: Coordinate | undefined): number {
+  return c === undefined ? 0 : coordinateBytes(c);
+}
+
 /** Exact encoded size of one message tuple inside a packet. */
 export function messageSize(message: Message): number {
   switch (message.type) {
     case 'ping':
-      return TUPLE_PREFIX_BYTES + uintBytes(message.seq) + strBytes(message.target);
+      // A request for a coordinate is one byte (msgpack true).
+      return TUPLE_PREFIX_BYTES + uintBytes(message.seq) + strBytes(message.target) + (message.wantsCoordinate === true ? 1 : 0);
     case 'ack':
+      return TUPLE_PREFIX_BYTES + uintBytes(message.seq) + optionalCoordinateBytes(message.coordinate);
     case 'nack':
       return TUPLE_PREFIX_BYTES + uintBytes(message.seq);
     case 'ping-req':
@@ -129,14 +154,49 @@ export function messageSize(message: Message): number {
       return bytes;
     }
     case 'key-request':
-      // The op is a code 0..3: one positive-fixint byte.
-      return TUPLE_PREFIX_BYTES + uintBytes(message.id) + 1 + strBytes(message.key) + uintBytes(message.sentAtS);
+      // The op is a code 0..5: one positive-fixint byte.
+      return TUPLE_PREFIX_BYTES + uintBytes(message.id) + 1 + strBytes(message.key) + uintBytes(message.sentAtS) + strBytes(message.name);
     case 'key-response': {
-      let bytes = TUPLE_PREFIX_BYTES + uintBytes(message.id) + strBytes(message.name) + BOOL_BYTES + strBytes(message.error);
+      // The mode is a code 0..2: one positive-fixint byte.
+      let bytes = TUPLE_PREFIX_BYTES + uintBytes(message.id) + strBytes(message.name) + BOOL_BYTES + strBytes(message.error) + 1;
       bytes += arrayHeaderBytes(message.keyIds.length);
       for (const id of message.keyIds) bytes += strBytes(id);
       return bytes;
     }
+    case 'user-event':
+      return (
+        TUPLE_PREFIX_BYTES +
+        strBytes(message.origin) +
+        uintBytes(message.epoch) +
+        uintBytes(message.seq) +
+        uintBytes(message.ltime) +
+        strBytes(message.name) +
+        strBytes(message.payload) +
+        BOOL_BYTES
+      );
+    case 'event-clock':
+      return TUPLE_PREFIX_BYTES + uintBytes(message.ltime);
+    case 'forget':
+      return TUPLE_PREFIX_BYTES + strBytes(message.name) + uintBytes(message.incarnation);
+    case 'query': {
+      let bytes =
+        TUPLE_PREFIX_BYTES +
+        uintBytes(message.id) +
+        strBytes(message.origin) +
+        strBytes(message.replyTo.host) +
+        uintBytes(message.replyTo.port) +
+        strBytes(message.name) +
+        strBytes(message.payload) +
+        arrayHeaderBytes(message.nodes.length) +
+        tagsEncodedBytes(message.tags) +
+        uintBytes(message.timeoutMs);
+      for (const node of message.nodes) bytes += strBytes(node);
+      return bytes;
+    }
+    case 'query-ack':
+      return TUPLE_PREFIX_BYTES + uintBytes(message.id) + strBytes(message.from);
+    case 'query-response':
+      return TUPLE_PREFIX_BYTES + uintBytes(message.id) + strBytes(message.from) + strBytes(message.payload);
     default:
       return unreachable(message);
   }

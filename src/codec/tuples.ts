@@ -1,4 +1,5 @@
-import type { KeyOp, MemberState, Message, MessageType, Sync } from '../protocol/messages.js';
+import type { Coordinate } from '../protocol/coordinate.js';
+import type { KeyOp, KeyringMode, MemberState, Message, MessageType, Sync } from '../protocol/messages.js';
 import type { MemberStatus, Tags } from '../protocol/types.js';
 
 /**
@@ -23,12 +24,20 @@ export const TYPE_CODES = {
   pull: 13,
   challenge: 14,
   introduce: 15,
+  'user-event': 16,
+  'event-clock': 17,
+  forget: 18,
+  query: 19,
+  'query-ack': 20,
+  'query-response': 21,
 } as const satisfies Record<MessageType, number>;
 
-/** Inverse of TYPE_CODES: index = code. */
-export const TYPE_BY_CODE: readonly MessageType[] = (Object.keys(TYPE_CODES) as MessageType[]).sort(
-  (a, b) => TYPE_CODES[a] - TYPE_CODES[b],
-);
+/** Inverse of TYPE_CODES: index = code (codes need not be contiguous; a gap is undefined). */
+export const TYPE_BY_CODE: readonly (MessageType | undefined)[] = (() => {
+  const byCode: (MessageType | undefined)[] = [];
+  for (const type of Object.keys(TYPE_CODES) as MessageType[]) byCode[TYPE_CODES[type]] = type;
+  return Array.from(byCode);
+})();
 
 /** Elements per tuple, type code included. */
 export const TUPLE_LENGTHS = {
@@ -42,19 +51,33 @@ export const TUPLE_LENGTHS = {
   left: 3,
   sync: 4,
   state: 3,
-  'key-request': 5,
-  'key-response': 6,
+  'key-request': 6,
+  'key-response': 7,
   buckets: 3,
   pull: 4,
   challenge: 4,
   introduce: 1,
+  'user-event': 8,
+  'event-clock': 2,
+  forget: 3,
+  query: 10,
+  'query-ack': 3,
+  'query-response': 4,
 } as const satisfies Record<MessageType, number>;
 
 /**
  * Trailing elements a message may omit: a suspect's age (absent in memberlist's timing); a
- * sync's nonce and cookie (a cookie only after a nonce).
+ * sync's nonce and cookie (a cookie only after a nonce); a ping's request for a coordinate
+ * (`true`) and an ack's coordinate (absent unless sampled).
  */
-export const OPTIONAL_TUPLE_ELEMENTS: Readonly<Partial<Record<MessageType, number>>> = { suspect: 1, sync: 2 };
+export const OPTIONAL_TUPLE_ELEMENTS: Readonly<Partial<Record<MessageType, number>>> = { suspect: 1, sync: 2, ping: 1, ack: 1 };
+
+/** A coordinate on the wire: [vec, height, adjustment, error], vec an array of LIMITS.coordinateDimensions numbers. */
+export const COORDINATE_TUPLE_LENGTH = 4;
+
+export function coordinateTuple(c: Coordinate): unknown[] {
+  return [[...c.vec], c.height, c.adjustment, c.error];
+}
 
 /** Elements of one member entry in a `state` tuple. */
 export const MEMBER_TUPLE_LENGTH = 6;
@@ -74,10 +97,21 @@ export const KEY_OP_CODES = {
   install: 1,
   use: 2,
   remove: 3,
+  enforce: 4,
+  relax: 5,
 } as const satisfies Record<KeyOp, number>;
 
 /** Inverse of KEY_OP_CODES: index = code. */
-export const KEY_OP_BY_CODE = ['list', 'install', 'use', 'remove'] as const satisfies readonly KeyOp[];
+export const KEY_OP_BY_CODE = ['list', 'install', 'use', 'remove', 'enforce', 'relax'] as const satisfies readonly KeyOp[];
+
+export const KEYRING_MODE_CODES = {
+  plaintext: 0,
+  encrypt: 1,
+  enforce: 2,
+} as const satisfies Record<KeyringMode, number>;
+
+/** Inverse of KEYRING_MODE_CODES: index = code. */
+export const KEYRING_MODE_BY_CODE = ['plaintext', 'encrypt', 'enforce'] as const satisfies readonly KeyringMode[];
 
 /**
  * Tags go to msgpackr as a Map, never as the object itself: for an object msgpackr consults
@@ -105,9 +139,13 @@ function memberTuple(member: MemberState): unknown[] {
 export function toTuple(message: Message): unknown[] {
   switch (message.type) {
     case 'ping':
-      return [TYPE_CODES.ping, message.seq, message.target];
+      return message.wantsCoordinate === true
+        ? [TYPE_CODES.ping, message.seq, message.target, true]
+        : [TYPE_CODES.ping, message.seq, message.target];
     case 'ack':
-      return [TYPE_CODES.ack, message.seq];
+      return message.coordinate === undefined
+        ? [TYPE_CODES.ack, message.seq]
+        : [TYPE_CODES.ack, message.seq, coordinateTuple(message.coordinate)];
     case 'nack':
       return [TYPE_CODES.nack, message.seq];
     case 'ping-req':
@@ -149,9 +187,49 @@ export function toTuple(message: Message): unknown[] {
     case 'introduce':
       return [TYPE_CODES.introduce];
     case 'key-request':
-      return [TYPE_CODES['key-request'], message.id, KEY_OP_CODES[message.op], message.key, message.sentAtS];
+      return [TYPE_CODES['key-request'], message.id, KEY_OP_CODES[message.op], message.key, message.sentAtS, message.name];
     case 'key-response':
-      return [TYPE_CODES['key-response'], message.id, message.name, message.ok, message.error, [...message.keyIds]];
+      return [
+        TYPE_CODES['key-response'],
+        message.id,
+        message.name,
+        message.ok,
+        message.error,
+        [...message.keyIds],
+        KEYRING_MODE_CODES[message.mode],
+      ];
+    case 'user-event':
+      return [
+        TYPE_CODES['user-event'],
+        message.origin,
+        message.epoch,
+        message.seq,
+        message.ltime,
+        message.name,
+        message.payload,
+        message.coalesce,
+      ];
+    case 'event-clock':
+      return [TYPE_CODES['event-clock'], message.ltime];
+    case 'forget':
+      return [TYPE_CODES.forget, message.name, message.incarnation];
+    case 'query':
+      return [
+        TYPE_CODES.query,
+        message.id,
+        message.origin,
+        message.replyTo.host,
+        message.replyTo.port,
+        message.name,
+        message.payload,
+        [...message.nodes],
+        tagsMap(message.tags),
+        message.timeoutMs,
+      ];
+    case 'query-ack':
+      return [TYPE_CODES['query-ack'], message.id, message.from];
+    case 'query-response':
+      return [TYPE_CODES['query-response'], message.id, message.from, message.payload];
     default:
       return unreachable(message);
   }

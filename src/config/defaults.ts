@@ -19,6 +19,7 @@ export const AGENT_DEFAULTS: Omit<AgentConfig, keyof ProtocolOptions | 'name'> =
   keyringFile: null,
   httpToken: null,
   onEvent: [],
+  onQuery: [],
   hookTimeoutMs: 30_000,
   webhooks: [],
 };

@@ -12,6 +12,7 @@ import {
 } from './defaults.js';
 import { formatDuration, parseDuration } from './duration.js';
 import { parseEventHandlers, parseWebhookUrls } from './event-handlers.js';
+import { parseQueryHandlers } from './query-handlers.js';
 import { MAX_CLUSTER_BYTES } from './limits.js';
 import { orList, type Parsed, type Syntax } from './parsed.js';
 import { parseKeyOption, parseToken } from './security.js';
@@ -185,13 +186,13 @@ export const KEY_SPECS: KeySpecs = {
   encrypt: spec(
     'encrypt',
     '<key>',
-    'encrypt and authenticate every datagram with this AES-256 key (base64 of 32 bytes, from gossipd keygen); every member needs it (default: off)',
+    'encrypt and authenticate every datagram with this AES-256 key (base64 of 32 bytes, from gossipd keygen); every member needs it. Give it as GOSSIPD_ENCRYPT or in --keyring-file, not as this flag: ps shows arguments (default: off)',
     parseKeyOption,
   ),
   keyringFile: spec(
     'keyringFile',
     '<path>',
-    'JSON keyring {"keys": [primary, ...]}: the first key encrypts, all decrypt; gossipd keys changes are saved to it (default: none)',
+    'JSON keyring {"keys": [primary, ...], "mode": "enforce"}: the first key encrypts, all decrypt; mode plaintext|encrypt|enforce (default enforce); gossipd keys changes are saved to it (default: none)',
     parseOptionalPath,
   ),
   httpToken: spec(
@@ -204,14 +205,23 @@ export const KEY_SPECS: KeySpecs = {
     'onEvent',
     '<event=command>',
     'run a shell command on each such event (member-join, member-alive, member-suspect, member-failed, member-leave, ' +
-      'member-update, member-reap, refute or *); the event comes as JSON on stdin and in GOSSIPD_* variables; repeatable (default: none)',
+      'member-update, member-reap, refute, user-event or *); the event comes as JSON on stdin (a user event: its payload) ' +
+      'and in GOSSIPD_* variables; repeatable (default: none)',
     parseEventHandlers,
+    { repeatable: true },
+  ),
+  onQuery: spec(
+    'onQuery',
+    '<name=command>',
+    'answer queries of this name (or * for any) with the stdout of a shell command, run with the payload on stdin and ' +
+      'the name in GOSSIPD_QUERY; without a handler a member only acknowledges; repeatable (default: none)',
+    parseQueryHandlers,
     { repeatable: true },
   ),
   hookTimeoutMs: spec(
     'hookTimeout',
     '<duration>',
-    `kill an --on-event command still running after this long (default: ${formatDuration(AGENT_DEFAULTS.hookTimeoutMs)})`,
+    `kill an --on-event or --on-query command still running after this long (default: ${formatDuration(AGENT_DEFAULTS.hookTimeoutMs)})`,
     (raw, syntax) => parseDuration(raw, syntax, { minMs: 1 }),
   ),
   webhooks: spec(
@@ -257,6 +267,14 @@ export const KEY_SPECS: KeySpecs = {
   reapTimeoutMs: durationKey('reapTimeout', 'reapTimeoutMs', 'keep failed and left members this long'),
   reconnectIntervalMs: durationKey('reconnectInterval', 'reconnectIntervalMs', 'retry failed members this often'),
   reconnectTimeoutMs: durationKey('reconnectTimeout', 'reconnectTimeoutMs', 'stop retrying a failed member after this long'),
+  coordinates: spec(
+    'coordinates',
+    '<on/off>',
+    'Vivaldi network coordinates (/v1/coordinates, gossipd rtt, ?near); off: no coordinate bytes or probes, ' +
+      '/v1/coordinates answers 404 (default: on)',
+    parseOnOff,
+    { group: 'timing' },
+  ),
   probeSchedule: spec(
     'probeSchedule',
     '<schedule>',
@@ -270,6 +288,13 @@ export const KEY_SPECS: KeySpecs = {
 };
 
 const PROBE_SCHEDULES: readonly ProbeScheduleKind[] = ['ring', 'round-robin'];
+
+/** "on" or "off" (true or false in the file). */
+function parseOnOff(raw: unknown, syntax: Syntax): Parsed<boolean> {
+  if (syntax === 'file' && typeof raw === 'boolean') return { ok: true, value: raw };
+  const parsed = parseChoice(raw, ['on', 'off'] as const, 'switch');
+  return parsed.ok ? { ok: true, value: parsed.value === 'on' } : parsed;
+}
 
 /** A duration of at least 100 ms, or "off" (null): memberlist's suspicion timeouts. */
 function parsePauseTolerance(raw: unknown, syntax: Syntax): Parsed<number | null> {

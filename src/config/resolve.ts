@@ -60,6 +60,7 @@ export function resolveConfig(sources: ConfigSources): ConfigResult {
     keyringFile: pick('keyringFile', AGENT_DEFAULTS.keyringFile, 'default'),
     httpToken: pick('httpToken', AGENT_DEFAULTS.httpToken, 'default'),
     onEvent: pick('onEvent', AGENT_DEFAULTS.onEvent, 'default'),
+    onQuery: pick('onQuery', AGENT_DEFAULTS.onQuery, 'default'),
     hookTimeoutMs: pick('hookTimeoutMs', AGENT_DEFAULTS.hookTimeoutMs, 'default'),
     webhooks: pick('webhooks', AGENT_DEFAULTS.webhooks, 'default'),
     probeIntervalMs: pick('probeIntervalMs', timing.probeIntervalMs, fromProfile),
@@ -79,6 +80,7 @@ export function resolveConfig(sources: ConfigSources): ConfigResult {
     reconnectTimeoutMs: pick('reconnectTimeoutMs', timing.reconnectTimeoutMs, fromProfile),
     probeSchedule: pick('probeSchedule', timing.probeSchedule, fromProfile),
     pauseToleranceMs,
+    coordinates: pick('coordinates', timing.coordinates, 'default'),
   };
   errors.push(...checkHostName(config, origins.get('name')));
   errors.push(...checkCrossRules(config, (field) => origins.get(field) ?? 'default', invalidFields));

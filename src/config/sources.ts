@@ -1,3 +1,4 @@
+import { jsonKind, jsonSyntaxProblem, showPropertyName } from './json-syntax.js';
 import type { KeyNames } from './keys.js';
 import { isRecord, show, type Syntax } from './parsed.js';
 import { closest } from './suggest.js';
@@ -58,11 +59,12 @@ export function fileLayer(sources: ConfigSources, known: readonly KeyNames[], er
   try {
     document = JSON.parse(text);
   } catch (error) {
-    errors.push(`${path.value}: not valid JSON: ${errorMessage(error)}`);
+    // Never JSON.parse's message: it quotes the text, and the file may hold a key.
+    errors.push(`${path.value}: not valid JSON: ${jsonSyntaxProblem(text)}`);
     return null;
   }
   if (!isRecord(document)) {
-    errors.push(`${path.value}: must hold a JSON object of settings, not ${show(document)}`);
+    errors.push(`${path.value}: must hold a JSON object of settings, not ${jsonKind(document)}`);
     return null;
   }
   const settings = document;
@@ -97,7 +99,7 @@ function unknownKeys(path: string, document: Readonly<Record<string, unknown>>, 
     .filter((key) => !keys.includes(key))
     .map((key) => {
       const guess = closest(key, keys);
-      return `${path}: unknown key ${show(key)}${guess === null ? '' : ` (did you mean "${guess}"?)`}`;
+      return `${path}: unknown key ${showPropertyName(key)}${guess === null ? '' : ` (did you mean "${guess}"?)`}`;
     });
 }
 

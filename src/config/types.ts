@@ -2,6 +2,7 @@ import type { ProfileName, ProtocolOptions } from '../protocol/options.js';
 import type { Address, Tags } from '../protocol/types.js';
 import type { Checked } from '../result.js';
 import type { EventHandler } from './event-handlers.js';
+import type { QueryHandler } from './query-handlers.js';
 
 // The shapes src/config.ts exports, kept here so that the files of src/config need not import
 // src/config.ts (which re-exports them) and no import cycle forms.
@@ -54,6 +55,12 @@ export interface AgentConfig extends ProtocolOptions {
    * a time per handler, the event as JSON on stdin and in GOSSIPD_* variables. Default none.
    */
   readonly onEvent: readonly EventHandler[];
+  /**
+   * Commands that answer queries (--on-query version=./version.sh): the query's payload on
+   * stdin, the answer is their stdout (cut to fit one datagram). Without one for a query's
+   * name a member only acknowledges it. Default none.
+   */
+  readonly onQuery: readonly QueryHandler[];
   /**
    * An --on-event command still running after this long (ms) is killed, with its whole
    * process group. Longer lets slow failovers finish; shorter frees the handler's queue

@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type Ke
 import type { DropReason } from '../codec/codec.js';
 import { PROTOCOL_VERSION } from '../codec/header.js';
 import { LIMITS } from '../codec/limits.js';
+import type { KeyringMode } from '../protocol/messages.js';
 import { failure, success, type Failure, type Result } from '../result.js';
 import { keyId, parseKey } from './keys.js';
 
@@ -48,15 +49,18 @@ export type OpenResult = Result<Uint8Array, PacketDropReason>;
 
 /**
  * Why a keyring refuses a change: a key that does not parse, `install` into a full keyring,
- * `use` of a key not installed, `remove` of the primary key. Key operations report the same words.
+ * `use` of a key not installed, `remove` of the primary key, `enforce` with no key in use.
+ * Key operations report the same words.
  */
-export type KeyringRefusal = 'invalid-key' | 'keyring-full' | 'not-installed' | 'primary-key';
+export type KeyringRefusal = 'invalid-key' | 'keyring-full' | 'not-installed' | 'primary-key' | 'no-key-in-use';
 
 /** Whether the keyring changed (installing an installed key does not), or why it refused. */
 export type KeyringChange = Result<boolean, KeyringRefusal>;
 
 /** Why a list of keys makes no keyring. */
 export type KeyringCreateRefusal = 'no-keys' | 'too-many-keys' | 'invalid-key' | 'repeated-key';
+
+export type { KeyringMode };
 
 export type KeyringResult = Result<Keyring, KeyringCreateRefusal>;
 
@@ -67,13 +71,16 @@ interface KeyEntry {
 }
 
 /**
- * The keys of one agent: the primary key seals every outgoing datagram, and every installed
- * key is tried, primary first, on incoming ones, so a cluster can move to a new key with no
- * downtime (install everywhere, use, then remove the old one). Nothing here throws on input
- * from the network; operations on the keyring return a result value.
+ * The keys of one agent and its mode (KeyringMode). Outside `plaintext`, the primary key (the
+ * first) seals every outgoing datagram; every installed key is tried on incoming ones, so a
+ * cluster can move to a new key with no downtime (install everywhere, use, then remove the old
+ * one), and a plaintext cluster can switch encryption on the same way (install, use, enforce).
+ * Nothing here throws on input from the network; operations on the keyring return a result value.
  */
 export class Keyring {
   private entries: KeyEntry[];
+  /** `plaintext` may have no key; the other modes have at least one, the first being primary. */
+  private currentMode: KeyringMode;
   private readonly aad: Buffer;
   /**
    * Nonces are a random 64-bit prefix and a 32-bit counter, not 96 random bits: with random
@@ -89,9 +96,12 @@ export class Keyring {
    */
   private lastOpened: KeyEntry | undefined;
 
-  /** `keys` in text form, primary first; 1..LIMITS.maxKeyringKeys distinct keys. */
-  static create(keys: readonly string[], cluster: string): KeyringResult {
-    if (keys.length === 0) return failure('no-keys', 'a keyring needs at least one key');
+  /**
+   * `keys` in text form, primary first; 1..LIMITS.maxKeyringKeys distinct keys (0.. in
+   * `plaintext`). The mode defaults to `enforce`: what --encrypt and a keyring file always meant.
+   */
+  static create(keys: readonly string[], cluster: string, mode: KeyringMode = 'enforce'): KeyringResult {
+    if (keys.length === 0 && mode !== 'plaintext') return failure('no-keys', 'a keyring needs at least one key');
     if (keys.length > LIMITS.maxKeyringKeys) {
       return failure('too-many-keys', `a keyring holds at most ${LIMITS.maxKeyringKeys} keys, got ${keys.length}`);
     }
@@ -103,20 +113,30 @@ export class Keyring {
       if (entries.some((entry) => entry.text === canonical)) return failure('repeated-key', `key ${index + 1} is listed twice`);
       entries.push(entryOf(canonical, bytes));
     }
-    return success(new Keyring(entries, cluster));
+    return success(new Keyring(entries, cluster, mode));
   }
 
-  private constructor(entries: KeyEntry[], cluster: string) {
+  private constructor(entries: KeyEntry[], cluster: string, mode: KeyringMode) {
     this.entries = entries;
+    this.currentMode = mode;
     this.aad = Buffer.concat([Buffer.from([ENVELOPE_VERSION]), Buffer.from(cluster, 'utf8')]);
   }
 
-  /** The key that seals outgoing datagrams. */
-  get primaryKey(): string {
-    return this.primary().text;
+  /** The key that seals outgoing datagrams; null in `plaintext`, where none does. */
+  get primaryKey(): string | null {
+    return this.currentMode === 'plaintext' ? null : this.primary().text;
   }
 
-  /** Every installed key, primary first. */
+  get mode(): KeyringMode {
+    return this.currentMode;
+  }
+
+  /** Whether any key is installed: without one, no encrypted datagram can be opened. */
+  get hasKeys(): boolean {
+    return this.entries.length > 0;
+  }
+
+  /** Every installed key, primary first (in `plaintext`, in the order installed). */
   keys(): string[] {
     return this.entries.map((entry) => entry.text);
   }
@@ -138,13 +158,15 @@ export class Keyring {
     return success(true);
   }
 
-  /** Makes an installed key the primary one. */
+  /** Makes an installed key the primary one; in `plaintext`, starts sealing with it (mode `encrypt`). */
   use(text: string): KeyringChange {
     const parsed = parseKey(text);
     if (!parsed.ok) return invalidKey(parsed);
     const index = this.indexOf(parsed.value.text);
     if (index === -1) return failure('not-installed', 'the key is not installed: install it everywhere first');
-    if (index === 0) return success(false);
+    const wasPlaintext = this.currentMode === 'plaintext';
+    if (wasPlaintext) this.currentMode = 'encrypt';
+    if (index === 0) return success(wasPlaintext);
     const [entry] = this.entries.splice(index, 1);
     if (entry !== undefined) this.entries.unshift(entry);
     return success(true);
@@ -155,15 +177,36 @@ export class Keyring {
     const parsed = parseKey(text);
     if (!parsed.ok) return invalidKey(parsed);
     const index = this.indexOf(parsed.value.text);
-    if (index === 0) return failure('primary-key', 'the key is the primary key: use another key first');
+    if (index === 0 && this.currentMode !== 'plaintext') {
+      return failure('primary-key', 'the key is the primary key: use another key first');
+    }
     if (index === -1) return success(false);
     const [removed] = this.entries.splice(index, 1);
     if (removed === this.lastOpened) this.lastOpened = undefined;
     return success(true);
   }
 
-  /** The envelope of one datagram, sealed with the primary key. */
+  /** Refuses plaintext from now on; needs a key in use (gossipd keys use) first. */
+  enforce(): KeyringChange {
+    if (this.currentMode === 'plaintext') {
+      return failure('no-key-in-use', 'no key is in use here: gossipd keys use one first, so that members send encrypted');
+    }
+    if (this.currentMode === 'enforce') return success(false);
+    this.currentMode = 'enforce';
+    return success(true);
+  }
+
+  /** Accepts plaintext again (undoes enforce); still seals with the primary key. */
+  relax(): KeyringChange {
+    if (this.currentMode !== 'enforce') return success(false);
+    this.currentMode = 'encrypt';
+    return success(true);
+  }
+
+  /** The envelope of one datagram, sealed with the primary key. Not in `plaintext` (it throws). */
   seal(plaintext: Uint8Array): Buffer {
+    // The envelope checks the mode first; sealing with a key not in use would cut members off.
+    if (this.currentMode === 'plaintext') throw new Error('no key is in use: plaintext keyrings do not seal');
     const sealed = Buffer.allocUnsafe(ENVELOPE_OVERHEAD_BYTES + plaintext.length);
     sealed[0] = ENVELOPE_VERSION;
     const nonce = sealed.subarray(1, 1 + NONCE_BYTES);

@@ -15,6 +15,8 @@ import type { ServerShutdown } from './shutdown.js';
 export interface RequestContext {
   readonly api: AgentApi;
   readonly token: string | null;
+  /** The host the server was configured with (`--http`); see host-check.ts. */
+  readonly configuredHost: string;
   readonly listings: ListingCache;
   readonly logger: Logger | undefined;
   /** The response in progress on each socket, kept for the client-error writer. */
@@ -52,7 +54,7 @@ export function handleRequest(req: IncomingMessage, res: ServerResponse, context
 }
 
 async function respond(req: IncomingMessage, res: ServerResponse, context: RequestContext): Promise<void> {
-  const { api, token, listings, logger, shutdown } = context;
+  const { api, token, configuredHost, listings, logger, shutdown } = context;
   let outgoing: Outgoing;
   // Lets a long poll (GET /v1/members?index=…) stop waiting for a client that hung up, or
   // answer at once when the server closes.
@@ -70,6 +72,8 @@ async function respond(req: IncomingMessage, res: ServerResponse, context: Reque
         method: req.method ?? 'GET',
         target: req.url ?? '/',
         origin: req.headers.origin,
+        host: req.headers.host,
+        localAddress: req.socket.localAddress,
         authorization: req.headers.authorization,
         lastEventId: firstHeader(req.headers['last-event-id']),
         signal: stopWaiting.signal,
@@ -78,6 +82,7 @@ async function respond(req: IncomingMessage, res: ServerResponse, context: Reque
       {
         token,
         listings,
+        configuredHost,
         onRoute: (route) => {
           if (route.mayCloseServer) shutdown.exempt(res);
         },

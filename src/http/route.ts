@@ -11,6 +11,10 @@ export interface HttpRequest {
   readonly target: string;
   /** The Origin header, which browsers send and command-line clients do not. */
   readonly origin: string | undefined;
+  /** The Host header; undefined when the client sent none (HTTP/1.0). See host-check.ts. */
+  readonly host?: string | undefined;
+  /** The local address the client connected to, with which an IP-literal Host may match. */
+  readonly localAddress?: string | undefined;
   /** The Authorization header, checked on routes that need the token. */
   readonly authorization: string | undefined;
   /** The Last-Event-ID header, with which an event stream resumes (GET /v1/events). */

@@ -1,10 +1,9 @@
 import type { AgentApi, KeyOpOutcome, KeyOpRefusalReason, MemberView } from '../agent/api.js';
-import type { KeyOp } from '../protocol/messages.js';
-import { failure, success, type Failure, type Result } from '../result.js';
-import { BODY_REFUSAL_REPLIES, type BodyRefusal } from './body.js';
 import { checkBearer } from './auth.js';
 import { EXPOSITION_CONTENT_TYPE } from '../metrics/exposition.js';
 import { encodeJson, errorMessage } from './json.js';
+import { hostAllowed } from './host-check.js';
+import { publicKeyReport } from './key-report.js';
 import type { ListingCache } from './listing-cache.js';
 import { HTTP_LIMITS } from './limits.js';
 import { errorReply, jsonReply, textReply, type Reply } from './reply.js';
@@ -15,27 +14,39 @@ import { matchesTags, parseTagFilter } from './tag-query.js';
 import { parseTagsBody } from './tags-body.js';
 import { checkQueryNames, parseJoinRequest, parseKeyRequest, parseStatusFilter } from './validate.js';
 import { withIndex } from './blocking.js';
+import { bodyRefusalReply, readJsonBody } from './json-body.js';
+import { CLUSTER_ROUTES } from './cluster-routes.js';
 import { BLOCKING_QUERY } from './event-params.js';
 import { streamEvents } from './events-route.js';
+import { getCoordinates, nearOrder } from './coordinates-route.js';
+import { getUiAsset, getUiPage } from './ui-route.js';
 
 const SELF: Route['handle'] = ({ api }) => jsonReply(200, api.self());
 
 export const ROUTES: readonly Route[] = [
-  { method: 'GET', path: '/v1/members', query: ['status', 'tag', ...BLOCKING_QUERY], mayCloseServer: false, needsToken: false, handle: withIndex(listMembers) },
+  { method: 'GET', path: '/v1/members', query: ['status', 'tag', 'near', ...BLOCKING_QUERY], mayCloseServer: false, needsToken: false, handle: withIndex(listMembers) },
   { method: 'GET', path: '/v1/members/:name', query: [], mayCloseServer: false, needsToken: false, handle: getMember },
   { method: 'GET', path: '/v1/self', query: [], mayCloseServer: false, needsToken: false, handle: SELF },
   { method: 'GET', path: '/v1/health', query: [], mayCloseServer: false, needsToken: false, handle: getHealth },
   { method: 'GET', path: '/v1/events', query: ['lastEventId'], mayCloseServer: false, needsToken: false, handle: streamEvents },
   { method: 'POST', path: '/v1/join', query: [], mayCloseServer: false, needsToken: true, handle: join },
   { method: 'POST', path: '/v1/leave', query: [], mayCloseServer: true, needsToken: true, handle: leave },
-  // The keys themselves are in the answer, so even reading them needs the token.
+  // The answer holds key ids only (key-report.ts), but it asks every member: it needs the token
+  // like the operations, so that a local reader cannot make the agent talk to the whole cluster.
   { method: 'GET', path: '/v1/keys', query: [], mayCloseServer: false, needsToken: true, handle: listKeys },
   { method: 'POST', path: '/v1/keys/install', query: [], mayCloseServer: false, needsToken: true, handle: keyOp('install') },
   { method: 'POST', path: '/v1/keys/use', query: [], mayCloseServer: false, needsToken: true, handle: keyOp('use') },
   { method: 'POST', path: '/v1/keys/remove', query: [], mayCloseServer: false, needsToken: true, handle: keyOp('remove') },
+  { method: 'POST', path: '/v1/keys/enforce', query: [], mayCloseServer: false, needsToken: true, handle: modeOp('enforce') },
+  { method: 'POST', path: '/v1/keys/relax', query: [], mayCloseServer: false, needsToken: true, handle: modeOp('relax') },
   { method: 'PUT', path: '/v1/self/tags', query: [], mayCloseServer: false, needsToken: true, handle: putTags },
   { method: 'GET', path: '/v1/sd', query: ['port_tag', 'tag'], mayCloseServer: false, needsToken: false, handle: getSd },
+  { method: 'GET', path: '/v1/coordinates', query: [], mayCloseServer: false, needsToken: false, handle: getCoordinates },
   { method: 'GET', path: '/metrics', query: [], mayCloseServer: false, needsToken: false, handle: getMetrics },
+  // The page reads only the GET endpoints above that need no token; it can change nothing.
+  { method: 'GET', path: '/ui', query: [], mayCloseServer: false, needsToken: false, handle: getUiPage },
+  { method: 'GET', path: '/ui/:asset', query: [], mayCloseServer: false, needsToken: false, handle: getUiAsset },
+  ...CLUSTER_ROUTES,
 ];
 
 export interface Dispatch {
@@ -45,6 +56,8 @@ export interface Dispatch {
   readonly token?: string | null;
   /** Where encoded member listings are kept between requests; absent: built every time. */
   readonly listings?: ListingCache;
+  /** The host the server was configured to listen on (`--http`), which Host may name; see host-check.ts. */
+  readonly configuredHost?: string;
 }
 
 /**
@@ -52,6 +65,10 @@ export interface Dispatch {
  * (from the api or a bug here) propagates and the server answers 500.
  */
 export async function dispatch(api: AgentApi, request: HttpRequest, hooks: Dispatch = {}): Promise<Reply> {
+  if (!hostAllowed(request.host, hooks.configuredHost ?? '', request.localAddress)) {
+    // Before routing, so that a rebound page learns nothing, not even which paths exist.
+    return errorReply(403, 'the Host header names neither loopback nor this agent\'s --http host (DNS rebinding is refused)');
+  }
   const { path, query } = splitUrl(request.target);
   const match = matchRoute(ROUTES, request.method, path);
   switch (match.kind) {
@@ -89,7 +106,8 @@ export async function dispatch(api: AgentApi, request: HttpRequest, hooks: Dispa
   return route.handle({ api, params, query, request, listings: hooks.listings });
 }
 
-function listMembers({ api, query, listings }: RouteContext): Reply {
+function listMembers(context: RouteContext): Reply {
+  const { api, query, listings } = context;
   const filter = parseStatusFilter(query);
   if (!filter.ok) {
     return errorReply(400, filter.error);
@@ -97,11 +115,15 @@ function listMembers({ api, query, listings }: RouteContext): Reply {
   const statuses = filter.value;
   const tagFilter = parseTagFilter(query);
   if (!tagFilter.ok) return errorReply(400, tagFilter.error);
+  const near = nearOrder(context, byName);
+  if (near !== undefined && !near.ok) return near.reply;
   const list = (): MemberView[] =>
     api
       .members()
       .filter((member) => (statuses === undefined || statuses.has(member.status)) && matchesTags(member.tags, tagFilter.value))
       .sort(byName);
+  // Coordinates move without the membership changing: a listing by distance is never cached.
+  if (near !== undefined) return jsonReply(200, near.sort(list()));
   if (listings === undefined || api.membershipVersion === undefined) return jsonReply(200, list());
   // The filters as given are the key: two spellings of one filter merely take two entries.
   const key = `${query.getAll('status').join('\0')}\n${query.getAll('tag').join('\0')}`;
@@ -158,16 +180,21 @@ async function join({ api, request }: RouteContext): Promise<Reply> {
 }
 
 async function listKeys({ api }: RouteContext): Promise<Reply> {
-  return keyReply(await api.keys('list', null));
+  return keyReply(api, await api.keys('list', null));
 }
 
-function keyOp(op: Exclude<KeyOp, 'list'>): Route['handle'] {
+/** enforce and relax name no key: any body is ignored. */
+function modeOp(op: 'enforce' | 'relax'): Route['handle'] {
+  return async ({ api }) => keyReply(api, await api.keys(op, null));
+}
+
+function keyOp(op: 'install' | 'use' | 'remove'): Route['handle'] {
   return async ({ api, request }) => {
     const body = await readJsonBody(request);
     if (!body.ok) return bodyRefusalReply(body);
     const key = parseKeyRequest(body.value);
     if (!key.ok) return errorReply(400, key.error);
-    return keyReply(await api.keys(op, key.value));
+    return keyReply(api, await api.keys(op, key.value));
   };
 }
 
@@ -175,8 +202,15 @@ function keyOp(op: Exclude<KeyOp, 'list'>): Route['handle'] {
  * 200 with the report whenever the operation ran, even if some members refused or stayed
  * silent (the report says which, and `ok` is false); 4xx when it was refused before it ran.
  */
-function keyReply(outcome: KeyOpOutcome): Reply {
-  if (outcome.ok) return jsonReply(200, outcome.value);
+function keyReply(api: AgentApi, outcome: KeyOpOutcome): Reply {
+  if (outcome.ok) {
+    // This agent's own entry lists its keys primary first.
+    const selfName = api.self().name;
+    // A plaintext agent sends with no key, whatever it holds.
+    const selfNode = outcome.value.nodes.find((node) => node.name === selfName);
+    const primaryHere = selfNode?.mode === 'plaintext' ? undefined : selfNode?.keyIds[0];
+    return jsonReply(200, publicKeyReport(outcome.value, primaryHere));
+  }
   // A bad key is the caller's mistake; every other refusal is the agent's or the cluster's state.
   const statuses: Readonly<Record<KeyOpRefusalReason, 400 | 409>> = {
     'invalid-key': 400,
@@ -184,31 +218,12 @@ function keyReply(outcome: KeyOpOutcome): Reply {
     stopping: 409,
     busy: 409,
     'not-installed': 409,
+    'no-key-in-use': 409,
     'primary-key': 409,
     'keyring-full': 409,
     'would-cut-off': 409,
   };
   return errorReply(statuses[outcome.reason], outcome.error);
-}
-
-/** A request body parsed as JSON, or why not: it could not be read, or it is not JSON. */
-type JsonBody = Result<unknown, BodyRefusal | 'not-json'>;
-
-async function readJsonBody(request: HttpRequest): Promise<JsonBody> {
-  const body = await request.readBody();
-  if (!body.ok) return body;
-  try {
-    const value: unknown = JSON.parse(body.value.toString('utf8'));
-    return success(value);
-  } catch {
-    return failure('not-json', 'body is not valid JSON');
-  }
-}
-
-function bodyRefusalReply(refused: Failure<BodyRefusal | 'not-json'>): Reply {
-  if (refused.reason === 'not-json') return errorReply(400, refused.error);
-  const { status, closeConnection } = BODY_REFUSAL_REPLIES[refused.reason];
-  return { ...errorReply(status, refused.error), closeConnection };
 }
 
 function unauthorized(refusal: 'missing' | 'invalid'): Reply {

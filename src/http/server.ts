@@ -69,7 +69,7 @@ export async function startHttpServer(api: AgentApi, options: HttpServerOptions)
   const send = replySender(streams, () => shutdown.isClosing());
   /** The response in progress on each socket: a client error there must answer through it. */
   const responseOn = new Map<Socket, ServerResponse>();
-  const requests = { api, token, listings: new ListingCache(), logger, responseOn, shutdown, send };
+  const requests = { api, token, configuredHost: options.host, listings: new ListingCache(), logger, responseOn, shutdown, send };
 
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     answerClientError(error, socket, { timeouts, logger, responseOn, send });

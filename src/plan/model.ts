@@ -1,4 +1,6 @@
 import { messageSize, packetOverheadBytes } from '../codec/index.js';
+import { COORDINATE_CADENCE } from '../protocol/coordinate-cadence.js';
+import { VIVALDI, type Coordinate } from '../protocol/coordinate.js';
 import { retransmitLimit } from '../protocol/broadcast-queue.js';
 import { monitorCount } from '../protocol/tolerance.js';
 import { nodeName, seqNo } from '../protocol/types.js';
@@ -43,6 +45,8 @@ export interface Plan extends ExpectedFigures {
 
 const SECONDS_PER_YEAR = 365 * 24 * 3600;
 const UDP_IP_BYTES = 28;
+/** A settled coordinate: every number a fraction, so each takes a float32 on the wire. */
+const TYPICAL_COORDINATE: Coordinate = { vec: new Array<number>(VIVALDI.dimensions).fill(0.0123), height: 0.0004, adjustment: -0.0001, error: 0.2 };
 
 export function plan(input: PlanInput): Plan {
   const o = input.protocol;
@@ -66,14 +70,23 @@ export function plan(input: PlanInput): Plan {
   const falseFailuresPerMemberYear = suspicionsPerMemberYear * falseFailurePerSuspicion;
 
   const directMiss = 1 - q * q;
+  // Settled coordinates take a sample one period in settledEvery (coordinate-cadence.ts): on the
+  // ring schedule a ping and ack of their own to a random member, on round robin the probe's own
+  // ping asks for the coordinate and its ack carries it (protocol.md, network coordinates).
+  const samplesPerPeriod = o.coordinates && n > 2 ? 1 / COORDINATE_CADENCE.settledEvery : 0;
+  const ring = o.probeSchedule === 'ring';
   const probePackets = 2 + directMiss * (1 + 2 * o.indirectChecks);
   const pushPullS = scaledPushPullIntervalMs(o.pushPullIntervalMs, n) / 1000;
-  const messagesPerMemberPerSec = probePackets / periodS + 1 / pushPullS;
+  const messagesPerMemberPerSec = (probePackets + (ring ? 2 * samplesPerPeriod : 0)) / periodS + 1 / pushPullS;
   const name = 'x'.repeat(input.nameLength);
-  const pingBytes = packetOverheadBytes(1) + messageSize({ type: 'ping', seq: seqNo(100_000), target: nodeName(name) }) + UDP_IP_BYTES;
-  const ackBytes = packetOverheadBytes(1) + messageSize({ type: 'ack', seq: seqNo(100_000) }) + UDP_IP_BYTES;
+  const seq = seqNo(100_000);
+  const pingBytes = packetOverheadBytes(1) + messageSize({ type: 'ping', seq, target: nodeName(name) }) + UDP_IP_BYTES;
+  const ackBytes = packetOverheadBytes(1) + messageSize({ type: 'ack', seq }) + UDP_IP_BYTES;
+  const coordinateBytes = messageSize({ type: 'ack', seq, coordinate: TYPICAL_COORDINATE }) - messageSize({ type: 'ack', seq });
+  const requestBytes = messageSize({ type: 'ping', seq, target: nodeName(name), wantsCoordinate: true }) - messageSize({ type: 'ping', seq, target: nodeName(name) });
+  const sampleBytes = (ring ? pingBytes + ackBytes : 0) + requestBytes + coordinateBytes;
   const syncBytes = packetOverheadBytes(1) + messageSize({ type: 'sync', digest: 2 ** 31, members: n, join: false }) + UDP_IP_BYTES;
-  const bytesPerMemberPerSec = (pingBytes + ackBytes) / periodS + syncBytes / pushPullS;
+  const bytesPerMemberPerSec = (pingBytes + ackBytes + samplesPerPeriod * sampleBytes) / periodS + syncBytes / pushPullS;
 
   // A false failure lasts until the member hears of it and its refutation spreads back.
   const falseFailureDurationS = (2 * expected.spreadMs) / 1000;

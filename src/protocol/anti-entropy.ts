@@ -3,7 +3,7 @@ import type { Dissemination } from './dissemination.js';
 import type { Member } from './member.js';
 import type { Buckets, Challenge, Failed, Introduce, MemberState, Pull, State, Suspect, Sync } from './messages.js';
 import { scaledPushPullIntervalMs } from './options.js';
-import { randomInt, sample } from './random.js';
+import { randomInt } from './random.js';
 import { SyncRounds } from './sync-rounds.js';
 import { bucketCountFor, bucketOf } from './table-digest.js';
 import { sendEntries } from './table-transfer.js';
@@ -89,7 +89,8 @@ export class AntiEntropy {
 
   private startRound(): void {
     const ctx = this.ctx;
-    const [peer] = sample(ctx.random, ctx.table.all(), 1, (m) => m.status === 'alive' && m.name !== ctx.name);
+    const table = ctx.table;
+    const [peer] = table.sample(ctx.random, 1, (slot) => table.statusAt(slot) === 'alive' && table.nameAt(slot) !== ctx.name);
     if (peer === undefined) return;
     this.lastSyncMs = ctx.nowMs;
     this.dissemination.sendWithGossip(peer.addr, [this.opener(peer.addr, false)], peer.name);
@@ -261,7 +262,7 @@ export class AntiEntropy {
     const held = ctx.table.get(entry.name);
     switch (entry.status) {
       case 'alive':
-        if (held !== undefined && held !== ctx.self && held.status === 'failed' && held.incarnation === entry.incarnation) {
+        if (held !== undefined && held.name !== ctx.name && held.status === 'failed' && held.incarnation === entry.incarnation) {
           this.askMember(held, { type: 'failed', name: held.name, incarnation: held.incarnation, from: ctx.name });
           return;
         }
@@ -269,7 +270,7 @@ export class AntiEntropy {
         return;
       case 'suspect':
       case 'failed':
-        if (held === ctx.self || (held !== undefined && entry.incarnation > held.incarnation)) {
+        if (held?.name === ctx.name || (held !== undefined && entry.incarnation > held.incarnation)) {
           this.updates.onSuspect({ type: 'suspect', name: entry.name, incarnation: entry.incarnation, from: ctx.name });
         } else if (held !== undefined && held.status === 'alive' && entry.incarnation === held.incarnation) {
           this.askMember(held, { type: 'suspect', name: held.name, incarnation: held.incarnation, from: ctx.name });

@@ -1,13 +1,62 @@
 import type { UpdateMessage } from './messages.js';
 import type { NodeName } from './types.js';
 
-interface Item {
-  readonly message: UpdateMessage;
+interface Item<M> {
+  readonly key: string;
+  readonly message: M;
+  /** The one recipient this message is not worth a transmission to (read on every scan, so kept beside `bytes`). */
+  readonly skippedFor: NodeName | undefined;
   readonly bytes: number;
   readonly priority: boolean;
   transmits: number;
-  tier: Set<Item>;
+  tier: Tier<M>;
+  prev: Item<M> | undefined;
+  next: Item<M> | undefined;
 }
+
+/**
+ * The items sent equally often, oldest first: a doubly linked list through the items. (A Set
+ * keeps the same order, but the holes its deletions leave are walked by every later
+ * iteration until it rehashes, and a busy queue deletes from its tiers all the time.)
+ */
+class Tier<M> {
+  head: Item<M> | undefined;
+  tail: Item<M> | undefined;
+  size = 0;
+
+  append(item: Item<M>): void {
+    item.tier = this;
+    item.prev = this.tail;
+    item.next = undefined;
+    if (this.tail === undefined) this.head = item;
+    else this.tail.next = item;
+    this.tail = item;
+    this.size++;
+  }
+
+  unlink(item: Item<M>): void {
+    if (item.prev === undefined) this.head = item.next;
+    else item.prev.next = item.next;
+    if (item.next === undefined) this.tail = item.prev;
+    else item.next.prev = item.prev;
+    item.prev = undefined;
+    item.next = undefined;
+    this.size--;
+  }
+}
+
+/** How a queue names its messages (a newer one with the same key supersedes) and whom one is not sent to. */
+export interface QueueKeying<M> {
+  readonly keyOf: (message: M) => string;
+  /** The recipient a message is not worth a transmission to, if any. */
+  readonly skippedFor: (message: M) => NodeName | undefined;
+}
+
+/** Membership updates: one per member name; an `alive` about the recipient itself is skipped. */
+const UPDATE_KEYING: QueueKeying<UpdateMessage> = {
+  keyOf: (message) => message.name,
+  skippedFor: (message) => (message.type === 'alive' ? message.name : undefined),
+};
 
 /** Messages never smaller than this; a packet with less room left is full. */
 const MIN_UPDATE_BYTES = 8;
@@ -23,31 +72,50 @@ const MAX_MISSES = 16;
  * own leave and refutations) go first, then the least-sent, so fresh news spreads fastest.
  * Each update is sent until it has gone out `limit` times.
  */
-export class BroadcastQueue {
-  private readonly byName = new Map<NodeName, Item>();
-  private readonly priorityTier = new Set<Item>();
-  private readonly tiers: Set<Item>[] = [];
+export class BroadcastQueue<M = UpdateMessage> {
+  private readonly byName = new Map<string, Item<M>>();
+  private readonly priorityTier = new Tier<M>();
+  private readonly tiers: Tier<M>[] = [];
+  private readonly keying: QueueKeying<M>;
+
+  constructor(keying?: QueueKeying<M>) {
+    // The default is the membership queue's; other message kinds say how they are keyed.
+    this.keying = keying ?? (UPDATE_KEYING as unknown as QueueKeying<M>);
+  }
 
   get size(): number {
     return this.byName.size;
   }
 
-  has(name: NodeName): boolean {
+  has(name: string): boolean {
     return this.byName.has(name);
   }
 
-  enqueue(message: UpdateMessage, bytes: number, priority = false): void {
-    this.remove(message.name);
+  enqueue(message: M, bytes: number, priority = false): void {
+    const key = this.keying.keyOf(message);
+    this.remove(key);
     const tier = priority ? this.priorityTier : this.tier(0);
-    const item: Item = { message, bytes, priority, transmits: 0, tier };
-    tier.add(item);
-    this.byName.set(message.name, item);
+    const skippedFor = this.keying.skippedFor(message);
+    const item: Item<M> = { key, message, skippedFor, bytes, priority, transmits: 0, tier, prev: undefined, next: undefined };
+    tier.append(item);
+    this.byName.set(key, item);
   }
 
-  remove(name: NodeName): void {
+  /** Drops the most-sent message, to bound a queue that fills faster than it drains. */
+  dropMostSent(): void {
+    for (let t = this.tiers.length - 1; t >= 0; t--) {
+      const first = this.tiers[t]?.head;
+      if (first !== undefined) {
+        this.remove(first.key);
+        return;
+      }
+    }
+  }
+
+  remove(name: string): void {
     const item = this.byName.get(name);
     if (item === undefined) return;
-    item.tier.delete(item);
+    item.tier.unlink(item);
     this.byName.delete(name);
   }
 
@@ -57,14 +125,14 @@ export class BroadcastQueue {
    * would spend a transmission on the one member that needs it least. (Suspicions about the
    * recipient are exactly what it needs, to refute them.)
    */
-  take(budgetBytes: number, limit: number, recipient?: NodeName): UpdateMessage[] {
+  take(budgetBytes: number, limit: number, recipient?: NodeName): M[] {
     if (this.byName.size === 0 || budgetBytes < MIN_UPDATE_BYTES) return [];
-    const picked: Item[] = [];
+    const picked: Item<M>[] = [];
     let room = budgetBytes;
     let misses = 0;
-    const consider = (tier: Set<Item>): boolean => {
-      for (const item of tier) {
-        if (item.message.type === 'alive' && item.message.name === recipient) continue;
+    const consider = (tier: Tier<M>): boolean => {
+      for (let item = tier.head; item !== undefined; item = item.next) {
+        if (item.skippedFor !== undefined && item.skippedFor === recipient) continue;
         if (item.bytes <= room) {
           picked.push(item);
           room -= item.bytes;
@@ -80,25 +148,24 @@ export class BroadcastQueue {
         if (tier !== undefined && tier.size > 0 && !consider(tier)) break;
       }
     }
-    const messages: UpdateMessage[] = [];
+    const messages: M[] = [];
     for (const item of picked) {
       messages.push(item.message);
       item.transmits++;
       if (item.transmits >= limit) {
-        this.remove(item.message.name);
+        this.remove(item.key);
       } else if (!item.priority) {
-        item.tier.delete(item);
-        item.tier = this.tier(item.transmits);
-        item.tier.add(item);
+        item.tier.unlink(item);
+        this.tier(item.transmits).append(item);
       }
     }
     return messages;
   }
 
-  private tier(transmits: number): Set<Item> {
+  private tier(transmits: number): Tier<M> {
     let tier = this.tiers[transmits];
     if (tier === undefined) {
-      tier = new Set();
+      tier = new Tier<M>();
       this.tiers[transmits] = tier;
     }
     return tier;

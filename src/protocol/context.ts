@@ -1,19 +1,21 @@
 import { AddressValidation, type AddressCookie } from './address-validation.js';
 import { Awareness } from './awareness.js';
 import { BroadcastQueue } from './broadcast-queue.js';
+import { NodeCoordinates } from './coordinates.js';
 import { Outbox } from './effects.js';
 import type { NodeEvent } from './events.js';
 import type { Member } from './member.js';
 import { Membership } from './membership.js';
-import type { Alive, Message } from './messages.js';
+import type { Alive, Message, UserEvent } from './messages.js';
 import type { ProtocolOptions } from './options.js';
 import { createProbeSchedule, type ProbeSchedule } from './probe-schedule.js';
-import type { Random } from './random.js';
+import { seededRandom, type Random } from './random.js';
+import { fnv1aText } from './hash.js';
 import { ReplyBudget } from './reply-budget.js';
+import type { Roster } from './roster.js';
 import { NodeStats } from './stats.js';
 import { TimerQueue } from './timers.js';
 import { incarnation, seqNo, type Address, type Incarnation, type MemberStatus, type NodeName, type SeqNo, type Tags } from './types.js';
-import { snapshotOf } from './view.js';
 
 /** Who this node is when it starts. */
 export interface NodeIdentity {
@@ -34,6 +36,11 @@ export interface NodeDeps {
   readonly messageSize: (message: Message) => number;
   /** Bytes a datagram adds around its messages (header, array framing, encryption). */
   readonly packetOverheadBytes: number;
+  /**
+   * Where the member table keeps names, addresses and tags. An agent's node has its own (the
+   * default); the simulator gives all its members one, so each name is held once, not N times.
+   */
+  readonly roster?: Roster;
 }
 
 /**
@@ -43,9 +50,16 @@ export interface NodeDeps {
  */
 export class NodeContext {
   readonly name: NodeName;
-  readonly self: Member;
-  readonly table = new Membership();
+  readonly table: Membership;
   readonly queue = new BroadcastQueue();
+  /**
+   * User events waiting to be gossiped, with their own transmit limit. A coalescing event is
+   * keyed by origin and name, so a newer one replaces the one still in flight.
+   */
+  readonly eventQueue = new BroadcastQueue<UserEvent>({
+    keyOf: (event) => (event.coalesce ? `c\u0000${event.origin}\u0000${event.name}` : `${event.origin}/${event.epoch}/${event.seq}`),
+    skippedFor: (event) => event.origin,
+  });
   readonly timers = new TimerQueue();
   readonly stats = new NodeStats();
   readonly outbox = new Outbox();
@@ -57,6 +71,8 @@ export class NodeContext {
   /** Who to probe next: updates insert members that become active, probing asks it each period. */
   readonly schedule: ProbeSchedule;
   readonly random: Random;
+  /** Our Vivaldi coordinate and the latest of each peer (see coordinates.ts). */
+  readonly coordinates: NodeCoordinates;
   nowMs = 0;
   /** Set once by the leave command; a leaving node probes and refutes no more. */
   leaving = false;
@@ -72,7 +88,11 @@ export class NodeContext {
     this.random = deps.random;
     this.validation = new AddressValidation(deps.addressCookie);
     this.awareness = new Awareness(options.awarenessMaxMultiplier);
-    this.self = {
+    // Its own stream, seeded by our name: drawing Vivaldi's rare random directions from
+    // deps.random would shift every later protocol choice, and every simulated run with it.
+    this.coordinates = new NodeCoordinates(seededRandom(fnv1aText(identity.name) >>> 0));
+    this.table = new Membership(deps.roster);
+    this.table.add({
       name: identity.name,
       addr: identity.addr,
       incarnation: incarnation(identity.incarnation >>> 0),
@@ -80,9 +100,13 @@ export class NodeContext {
       tags: identity.tags,
       sinceMs: 0,
       statusFrom: identity.name,
-    };
-    this.table.add(this.self);
+    });
     this.schedule = createProbeSchedule(options.probeSchedule, this.name, this.table, deps.random);
+  }
+
+  /** Our own row, read afresh (a copy: change it through the table). */
+  get self(): Member {
+    return this.table.get(this.name) as Member;
   }
 
   send(to: Address, messages: readonly Message[]): void {
@@ -105,8 +129,9 @@ export class NodeContext {
     this.outbox.emit(event);
   }
 
-  emitChanged(member: Member, previous: MemberStatus | null): void {
-    this.emit({ type: 'member-changed', member: snapshotOf(member), previous });
+  /** Reports a member's row as it is now (read after the change, whoever made it). */
+  emitChanged(member: { readonly name: NodeName }, previous: MemberStatus | null): void {
+    this.emit({ type: 'member-changed', member: this.table.get(member.name) as Member, previous });
   }
 
   /** Reports the end of our leave once, whichever path (spread, or nobody left to tell) ends it. */

@@ -2,8 +2,8 @@ import { retransmitLimit } from './broadcast-queue.js';
 import type { NodeContext } from './context.js';
 import { PROTOCOL_LIMITS } from './limits.js';
 import { isActive, type Member } from './member.js';
-import type { Message, UpdateMessage } from './messages.js';
-import { randomInt, sample } from './random.js';
+import type { Message, UpdateMessage, UserEvent } from './messages.js';
+import { randomInt } from './random.js';
 import type { Address, NodeName } from './types.js';
 
 /**
@@ -20,23 +20,26 @@ export class Dissemination {
   enqueue(message: UpdateMessage, priority = false): void {
     const ctx = this.ctx;
     ctx.queue.enqueue(message, ctx.deps.messageSize(largestForm(message)), priority);
-    // The gossip ticker runs only while there is something to gossip: an idle cluster wakes
-    // for its probes alone (a thousand agents in one process notice the difference).
-    if (!ctx.timers.isSet('gossip', '')) {
-      ctx.timers.set('gossip', '', ctx.nowMs + randomInt(ctx.random, ctx.options.gossipIntervalMs));
-    }
+    this.wakeGossip();
+  }
+
+  /** Queues a user event on its own queue (bounded: the most-sent goes first when full). */
+  enqueueEvent(event: UserEvent): void {
+    const ctx = this.ctx;
+    ctx.eventQueue.enqueue(event, ctx.deps.messageSize(event));
+    while (ctx.eventQueue.size > PROTOCOL_LIMITS.maxQueuedUserEvents) ctx.eventQueue.dropMostSent();
+    this.wakeGossip();
   }
 
   /**
-   * Sends `primary` with as many queued updates as fit in the packet (and, to an unvalidated
-   * source, in its anti-amplification room).
+   * Sends `primary` with as many queued updates (then user events) as fit in the packet (and,
+   * to an unvalidated source, in its anti-amplification room).
    */
   sendWithGossip(to: Address, primary: Message[], recipient?: NodeName): void {
     const ctx = this.ctx;
     const used = ctx.datagramBytes(primary);
     const room = Math.min(ctx.options.maxPacketBytes, ctx.replyBudget.roomFor(to));
-    const updates = room > used ? ctx.queue.take(room - used, this.retransmitLimit(), recipient) : [];
-    for (const update of updates) primary.push(this.freshen(update));
+    if (room > used) primary.push(...this.takeQueued(room - used, recipient));
     ctx.send(to, primary);
     this.checkLeaveSpread();
   }
@@ -45,28 +48,57 @@ export class Dissemination {
   onGossipTimer(): void {
     this.gossip();
     const ctx = this.ctx;
-    if (ctx.queue.size > 0) ctx.timers.set('gossip', '', ctx.nowMs + ctx.options.gossipIntervalMs);
+    if (this.pending()) ctx.timers.set('gossip', '', ctx.nowMs + ctx.options.gossipIntervalMs);
   }
 
   gossip(): void {
     const ctx = this.ctx;
-    if (ctx.queue.size === 0) return;
+    if (!this.pending()) return;
     const budget = ctx.options.maxPacketBytes - ctx.deps.packetOverheadBytes;
     for (const target of this.targets(ctx.options.gossipFanout)) {
-      const updates = ctx.queue.take(budget, this.retransmitLimit(), target.name);
-      if (updates.length === 0) break;
-      ctx.send(target.addr, updates.map((update) => this.freshen(update)));
+      const messages = this.takeQueued(budget, target.name);
+      if (messages.length === 0) break;
+      ctx.send(target.addr, messages);
     }
     this.checkLeaveSpread();
+  }
+
+  /** Membership updates first (they keep the member list right), user events in the room left. */
+  private takeQueued(budgetBytes: number, recipient?: NodeName): Message[] {
+    const ctx = this.ctx;
+    const messages: Message[] = ctx.queue.take(budgetBytes, this.retransmitLimit(), recipient).map((update) => this.freshen(update));
+    if (ctx.eventQueue.size === 0) return messages;
+    let room = budgetBytes;
+    for (const message of messages) room -= ctx.deps.messageSize(message);
+    const eventLimit = this.retransmitLimit() * PROTOCOL_LIMITS.userEventRetransmitFactor;
+    messages.push(...ctx.eventQueue.take(room, eventLimit, recipient));
+    return messages;
+  }
+
+  private pending(): boolean {
+    return this.ctx.queue.size > 0 || this.ctx.eventQueue.size > 0;
+  }
+
+  /**
+   * The gossip ticker runs only while there is something to gossip: an idle cluster wakes for
+   * its probes alone (a thousand agents in one process notice the difference).
+   */
+  private wakeGossip(): void {
+    const ctx = this.ctx;
+    if (!ctx.timers.isSet('gossip', '')) {
+      ctx.timers.set('gossip', '', ctx.nowMs + randomInt(ctx.random, ctx.options.gossipIntervalMs));
+    }
   }
 
   /** Random live members, plus recently failed ones so a false failure can still be refuted. */
   targets(count: number): Member[] {
     const ctx = this.ctx;
     const deadCutoff = ctx.nowMs - ctx.options.gossipToTheDeadTimeMs;
-    return sample(ctx.random, ctx.table.all(), count, (m) => {
-      if (m.name === ctx.name) return false;
-      return isActive(m.status) || (m.status === 'failed' && m.sinceMs >= deadCutoff);
+    const table = ctx.table;
+    return table.sample(ctx.random, count, (slot) => {
+      if (table.nameAt(slot) === ctx.name) return false;
+      const status = table.statusAt(slot);
+      return isActive(status) || (status === 'failed' && table.sinceAt(slot) >= deadCutoff);
     });
   }
 

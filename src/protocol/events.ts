@@ -34,6 +34,16 @@ export type NodeEvent =
   /** A join attempt ended: how many of its seeds answered. */
   | { readonly type: 'join-finished'; readonly attempt: number; readonly joined: number; readonly seeds: number }
   /** Our leave has been sent the full number of times (spread) or the wait timed out. */
-  | { readonly type: 'leave-finished'; readonly spread: boolean };
+  | { readonly type: 'leave-finished'; readonly spread: boolean }
+  /** A user event reached this member (once per event; an origin's events in order). */
+  | {
+      readonly type: 'user-event';
+      readonly id: string;
+      readonly origin: NodeName;
+      readonly ltime: number;
+      readonly name: string;
+      readonly payload: string;
+      readonly coalesce: boolean;
+    };
 
 export type NodeEventType = NodeEvent['type'];

@@ -13,3 +13,6 @@ export { suspicionBounds, suspicionTimeoutMs } from './suspicion.js';
 export { retransmitLimit } from './broadcast-queue.js';
 export { overrides } from './member.js';
 export * from './types.js';
+export { VIVALDI, originCoordinate } from './coordinate.js';
+export type { Coordinate } from './coordinate.js';
+export { estimatedRttMs } from './coordinates.js';

@@ -17,4 +17,41 @@ export const PROTOCOL_LIMITS = {
   maxOpenRounds: 64,
   /** Slack left in a `state` packet for msgpack array headers, in bytes. */
   stateFramingBytes: 8,
+  /**
+   * User events remembered as delivered, by (origin, seq): a copy gossiped back later is
+   * recognised and dropped. Far more than a cluster sends within the few gossip rounds a copy
+   * can still be in flight; the oldest are forgotten first.
+   */
+  maxSeenUserEvents: 8192,
+  /** Origins whose next expected event number is remembered; the least recently heard is forgotten first. */
+  maxUserEventOrigins: 4096,
+  /**
+   * Events held back per origin while an earlier one of that origin is missing (lost, or
+   * coalesced away): beyond it the oldest held is delivered and the gap skipped.
+   */
+  maxHeldUserEventsPerOrigin: 64,
+  /**
+   * How long an event waits for a missing earlier one of its origin, in gossip intervals. The
+   * earlier event is normally a round or two behind on another path; waiting longer would only
+   * delay every event after a lost one.
+   */
+  userEventHoldGossipIntervals: 15,
+  /** User events queued for gossip by this member; beyond it the most-sent is dropped first. */
+  maxQueuedUserEvents: 1024,
+  /**
+   * Each user event is sent this many times the membership updates' retransmit limit, from a
+   * queue of its own (as Serf gossips events). 1: every holder re-gossips it, so λ log n sends
+   * each already reach everyone with room to spare; 2 halved the events per second one agent
+   * could fan out (bench/results/2026-12-02/events-vs-serf/n50-first.json).
+   */
+  userEventRetransmitFactor: 1,
+  /** Round trips above this (Serf's 10 s) are not samples of a network distance but of a stall, and are not used for coordinates. */
+  maxRttSampleMs: 10_000,
+  /**
+   * Largest coordinate component accepted from a peer, in seconds, for each of vec, height and
+   * |adjustment|: far beyond any real distance (a round trip of 10 s), so only garbage is refused.
+   */
+  maxCoordinateS: 10,
+  /** Largest error a coordinate may claim (Vivaldi's errorMax: a node that knows nothing). */
+  maxCoordinateError: 1.5,
 } as const;

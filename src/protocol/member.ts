@@ -1,16 +1,19 @@
 import { STATUS_RANK, type Address, type Incarnation, type MemberStatus, type NodeName, type Tags } from './types.js';
 
-/** One row of the membership table. */
+/**
+ * One row of the membership table, as read from it: a copy, so a row is changed only
+ * through the table's methods (Membership), and compared by name, not by object.
+ */
 export interface Member {
   readonly name: NodeName;
-  addr: Address;
-  incarnation: Incarnation;
-  status: MemberStatus;
-  tags: Tags;
+  readonly addr: Address;
+  readonly incarnation: Incarnation;
+  readonly status: MemberStatus;
+  readonly tags: Tags;
   /** When this node saw the status change (core time, ms). */
-  sinceMs: number;
+  readonly sinceMs: number;
   /** Who caused the last change: the suspecter, the one that declared it failed, or the member itself. */
-  statusFrom: NodeName;
+  readonly statusFrom: NodeName;
 }
 
 /**

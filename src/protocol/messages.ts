@@ -1,3 +1,4 @@
+import type { Coordinate } from './coordinate.js';
 import type { Address, Incarnation, MemberStatus, NodeName, SeqNo, Tags } from './types.js';
 
 /**
@@ -10,12 +11,22 @@ export interface Ping {
   readonly type: 'ping';
   readonly seq: SeqNo;
   readonly target: NodeName;
+  /**
+   * The prober takes a Vivaldi sample of this round trip: the ack must carry the target's
+   * coordinate (as Serf, the ping itself carries none: the target could not use it as a sample).
+   */
+  readonly wantsCoordinate?: true;
 }
 
 /** Answer to a ping, sent back to the packet's source. */
 export interface Ack {
   readonly type: 'ack';
   readonly seq: SeqNo;
+  /**
+   * The answering member's Vivaldi coordinate: with the round trip it is a sample for the
+   * prober's coordinate. Relayed acks (ping-req) carry none: their round trip is not a distance.
+   */
+  readonly coordinate?: Coordinate;
 }
 
 /** A relay's "the target stayed silent" answer to a ping-req (Lifeguard §IV-A). */
@@ -154,8 +165,18 @@ export interface State {
   readonly members: readonly MemberState[];
 }
 
-/** What a key operation does to a member's keyring (see KeyRequest). */
-export type KeyOp = 'list' | 'install' | 'use' | 'remove';
+/**
+ * What a key operation does to a member's keyring (see KeyRequest). `enforce` makes a member
+ * refuse plaintext datagrams, `relax` accept them again (see KeyringMode).
+ */
+export type KeyOp = 'list' | 'install' | 'use' | 'remove' | 'enforce' | 'relax';
+
+/**
+ * How a member treats plaintext: `plaintext` sends plaintext (its installed keys, if any, open
+ * encrypted datagrams); `encrypt` seals with its primary key and still accepts plaintext;
+ * `enforce` seals and refuses plaintext. A cluster is switched on in that order, live.
+ */
+export type KeyringMode = 'plaintext' | 'encrypt' | 'enforce';
 
 /**
  * Apply a keyring change cluster-wide (`gossipd keys install|use|remove|list`). The agent, not
@@ -168,10 +189,15 @@ export interface KeyRequest {
   /** Random per operation; answers carry it back, and receivers apply each id once. */
   readonly id: number;
   readonly op: KeyOp;
-  /** The key (base64 of 32 bytes) for install, use and remove; empty for list. */
+  /** The key (base64 of 32 bytes) for install, use and remove; empty for list, enforce and relax. */
   readonly key: string;
   /** Sender's wall clock in seconds: receivers refuse stale requests, so a replay cannot undo a rotation. */
   readonly sentAtS: number;
+  /**
+   * The sending member. Inside an encrypted datagram it is as authentic as the key: receivers
+   * remember requests by it and the id, not by the (unauthenticated) source address.
+   */
+  readonly name: NodeName;
 }
 
 /** A member's answer to a KeyRequest: the outcome and its keyring afterwards. */
@@ -183,15 +209,93 @@ export interface KeyResponse {
   readonly ok: boolean;
   /** Why the operation was refused; empty when ok. */
   readonly error: string;
-  /** Key ids (a hash prefix, never the key itself) of its keyring, the primary first. */
+  /** Key ids (a hash prefix, never the key itself) of its keyring, the primary first (if it has one, see mode). */
   readonly keyIds: readonly string[];
+  /** Its mode afterwards; in `plaintext` the first key id is no primary key. */
+  readonly mode: KeyringMode;
+}
+
+/**
+ * Forget `name` now (`gossipd force-leave --prune`): every holder drops its row, as the reap
+ * would after reapTimeout. Only a member already down (failed or left) at an incarnation no
+ * higher than this one is forgotten; a live one ignores it.
+ */
+export interface Forget {
+  readonly type: 'forget';
+  readonly name: NodeName;
+  readonly incarnation: Incarnation;
+}
+
+/**
+ * A user event (`gossipd event NAME PAYLOAD`), gossiped until every member has it. `origin`
+ * numbers its events 1, 2, 3… (`seq`) in each life (`epoch`), so receivers deliver each origin's
+ * events in order and once; `ltime` is the origin's Lamport time (Serf's event clock) when it sent it.
+ */
+export interface UserEvent {
+  readonly type: 'user-event';
+  readonly origin: NodeName;
+  /** The origin's life (its starting incarnation): numbering starts again at each start. */
+  readonly epoch: number;
+  /** 1, 2, 3… per origin and life; 0 for a coalescing event, which stands outside that order. */
+  readonly seq: number;
+  readonly ltime: number;
+  readonly name: string;
+  /** UTF-8 text, at most LIMITS.maxUserEventPayloadBytes. */
+  readonly payload: string;
+  /** A newer event of the same name from the same origin replaces this one while still in flight. */
+  readonly coalesce: boolean;
+}
+
+/**
+ * The answerer's event clock, sent to a member that asked to join: the joiner ignores user
+ * events older than it, so a member that joins later does not replay old events.
+ */
+export interface EventClock {
+  readonly type: 'event-clock';
+  readonly ltime: number;
+}
+
+/**
+ * A query (`gossipd query NAME PAYLOAD`): every member it names (all when `nodes` is empty) whose
+ * tags match `tags` acks at once and answers with its --on-query handler's output, straight to
+ * `replyTo`. The agent, not the protocol core, handles queries.
+ */
+export interface Query {
+  readonly type: 'query';
+  /** Random per query; acks and answers carry it back. */
+  readonly id: number;
+  readonly origin: NodeName;
+  readonly replyTo: Address;
+  readonly name: string;
+  readonly payload: string;
+  readonly nodes: readonly NodeName[];
+  readonly tags: Tags;
+  /** How long the origin collects answers; a handler still running after it is not waited for. */
+  readonly timeoutMs: number;
+}
+
+/** A member received a query and its filters matched. */
+export interface QueryAck {
+  readonly type: 'query-ack';
+  readonly id: number;
+  readonly from: NodeName;
+}
+
+/** A member's answer to a query: the (bounded) stdout of its --on-query handler. */
+export interface QueryResponse {
+  readonly type: 'query-response';
+  readonly id: number;
+  readonly from: NodeName;
+  readonly payload: string;
 }
 
 export type ProbeMessage = Ping | Ack | Nack | PingReq;
-export type UpdateMessage = Alive | Suspect | Failed | Left;
+export type UpdateMessage = Alive | Suspect | Failed | Left | Forget;
 export type SyncMessage = Sync | State | Challenge | Buckets | Pull | Introduce;
 export type KeyMessage = KeyRequest | KeyResponse;
-export type Message = ProbeMessage | UpdateMessage | SyncMessage | KeyMessage;
+export type EventMessage = UserEvent | EventClock;
+export type QueryMessage = Query | QueryAck | QueryResponse;
+export type Message = ProbeMessage | UpdateMessage | SyncMessage | KeyMessage | EventMessage | QueryMessage;
 export type MessageType = Message['type'];
 
 export const MESSAGE_TYPES = [
@@ -211,4 +315,10 @@ export const MESSAGE_TYPES = [
   'pull',
   'challenge',
   'introduce',
+  'user-event',
+  'event-clock',
+  'forget',
+  'query',
+  'query-ack',
+  'query-response',
 ] as const satisfies readonly MessageType[];

@@ -1,4 +1,5 @@
 import { AntiEntropy } from './anti-entropy.js';
+import type { Coordinate } from './coordinate.js';
 import { NodeContext, type NodeDeps, type NodeIdentity } from './context.js';
 import { Dissemination } from './dissemination.js';
 import type { Effects } from './effects.js';
@@ -15,9 +16,25 @@ import { StallGate } from './stall-gate.js';
 import type { DueTimer } from './timers.js';
 import { addressKey, assertNever, nextIncarnation, nodeName, seqNo, type Address, type NodeName, type Tags } from './types.js';
 import { Updates } from './updates.js';
-import { snapshotOf, type NodeView } from './view.js';
+import { UserEvents, type SentUserEvent } from './user-events.js';
+import type { NodeView } from './view.js';
 
 export type { NodeDeps, NodeIdentity } from './context.js';
+
+/** What a user event asks of the shell, and how every member will know the event. */
+export interface UserEventEffects extends Effects {
+  readonly sent: SentUserEvent;
+}
+
+/**
+ * Why a force-leave was refused: no such member, or one that is not failed (a live member
+ * would refute; one that already left needs nothing).
+ */
+export type ForceLeaveRefusal = 'unknown-member' | 'not-failed' | 'self';
+
+export interface ForceLeaveEffects extends Effects {
+  readonly refused: ForceLeaveRefusal | null;
+}
 
 /** What join() asks of the shell, and the attempt id its `join-finished` event will carry. */
 export interface JoinEffects extends Effects {
@@ -44,6 +61,7 @@ export class GossipNode implements NodeView {
   private readonly prober: Prober;
   private readonly reconnector: Reconnector;
   private readonly reaper: Reaper;
+  private readonly userEvents: UserEvents;
   private started = false;
 
   constructor(options: ProtocolOptions, identity: NodeIdentity, deps: NodeDeps) {
@@ -64,6 +82,7 @@ export class GossipNode implements NodeView {
     this.prober = new Prober(ctx, this.dissemination, this.updates, this.antiEntropy, this.stallGate);
     this.reconnector = new Reconnector(ctx, this.dissemination, this.joiner, this.antiEntropy);
     this.reaper = new Reaper(ctx);
+    this.userEvents = new UserEvents(ctx, this.dissemination, identity.incarnation >>> 0);
   }
 
   // ─── Commands ────────────────────────────────────────────────────────────────────────────
@@ -74,7 +93,7 @@ export class GossipNode implements NodeView {
       if (this.started) return;
       this.started = true;
       const ctx = this.ctx;
-      ctx.self.sinceMs = nowMs;
+      ctx.table.setSince(ctx.self, nowMs);
       this.dissemination.enqueue(ctx.selfAlive());
       const o = ctx.options;
       ctx.timers.set('probe', '', nowMs + randomInt(ctx.random, o.probeIntervalMs));
@@ -92,6 +111,7 @@ export class GossipNode implements NodeView {
   join(seeds: readonly Address[], nowMs: number, retry = false): JoinEffects {
     let attempt = 0;
     const effects = this.run(nowMs, () => {
+      this.userEvents.expectJoinClock();
       attempt = this.joiner.join(seeds, retry);
     });
     return { ...effects, attempt };
@@ -104,10 +124,12 @@ export class GossipNode implements NodeView {
   restore(members: readonly MemberState[], nowMs: number): Effects {
     return this.run(nowMs, () => {
       const ctx = this.ctx;
+      ctx.table.reserve(members.length);
+      ctx.schedule.reserve(members.length);
       for (const state of members) {
-        if (state.name === ctx.name || ctx.table.get(state.name) !== undefined) continue;
+        if (state.name === ctx.name || ctx.table.has(state.name)) continue;
         const member: Member = { ...state, sinceMs: nowMs, statusFrom: state.name };
-        ctx.table.add(member);
+        ctx.table.add(member, true);
         if (isActive(member.status)) ctx.schedule.insert(member.name);
         ctx.emitChanged(member, null);
       }
@@ -123,7 +145,7 @@ export class GossipNode implements NodeView {
       if (ctx.leaving) return;
       ctx.leaving = true;
       ctx.table.setState(ctx.self, 'left', ctx.self.incarnation);
-      ctx.self.sinceMs = nowMs;
+      ctx.table.setSince(ctx.self, nowMs);
       ctx.emitChanged(ctx.self, 'alive');
       this.prober.stop();
       if (ctx.table.activeCount === 0 && this.dissemination.targets(1).length === 0) {
@@ -136,8 +158,9 @@ export class GossipNode implements NodeView {
       // With a small retransmit limit (2 in the local profile) gossip alone can miss a member,
       // which then sees us go silent and marks us failed. A leave happens once: tell every live
       // member directly as well (one small datagram each).
-      for (const member of ctx.table.all()) {
-        if (member !== ctx.self && isActive(member.status)) ctx.send(member.addr, [left]);
+      const table = ctx.table;
+      for (let slot = 0; slot < table.size; slot++) {
+        if (table.nameAt(slot) !== ctx.name && isActive(table.statusAt(slot))) ctx.send(table.addrAt(slot), [left]);
       }
     });
   }
@@ -146,10 +169,44 @@ export class GossipNode implements NodeView {
   setTags(tags: Tags, nowMs: number): Effects {
     return this.run(nowMs, () => {
       const ctx = this.ctx;
-      ctx.self.tags = tags;
+      ctx.table.setTags(ctx.self, tags);
       ctx.table.setState(ctx.self, ctx.self.status, nextIncarnation(ctx.self.incarnation));
       this.dissemination.enqueue(ctx.selfAlive(), true);
     });
+  }
+
+  /**
+   * Sends a user event (`gossipd event`): delivered here at once, then gossiped to every member.
+   * The caller checked name and payload against the codec's limits.
+   */
+  sendUserEvent(name: string, payload: string, coalesce: boolean, nowMs: number): UserEventEffects {
+    let sent: SentUserEvent = { id: '', ltime: 0 };
+    const effects = this.run(nowMs, () => {
+      sent = this.userEvents.send(name, payload, coalesce);
+    });
+    return { ...effects, sent };
+  }
+
+  /**
+   * `gossipd force-leave`: a failed member becomes `left` here and, by gossip, everywhere (a
+   * `left` at its incarnation outranks `failed`); with `prune` it is forgotten at once
+   * everywhere. A member that is not failed is refused: alive or suspect, it would refute.
+   */
+  forceLeave(name: NodeName, prune: boolean, nowMs: number): ForceLeaveEffects {
+    let refused: ForceLeaveRefusal | null = null;
+    const effects = this.run(nowMs, () => {
+      const ctx = this.ctx;
+      const member = ctx.table.get(name);
+      if (name === ctx.name) refused = 'self';
+      else if (member === undefined) refused = 'unknown-member';
+      else if (isActive(member.status)) refused = 'not-failed';
+      if (member === undefined || refused !== null) return;
+      const left: Left = { type: 'left', name, incarnation: member.incarnation };
+      if (member.status === 'failed') this.updates.onLeft(left);
+      if (prune) this.updates.onForget({ type: 'forget', name, incarnation: member.incarnation });
+      this.dissemination.gossip();
+    });
+    return { ...effects, refused };
   }
 
   /**
@@ -199,6 +256,8 @@ export class GossipNode implements NodeView {
         return this.updates.onFailed(message, from);
       case 'left':
         return this.updates.onLeft(message);
+      case 'forget':
+        return this.updates.onForget(message);
       default:
         return;
     }
@@ -209,13 +268,14 @@ export class GossipNode implements NodeView {
       case 'ping':
         return this.prober.onPing(message, from);
       case 'ack':
-        if (!this.prober.onAck(message)) this.updates.onCheckAck(message.seq);
+        if (!this.prober.onAck(message, from)) this.updates.onCheckAck(message.seq);
         return;
       case 'nack':
         return this.prober.onNack(message);
       case 'ping-req':
         return this.prober.onPingReq(message, from);
       case 'sync':
+        if (message.join) this.userEvents.onJoinSync(from);
         return this.antiEntropy.onSync(message, from);
       case 'state':
         this.joiner.onStateFrom(from);
@@ -232,10 +292,19 @@ export class GossipNode implements NodeView {
       case 'suspect':
       case 'failed':
       case 'left':
+      case 'forget':
         return; // applied first, by applyUpdate
+      case 'user-event':
+        return this.userEvents.onUserEvent(message);
+      case 'event-clock':
+        return this.userEvents.onEventClock(message);
       case 'key-request':
       case 'key-response':
         return; // keyring operations belong to the agent (src/agent/key-ops.ts), not to membership
+      case 'query':
+      case 'query-ack':
+      case 'query-response':
+        return; // queries run commands and wait on them: the agent's (src/agent/queries.ts)
       default:
         assertNever(message);
     }
@@ -268,6 +337,8 @@ export class GossipNode implements NodeView {
         return this.reconnector.onReconnectTimer();
       case 'reap':
         return this.reaper.onReapTimer();
+      case 'event-hold':
+        return this.userEvents.onHoldExpired(nodeName(due.key));
       default:
         assertNever(due.kind);
     }
@@ -290,17 +361,17 @@ export class GossipNode implements NodeView {
     return this.ctx.table.version;
   }
 
+  // The table hands out fresh copies of its rows: they are snapshots already.
   members(): MemberSnapshot[] {
-    return this.ctx.table.all().map(snapshotOf);
+    return this.ctx.table.all();
   }
 
   member(name: NodeName): MemberSnapshot | undefined {
-    const member = this.ctx.table.get(name);
-    return member === undefined ? undefined : snapshotOf(member);
+    return this.ctx.table.get(name);
   }
 
   get selfMember(): MemberSnapshot {
-    return snapshotOf(this.ctx.self);
+    return this.ctx.self;
   }
 
   get healthScore(): number {
@@ -315,8 +386,37 @@ export class GossipNode implements NodeView {
     return this.ctx.queue.size;
   }
 
+  /** User events waiting to be gossiped. */
+  get eventQueueDepth(): number {
+    return this.ctx.eventQueue.size;
+  }
+
+  /** The user-event Lamport clock and what this member did with the events it heard. */
+  get userEventStats(): { readonly lamportTime: number; readonly delivered: number; readonly duplicates: number; readonly skipped: number } {
+    const u = this.userEvents;
+    return { lamportTime: u.lamportTime, delivered: u.delivered, duplicates: u.duplicates, skipped: u.skipped };
+  }
+
   get activeMembers(): number {
     return this.ctx.table.activeCount;
+  }
+
+  get coordinate(): Coordinate {
+    return this.ctx.coordinates.own;
+  }
+
+  get coordinateStats(): NodeView['coordinateStats'] {
+    return this.ctx.coordinates.stats;
+  }
+
+  coordinateOf(name: NodeName): Coordinate | undefined {
+    return name === this.ctx.name ? this.ctx.coordinates.own : this.ctx.coordinates.of(name);
+  }
+
+  coordinates(): Array<{ readonly name: NodeName; readonly coordinate: Coordinate }> {
+    const list = [{ name: this.ctx.name, coordinate: this.ctx.coordinates.own }];
+    for (const [name, coordinate] of this.ctx.coordinates.peerEntries()) list.push({ name, coordinate });
+    return list;
   }
 
   /** Whether some member in our table (any status) uses this address, given as its addressKey. */

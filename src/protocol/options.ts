@@ -51,6 +51,12 @@ export interface ProtocolOptions {
    * neighbours confirm at once; null: memberlist's Lifeguard timeouts (suspicionMult × log10 n).
    */
   readonly pauseToleranceMs: number | null;
+  /**
+   * Vivaldi network coordinates (Serf's, off with its DisableCoordinates): samples of round
+   * trips carry coordinates, and on the ring schedule a coordinate probe goes out in sampling
+   * periods (coordinate-cadence.ts). false: no coordinate is sent, kept or answered. Default true.
+   */
+  readonly coordinates: boolean;
 }
 
 /** Above this many members anti-entropy slows down (memberlist pushPullScale). */
@@ -118,6 +124,7 @@ export const MEMBERLIST_PROFILES: Readonly<Record<Exclude<ProfileName, 'toleranc
     reconnectTimeoutMs: 24 * HOUR,
     probeSchedule: 'round-robin',
     pauseToleranceMs: null,
+    coordinates: true,
   },
   wan: {
     probeIntervalMs: 5 * SECOND,
@@ -137,6 +144,7 @@ export const MEMBERLIST_PROFILES: Readonly<Record<Exclude<ProfileName, 'toleranc
     reconnectTimeoutMs: 24 * HOUR,
     probeSchedule: 'round-robin',
     pauseToleranceMs: null,
+    coordinates: true,
   },
   local: {
     probeIntervalMs: 1 * SECOND,
@@ -156,6 +164,7 @@ export const MEMBERLIST_PROFILES: Readonly<Record<Exclude<ProfileName, 'toleranc
     reconnectTimeoutMs: 24 * HOUR,
     probeSchedule: 'round-robin',
     pauseToleranceMs: null,
+    coordinates: true,
   },
 };
 

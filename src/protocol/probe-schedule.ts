@@ -8,6 +8,8 @@ import type { NodeName } from './types.js';
 export interface ProbeSchedule {
   /** A member became active (joined, or came back). */
   insert(name: NodeName): void;
+  /** Room for `extra` members about to be inserted at once (a restore). */
+  reserve(extra: number): void;
   /** This period's target, or undefined when there is nobody to probe. */
   next(): NodeName | undefined;
 }
@@ -32,24 +34,36 @@ class RoundRobinSchedule implements ProbeSchedule {
     private readonly table: Membership,
     random: Random,
   ) {
-    this.order = new ProbeOrder(random);
+    this.order = new ProbeOrder(random, table.roster);
   }
 
   insert(name: NodeName): void {
-    this.order.insert(name);
+    const id = this.table.roster.names.lookup(name);
+    if (id !== undefined) this.order.insert(id);
+  }
+
+  reserve(extra: number): void {
+    this.order.reserve(extra);
   }
 
   next(): NodeName | undefined {
-    return this.order.next(
-      (name) => name !== this.self && this.table.isActive(name),
+    const table = this.table;
+    const selfId = table.roster.names.lookup(this.self);
+    const id = this.order.next(
+      (candidate) => candidate !== selfId && table.isActiveId(candidate),
       () => this.activeOthers(),
     );
+    return id === undefined ? undefined : table.roster.nameOf(id);
   }
 
-  private activeOthers(): NodeName[] {
-    const names: NodeName[] = [];
-    for (const m of this.table.all()) if (m.name !== this.self && isActive(m.status)) names.push(m.name);
-    return names;
+  private activeOthers(): Int32Array {
+    const table = this.table;
+    const ids = new Int32Array(table.activeCount);
+    let count = 0;
+    for (let slot = 0; slot < table.size; slot++) {
+      if (table.nameAt(slot) !== this.self && isActive(table.statusAt(slot))) ids[count++] = table.idAt(slot);
+    }
+    return ids.subarray(0, count);
   }
 }
 
@@ -69,7 +83,11 @@ class RingSchedule implements ProbeSchedule {
     // The ring is kept by the member table itself.
   }
 
+  reserve(): void {
+    // Likewise.
+  }
+
   next(): NodeName | undefined {
-    return this.table.ring.after(this.self, (name) => this.table.get(name)?.status === 'alive');
+    return this.table.ring.after(this.self, (name) => this.table.statusOf(name) === 'alive');
   }
 }

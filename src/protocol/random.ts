@@ -37,8 +37,14 @@ export function randomInt(random: Random, bound: number): number {
   return Math.floor(random.next() * bound);
 }
 
+/** Anything indexable and writable: an array or a typed array. */
+export interface MutableList<T> {
+  readonly length: number;
+  [index: number]: T;
+}
+
 /** Fisher–Yates shuffle in place. */
-export function shuffle<T>(random: Random, items: T[]): T[] {
+export function shuffle<T, L extends MutableList<T>>(random: Random, items: L): L {
   for (let i = items.length - 1; i > 0; i--) {
     const j = randomInt(random, i + 1);
     const held = items[i] as T;
@@ -54,24 +60,27 @@ export function shuffle<T>(random: Random, items: T[]): T[] {
  * most candidates are rejected (the sweep keeps small clusters exact).
  */
 export function sample<T>(random: Random, items: readonly T[], count: number, accept: (item: T) => boolean): T[] {
-  const chosen: T[] = [];
-  const n = items.length;
+  return sampleIndices(random, items.length, count, (i) => accept(items[i] as T)).map((i) => items[i] as T);
+}
+
+/** sample() over the indices 0 … n − 1, for tables kept in columns rather than in an array of rows. */
+export function sampleIndices(random: Random, n: number, count: number, accept: (index: number) => boolean): number[] {
+  const chosen: number[] = [];
   if (n === 0 || count <= 0) return chosen;
-  const seen = new Set<number>();
+  // At most count × 3 entries: a short array beats a Set here.
+  const seen: number[] = [];
   for (let attempt = 0; attempt < count * 3 && chosen.length < count; attempt++) {
     const i = randomInt(random, n);
-    if (seen.has(i)) continue;
-    seen.add(i);
-    const item = items[i] as T;
-    if (accept(item)) chosen.push(item);
+    if (seen.includes(i)) continue;
+    seen.push(i);
+    if (accept(i)) chosen.push(i);
   }
   if (chosen.length < count) {
     const start = randomInt(random, n);
     for (let k = 0; k < n && chosen.length < count; k++) {
       const i = (start + k) % n;
-      if (seen.has(i)) continue;
-      const item = items[i] as T;
-      if (accept(item)) chosen.push(item);
+      if (seen.includes(i)) continue;
+      if (accept(i)) chosen.push(i);
     }
   }
   return chosen;

@@ -1,4 +1,5 @@
 import type { NodeContext } from './context.js';
+import type { NodeName } from './types.js';
 
 /** Forgetting: failed and left members are kept (and shown) for reapTimeout, then removed. */
 export class Reaper {
@@ -18,12 +19,18 @@ export class Reaper {
     const ctx = this.ctx;
     if (ctx.table.count('failed') + ctx.table.count('left') === 0) return;
     const cutoff = ctx.nowMs - ctx.options.reapTimeoutMs;
-    const expired = ctx.table.all().filter((m) => (m.status === 'failed' || m.status === 'left') && m.sinceMs <= cutoff);
-    for (const member of expired) {
-      if (member === ctx.self) continue;
-      ctx.table.remove(member.name);
-      ctx.queue.remove(member.name);
-      ctx.emit({ type: 'member-reaped', name: member.name });
+    const table = ctx.table;
+    const expired: NodeName[] = [];
+    for (let slot = 0; slot < table.size; slot++) {
+      const status = table.statusAt(slot);
+      if ((status === 'failed' || status === 'left') && table.sinceAt(slot) <= cutoff) expired.push(table.nameAt(slot));
+    }
+    for (const name of expired) {
+      if (name === ctx.name) continue;
+      table.remove(name);
+      ctx.queue.remove(name);
+      ctx.coordinates.forget(name);
+      ctx.emit({ type: 'member-reaped', name });
     }
   }
 }

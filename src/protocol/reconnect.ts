@@ -2,8 +2,6 @@ import type { AntiEntropy } from './anti-entropy.js';
 import type { NodeContext } from './context.js';
 import type { Dissemination } from './dissemination.js';
 import type { Joiner } from './join.js';
-import type { Member } from './member.js';
-import { sample } from './random.js';
 
 /**
  * Serf-style healing: now and then ask a failed member for its table, so both sides of a
@@ -28,12 +26,14 @@ export class Reconnector {
     if (ctx.table.count('failed') === 0) return;
     // Only members that failed within reconnectTimeout are retried; older ones wait for the reaper.
     const cutoffMs = ctx.nowMs - ctx.options.reconnectTimeoutMs;
-    const retryable = (m: Member): boolean => m.status === 'failed' && m.sinceMs >= cutoffMs;
-    const failed = ctx.table.all().reduce((count, m) => (retryable(m) ? count + 1 : count), 0);
+    const table = ctx.table;
+    const retryable = (slot: number): boolean => table.statusAt(slot) === 'failed' && table.sinceAt(slot) >= cutoffMs;
+    let failed = 0;
+    for (let slot = 0; slot < table.size; slot++) if (retryable(slot)) failed++;
     if (failed === 0) return;
     // One member in the cluster retries per interval on average, whatever its size.
-    if (ctx.random.next() >= failed / Math.max(1, ctx.table.activeCount)) return;
-    const [target] = sample(ctx.random, ctx.table.all(), 1, retryable);
+    if (ctx.random.next() >= failed / Math.max(1, table.activeCount)) return;
+    const [target] = table.sample(ctx.random, 1, retryable);
     // Tables on the two sides of a healed partition differ: the round exchanges the differing buckets.
     if (target !== undefined) this.dissemination.sendWithGossip(target.addr, [this.antiEntropy.opener(target.addr, false)]);
   }

@@ -26,6 +26,8 @@ export class NodeStats {
   finalChecks = 0;
   /** Suspects we probed at once as one of their monitors (pause tolerance). */
   confirmProbes = 0;
+  /** Pings sent only to measure a round trip for coordinates (ring schedule). */
+  coordinateProbes = 0;
   /** Members asked directly about a disagreement found in anti-entropy. */
   disputesAsked = 0;
   relaysRefused = 0;

@@ -17,7 +17,8 @@ export type TimerKind =
   | 'join-retry'
   | 'join-window'
   | 'reap'
-  | 'reconnect';
+  | 'reconnect'
+  | 'event-hold';
 
 interface Timer {
   readonly atMs: number;

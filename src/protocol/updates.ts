@@ -1,7 +1,8 @@
 import { aliveOf, type NodeContext } from './context.js';
 import type { Dissemination } from './dissemination.js';
 import { isActive, overrides, type Member } from './member.js';
-import type { Alive, Failed, Left, Ping, Suspect, UpdateMessage } from './messages.js';
+import { ABSENT_SLOT } from './membership.js';
+import type { Alive, Failed, Forget, Left, Ping, Suspect, UpdateMessage } from './messages.js';
 import { randomInt } from './random.js';
 import { Suspicion, suspicionBounds } from './suspicion.js';
 import { TOLERANCE_CONFIRMATIONS, toleranceTiming, ToleranceSuspicion, type ToleranceTiming } from './tolerance.js';
@@ -53,12 +54,18 @@ export class Updates {
       }
       return;
     }
-    const member = ctx.table.get(alive.name);
-    if (member === undefined) {
+    const table = ctx.table;
+    const slot = table.slotOf(alive.name);
+    if (slot === ABSENT_SLOT) {
       this.addMember(alive);
       return;
     }
-    if (!overrides({ status: 'alive', incarnation: alive.incarnation }, member)) return;
+    // Most alives in a busy cluster are news we already have: decide that from the columns,
+    // before reading the row out.
+    if (!overrides({ status: 'alive', incarnation: alive.incarnation }, { status: table.statusAt(slot), incarnation: table.incarnationAt(slot) })) {
+      return;
+    }
+    const member = table.memberAt(slot);
     if (!sameAddress(alive.addr, member.addr) && isActive(member.status)) {
       // Only a failed or departed member's name may move to a new address. The claimant is in
       // nobody's table, so nothing else would reach it: tell it who holds the name, and it logs
@@ -71,11 +78,9 @@ export class Updates {
     const changed = previous !== 'alive' || !sameAddress(alive.addr, member.addr) || !sameTags(alive.tags, member.tags);
     this.clearSuspicion(member.name);
     ctx.table.setState(member, 'alive', alive.incarnation);
-    if (!sameAddress(alive.addr, member.addr)) ctx.table.setAddress(member, alive.addr);
-    member.tags = alive.tags;
+    if (!sameAddress(alive.addr, member.addr) || !sameTags(alive.tags, member.tags)) ctx.table.setRecord(member, alive.addr, alive.tags);
     if (previous !== 'alive') {
-      member.sinceMs = ctx.nowMs;
-      member.statusFrom = alive.name;
+      ctx.table.setOrigin(member, ctx.nowMs, alive.name);
       ctx.schedule.insert(member.name);
     }
     if (changed) ctx.emitChanged(member, previous);
@@ -132,8 +137,7 @@ export class Updates {
     if (!overrides({ status: 'suspect', incarnation: suspect.incarnation }, member)) return;
     const previous = member.status;
     ctx.table.setState(member, 'suspect', suspect.incarnation);
-    member.sinceMs = ctx.nowMs;
-    member.statusFrom = suspect.from;
+    ctx.table.setOrigin(member, ctx.nowMs, suspect.from);
     const o = ctx.options;
     const bounds = suspicionBounds(ctx.table.activeCount, o.probeIntervalMs, o.suspicionMult, o.suspicionMaxTimeoutMult);
     if (this.tolerance === null) {
@@ -253,7 +257,7 @@ export class Updates {
           from: suspicion.originator,
           ageMs: Math.round(ctx.nowMs - suspicion.startMs),
         };
-        if (holder !== undefined && holder !== ctx.self) ctx.send(holder.addr, [suspect]);
+        if (holder !== undefined && holder.name !== ctx.name) ctx.send(holder.addr, [suspect]);
         if (step.alsoSuspect) this.askSuspect(member, suspicion);
         this.armSuspicion(member.name, suspicion.wakeMs());
         return;
@@ -299,13 +303,27 @@ export class Updates {
     this.dissemination.enqueue(left);
   }
 
+  /**
+   * `gossipd force-leave --prune`: forget a member that is down (failed or left) at once, as
+   * the reap would later. A live member (or a newer life of it) ignores it, and so do we.
+   */
+  onForget(forget: Forget): void {
+    const ctx = this.ctx;
+    if (forget.name === ctx.name) return;
+    const member = ctx.table.get(forget.name);
+    if (member === undefined || isActive(member.status) || member.incarnation > forget.incarnation) return;
+    ctx.table.remove(member.name);
+    ctx.queue.remove(member.name);
+    ctx.emit({ type: 'member-reaped', name: member.name });
+    this.dissemination.enqueue(forget);
+  }
+
   private markDown(member: Member, status: 'failed' | 'left', incarnation: Incarnation, by: NodeName): void {
     const ctx = this.ctx;
     const previous = member.status;
     this.clearSuspicion(member.name);
     ctx.table.setState(member, status, incarnation);
-    member.sinceMs = ctx.nowMs;
-    member.statusFrom = by;
+    ctx.table.setOrigin(member, ctx.nowMs, by);
     ctx.emitChanged(member, previous);
   }
 

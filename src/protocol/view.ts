@@ -1,5 +1,6 @@
+import type { Coordinate } from './coordinate.js';
+import type { VivaldiStats } from './vivaldi.js';
 import type { MemberSnapshot } from './events.js';
-import type { Member } from './member.js';
 import type { NodeStats } from './stats.js';
 import type { NodeName } from './types.js';
 
@@ -17,21 +18,24 @@ export interface NodeView {
   readonly isLeaving: boolean;
   /** Updates waiting to be gossiped. */
   readonly queueDepth: number;
+  /** User events waiting to be gossiped. */
+  readonly eventQueueDepth: number;
+  /** The user-event Lamport clock, and what this member did with the events it heard. */
+  readonly userEventStats: {
+    readonly lamportTime: number;
+    readonly delivered: number;
+    readonly duplicates: number;
+    readonly skipped: number;
+  };
   /** Alive and suspect members, self included. */
   readonly activeMembers: number;
   members(): MemberSnapshot[];
   member(name: NodeName): MemberSnapshot | undefined;
-}
-
-/** A copy of a member's row, safe to hand out. */
-export function snapshotOf(member: Member): MemberSnapshot {
-  return {
-    name: member.name,
-    addr: member.addr,
-    incarnation: member.incarnation,
-    status: member.status,
-    tags: member.tags,
-    sinceMs: member.sinceMs,
-    statusFrom: member.statusFrom,
-  };
+  /** This node's own Vivaldi coordinate. */
+  readonly coordinate: Coordinate;
+  readonly coordinateStats: Readonly<VivaldiStats>;
+  /** The latest coordinate a member sent us (ourselves: our own), or undefined. */
+  coordinateOf(name: NodeName): Coordinate | undefined;
+  /** Every member whose coordinate we hold, ourselves first. */
+  coordinates(): Array<{ readonly name: NodeName; readonly coordinate: Coordinate }>;
 }

@@ -1,4 +1,10 @@
+import type { CoordinateError } from './coordinate-error.js';
 import type { ExpectedFigures } from './expected.js';
+
+/** The coordinate error (see CoordinateError) at a simulated time. */
+export interface CoordinateErrorAt extends CoordinateError {
+  readonly atMs: number;
+}
 
 export interface CrashReport {
   readonly name: string;
@@ -75,6 +81,16 @@ export interface SimulationReport {
   readonly massRestart: { readonly members: number; readonly allAliveMs: number | null; readonly failedPairs: number } | null;
   /** After the partition ends, until every live member sees every live member alive. */
   readonly healedMs: number | null;
+  /** How long after the partition ends its cross-side failures must be gone: 2 × reconnectInterval; null without a partition. */
+  readonly partitionHealBoundMs: number | null;
+  /**
+   * Cross-side false failures that remain after healing: (observer, member) pairs of live
+   * members (not crashed, not paused, not in a restart window) on opposite sides of the
+   * partition in which the observer had the member failed at some moment later than
+   * partitionHealBoundMs after the heal (still failed then, or failed anew). Should be 0.
+   * Null without a partition, or when the run ends before the bound.
+   */
+  readonly partitionFailuresAfterHeal: number | null;
   /**
    * Datagrams and bytes (payload + 28 B of IPv4/UDP headers) each live member sent per second,
    * from convergence to the end of the run (the one-off join storm left out).
@@ -96,4 +112,14 @@ export interface SimulationReport {
   /** Datagrams the real codec rejected in transit (always 0 unless something is broken). */
   readonly decodeFailures: number;
   readonly expected: ExpectedFigures;
+  /** With --regions: how many regions the latency model had. */
+  readonly regions?: number;
+  /**
+   * With --regions, at the end of the run: over every pair of running members (a seeded
+   * sample of 50,000 above that), |estimated − true| / true round trip, the estimate being the
+   * distance between the two members' own coordinates. p50 and p90 are fractions (0.05 = 5 %).
+   */
+  readonly coordinateError?: CoordinateErrorAt;
+  /** With --regions: the same at earlier times asked for (ScenarioOptions.coordinateErrorAtMs). */
+  readonly coordinateErrorOverTime?: readonly CoordinateErrorAt[];
 }

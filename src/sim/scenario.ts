@@ -4,8 +4,10 @@ import type { MemberStatus } from '../protocol/types.js';
 import { NO_CHURN, planChurn, RestartTracker, type ChurnPlan } from './churn.js';
 import { expectedFigures } from './expected.js';
 import { ConvergenceTracker } from './convergence.js';
-import type { CrashReport, SimulationReport, Spread } from './report.js';
-import { mix, Simulation } from './simulation.js';
+import { coordinateError } from './coordinate-error.js';
+import { RegionLatency } from './latency.js';
+import type { CoordinateErrorAt, CrashReport, SimulationReport, Spread } from './report.js';
+import { mix, Simulation, type SimulationWire } from './simulation.js';
 import { NO_STALLS, planStalls, type StallFault, type StallPlan } from './stalls.js';
 
 export type { StallFault } from './stalls.js';
@@ -30,6 +32,8 @@ export interface ScenarioOptions {
   readonly profile: ProfileName;
   readonly protocol: ProtocolOptions;
   readonly lossRate: number;
+  /** How datagrams travel in the simulated network (Simulation's wire). Default `codec`. */
+  readonly wire?: SimulationWire;
   readonly latencyMs: readonly [number, number];
   /** Members that crash at faultAtMs. */
   readonly crash: number;
@@ -45,6 +49,14 @@ export interface ScenarioOptions {
    * started again at once, same name and address, a new incarnation. Default 0.
    */
   readonly restart?: number;
+  /**
+   * Regions of the latency model (latency.ts: 1–2 ms round trips inside a region, 30–80 ms
+   * between, fixed per pair): set, it replaces latencyMs and the report measures the network
+   * coordinates against it (coordinateError). Default none.
+   */
+  readonly regions?: number;
+  /** With regions: also measure the coordinate error at these simulated times, in ms (coordinateErrorOverTime). */
+  readonly coordinateErrorAtMs?: readonly number[];
   /** `join`: members start within the first second and join through earlier ones. `converged`: they start knowing each other. */
   readonly start: 'join' | 'converged';
   /** Called about once per simulated second. */
@@ -68,11 +80,14 @@ const YIELD_EVERY_MS = 200;
 export async function runScenario(options: ScenarioOptions): Promise<SimulationReport> {
   const wallStart = performance.now();
   const random = seededRandom(options.seed ^ 0x51ed);
+  const regions = options.regions === undefined ? undefined : new RegionLatency({ seed: options.seed, regions: options.regions });
   const sim = new Simulation({
     seed: options.seed,
     protocol: options.protocol,
     lossRate: options.lossRate,
     latencyMs: options.latencyMs,
+    wire: options.wire ?? 'codec',
+    ...(regions === undefined ? {} : { latency: regions.latency }),
   });
   const names = Array.from({ length: options.nodes }, (_, i) => `node-${String(i).padStart(5, '0')}`);
   const plan = planFaults(options, names, random);
@@ -96,6 +111,9 @@ export async function runScenario(options: ScenarioOptions): Promise<SimulationR
     for (const name of names) tracker.onStart(name);
     sim.addConvergedMembers(names);
   }
+  // Setting up a converged cluster is one synchronous step: take its memory before the first
+  // run step lets the collector tidy up after it.
+  const setupMemoryBytes = process.memoryUsage.rss();
   sim.at(options.faultAtMs, () => {
     for (const name of plan.crashed) {
       sim.crash(name);
@@ -111,11 +129,24 @@ export async function runScenario(options: ScenarioOptions): Promise<SimulationR
   const partitionEndMs = options.partition === null ? null : options.faultAtMs + options.partition.durationMs;
   if (partitionEndMs !== null) sim.at(partitionEndMs, () => sim.setLinkFilter(undefined));
   const stalls = scheduleStalls(sim, plan.stalls, options.stall?.durationMs ?? 0, tracker);
+  const measureCoordinates = (): CoordinateErrorAt | undefined => {
+    if (regions === undefined) return undefined;
+    const running = names.filter((name) => tracker.isRunning(name));
+    return { atMs: sim.nowMs, ...coordinateError(running, (name) => sim.core(name), (a, b) => regions.rttMs(a, b), (name) => regions.regionOf(name), options.seed) };
+  };
+  const coordinateErrorOverTime: CoordinateErrorAt[] = [];
+  for (const atMs of regions === undefined ? [] : (options.coordinateErrorAtMs ?? [])) {
+    if (atMs > options.durationMs) continue;
+    sim.at(atMs, () => {
+      const measured = measureCoordinates();
+      if (measured !== undefined) coordinateErrorOverTime.push(measured);
+    });
+  }
   scheduleChurn(sim, plan.churn, seededRandom(mix(options.seed, CHURN_SEEDS_STREAM)), tracker, restarts);
 
   let convergenceMs: number | null = null;
   let healedMs: number | null = null;
-  let peakMemoryBytes = process.memoryUsage.rss();
+  let peakMemoryBytes = Math.max(setupMemoryBytes, process.memoryUsage.rss());
   let nextProgressMs = 0;
   let lastYield = performance.now();
   // Traffic is measured from convergence on: the join storm is a one-off, not the running cost.
@@ -143,6 +174,7 @@ export async function runScenario(options: ScenarioOptions): Promise<SimulationR
   }
   const live = names.filter((name) => !plan.crashed.has(name));
   const recoveries = restarts.recoveries();
+  const finalCoordinateError = measureCoordinates();
   return {
     nodes: options.nodes,
     seed: options.seed,
@@ -165,12 +197,16 @@ export async function runScenario(options: ScenarioOptions): Promise<SimulationR
     stuck: tracker.notSeenAlive(),
     massRestart: massRestart.report(),
     healedMs,
+    ...partitionAfterHeal(judge, options, partitionEndMs, sim.nowMs),
     perNode: trafficPerNode(sim, live, trafficBase, sim.nowMs - (convergenceMs ?? 0)),
     fullStateTransfers: sim.fullStateTransfers,
     statePacketsSent: sim.statePacketsSent,
     peakMemoryBytes,
     decodeFailures: sim.decodeFailures,
     expected: expectedFigures(options.protocol, options.nodes, options.lossRate, options.durationMs),
+    ...(finalCoordinateError === undefined
+      ? {}
+      : { regions: options.regions, coordinateError: finalCoordinateError, coordinateErrorOverTime }),
   };
 }
 
@@ -333,6 +369,13 @@ class Judge {
   readonly stallFailures = new Set<string>();
   falseSuspicionsOriginated = 0;
   private readonly detections = new Map<string, { firstMs: number | null; allMs: number | null; by: Set<string> }>();
+  /**
+   * Cross-side (observer, member) pairs of a partition, each with the last moment it stopped
+   * being `failed` (Infinity while it still is). Failures across the cut are right while it
+   * lasts, so onChange does not count them; what must not outlive the heal is judged at the
+   * end, by partitionFailuresAfter.
+   */
+  private readonly crossFailedUntilMs = new Map<string, number>();
 
   constructor(
     private readonly plan: FaultPlan,
@@ -342,6 +385,7 @@ class Judge {
   }
 
   onChange(observer: string, subject: string, status: MemberStatus, atMs: number, originated: boolean): void {
+    this.trackCrossSide(observer, subject, status, atMs);
     if (status !== 'suspect' && status !== 'failed') return;
     if (this.plan.crashed.has(subject)) {
       if (status === 'failed') this.detected(subject, observer, atMs);
@@ -359,6 +403,31 @@ class Judge {
     (status === 'failed' ? this.falseFailures : this.falseSuspicions).add(pair);
     if (status === 'failed' && this.plan.stalls.members.has(subject)) this.stallFailures.add(pair);
     if (status === 'suspect' && originated) this.falseSuspicionsOriginated++;
+  }
+
+  /** Keeps crossFailedUntilMs for pairs of live members on opposite sides of the partition. */
+  private trackCrossSide(observer: string, subject: string, status: MemberStatus, atMs: number): void {
+    if (this.plan.cutOff.has(subject) === this.plan.cutOff.has(observer)) return;
+    if (this.plan.crashed.has(subject) || this.plan.crashed.has(observer) || this.plan.paused.has(subject)) return;
+    const pair = `${observer}>${subject}`;
+    if (status === 'failed') {
+      // A restarting member may rightly be failed: its restart window excuses it, as in onChange.
+      if (!this.restarts.inWindow(subject)) this.crossFailedUntilMs.set(pair, Infinity);
+    } else if (this.crossFailedUntilMs.get(pair) === Infinity) {
+      this.crossFailedUntilMs.set(pair, atMs);
+    }
+  }
+
+  /**
+   * Cross-side false failures that remain after healing: (observer, member) pairs of live
+   * members on opposite sides of the partition in which the observer had the member failed
+   * at some moment after `afterMs` (the heal plus its bound): still failed then, or failed
+   * anew later. Every one is a member seen dead that is alive and reachable again.
+   */
+  partitionFailuresAfter(afterMs: number): number {
+    let count = 0;
+    for (const untilMs of this.crossFailedUntilMs.values()) if (untilMs > afterMs) count++;
+    return count;
   }
 
   private detected(subject: string, observer: string, atMs: number): void {
@@ -384,6 +453,28 @@ class Judge {
     const all = reports.map((r) => r.allDetectMs).filter((v): v is number => v !== null);
     return { firstP50Ms: percentile(first, 0.5), firstMaxMs: max(first), allP50Ms: percentile(all, 0.5), allMaxMs: max(all) };
   }
+}
+
+/**
+ * How long after a partition ends every cross-side failure must be gone: two reconnect
+ * intervals (every member retries a failed one each interval, with probability failed/alive;
+ * one round trip settles a disputed member, and its refutation spreads in a few gossip rounds).
+ */
+export function partitionHealBoundMs(protocol: ProtocolOptions): number {
+  return 2 * protocol.reconnectIntervalMs;
+}
+
+function partitionAfterHeal(
+  judge: Judge,
+  options: ScenarioOptions,
+  partitionEndMs: number | null,
+  endMs: number,
+): Pick<SimulationReport, 'partitionHealBoundMs' | 'partitionFailuresAfterHeal'> {
+  if (partitionEndMs === null) return { partitionHealBoundMs: null, partitionFailuresAfterHeal: null };
+  const boundMs = partitionHealBoundMs(options.protocol);
+  // A run that ends before the bound cannot tell a slow heal from a failed one.
+  const afterMs = partitionEndMs + boundMs;
+  return { partitionHealBoundMs: boundMs, partitionFailuresAfterHeal: endMs < afterMs ? null : judge.partitionFailuresAfter(afterMs) };
 }
 
 type TrafficSnapshot = ReadonlyMap<string, { readonly packetsSent: number; readonly bytesSent: number }>;

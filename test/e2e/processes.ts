@@ -23,12 +23,19 @@ export interface AgentProcess {
   readonly exited: Promise<number | null>;
 }
 
-/** Starts `gossipd agent` on 127.0.0.1 with free ports and waits for its "agent running" line. */
-export async function startAgentProcess(name: string, extraArgs: readonly string[] = []): Promise<AgentProcess> {
+/**
+ * Starts `gossipd agent` on 127.0.0.1 with free ports and waits for its "agent running" line.
+ * `env`: variables added to this process's environment (e.g. GOSSIPD_ENCRYPT, kept out of argv).
+ */
+export async function startAgentProcess(
+  name: string,
+  extraArgs: readonly string[] = [],
+  env: Readonly<Record<string, string>> = {},
+): Promise<AgentProcess> {
   const child = spawn(
     process.execPath,
     [BIN, 'agent', '--name', name, '--bind', '127.0.0.1:0', '--http', '127.0.0.1:0', '--cluster', 'e2e', ...FAST_FLAGS, ...extraArgs],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
   );
   const logs: Array<Record<string, unknown>> = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -3,11 +3,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAgent, type Agent, type KeyOpReport } from '../../src/agent/index.js';
+import { createAgent, type Agent } from '../../src/agent/index.js';
 import { createCodec, messageSize, PACKET_OVERHEAD_BYTES } from '../../src/codec/index.js';
 import type { AgentConfig } from '../../src/config.js';
 import { Keyring } from '../../src/crypto/keyring.js';
 import { keyId } from '../../src/crypto/keys.js';
+import type { PublicKeyReport } from '../../src/http/key-report.js';
 import type { MemberState, Message } from '../../src/protocol/messages.js';
 import { incarnation, nodeName } from '../../src/protocol/types.js';
 import { ackedProbes, allAlive, fastConfig, roundsToProbeEveryPeer, startCluster, waitFor, waitForAckedProbes } from './helpers.js';
@@ -200,7 +201,7 @@ describe('key rotation through the HTTP endpoint', () => {
       const listed = await keysCall(url, 'GET', '/v1/keys');
       expect(listed.status).toBe(200);
       expect(listed.report).toMatchObject({ op: 'list', ok: true, members: 3, responded: 3 });
-      expect(listed.report?.keys).toEqual([{ key: K1, id: id(K1), primary: 3, installed: 3 }]);
+      expect(listed.report?.keys).toEqual([{ id: id(K1), held: true, primaryHere: true, primary: 3, installed: 3 }]);
 
       // use before install, and remove of the primary key, are refused before anything is sent.
       expect((await keysCall(url, 'POST', '/v1/keys/use', K2)).status).toBe(409);
@@ -210,22 +211,26 @@ describe('key rotation through the HTTP endpoint', () => {
       const installed = await keysCall(url, 'POST', '/v1/keys/install', K2);
       expect(installed.report).toMatchObject({ op: 'install', ok: true, members: 3, responded: 3 });
       expect(installed.report?.keys).toEqual([
-        { key: K1, id: id(K1), primary: 3, installed: 3 },
-        { key: K2, id: id(K2), primary: 0, installed: 3 },
+        { id: id(K1), held: true, primaryHere: true, primary: 3, installed: 3 },
+        { id: id(K2), held: true, primaryHere: false, primary: 0, installed: 3 },
       ]);
-      expect(JSON.parse(readFileSync(keyringFile, 'utf8'))).toEqual({ keys: [K1, K2] });
+      expect(JSON.parse(readFileSync(keyringFile, 'utf8'))).toEqual({ keys: [K1, K2], mode: 'enforce' });
 
-      const used = await keysCall(url, 'POST', '/v1/keys/use', K2);
+      // use and remove by key id: the key itself need not travel again.
+      const used = await keysCall(url, 'POST', '/v1/keys/use', id(K2));
       expect(used.report).toMatchObject({ op: 'use', ok: true, responded: 3 });
       expect(used.report?.keys).toEqual([
-        { key: K2, id: id(K2), primary: 3, installed: 3 },
-        { key: K1, id: id(K1), primary: 0, installed: 3 },
+        { id: id(K2), held: true, primaryHere: true, primary: 3, installed: 3 },
+        { id: id(K1), held: true, primaryHere: false, primary: 0, installed: 3 },
       ]);
 
-      const removed = await keysCall(url, 'POST', '/v1/keys/remove', K1);
+      const removed = await keysCall(url, 'POST', '/v1/keys/remove', id(K1));
       expect(removed.report).toMatchObject({ op: 'remove', ok: true, responded: 3 });
-      expect(removed.report?.keys).toEqual([{ key: K2, id: id(K2), primary: 3, installed: 3 }]);
-      expect(JSON.parse(readFileSync(keyringFile, 'utf8'))).toEqual({ keys: [K2] });
+      expect(removed.report?.keys).toEqual([{ id: id(K2), held: true, primaryHere: true, primary: 3, installed: 3 }]);
+      for (const answer of [listed, installed, used, removed]) {
+        for (const key of [K1, K2]) expect(answer.text).not.toContain(key.slice(0, 8));
+      }
+      expect(JSON.parse(readFileSync(keyringFile, 'utf8'))).toEqual({ keys: [K2], mode: 'enforce' });
 
       // Still converged after the rotation: every agent probes each peer again, and gets acks,
       // which now can only be sealed with the new key.
@@ -265,27 +270,81 @@ describe('key rotation through the HTTP endpoint', () => {
     expect(allAlive([a0, a1])).toBe(true);
   });
 
-  it('answers 409 on an agent without encryption', async () => {
-    const a0 = await start('a0', {}, true);
-    const listed = await keysCall(`http://${a0.boundAddresses.http}`, 'GET', '/v1/keys');
-    expect(listed.status).toBe(409);
-    expect(listed.error).toContain('encryption is off');
+  it('switches a plaintext cluster to enforced encryption live: install → use → enforce → relax, no member ever not alive', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gossipd-switch-on-'));
+    dirs.push(dir);
+    const keyringFile = join(dir, 'keyring.json');
+    writeFileSync(keyringFile, JSON.stringify({ keys: [], mode: 'plaintext' }));
+    const a0 = await start('a0', { keyringFile }, true);
+    const seed = [a0.boundAddresses.udp];
+    const cluster = [a0, await start('a1', { join: seed }), await start('a2', { join: seed })];
+    expect(await waitFor(() => allAlive(cluster), 10_000)).toBe(true);
+    const views: string[] = [];
+    const watch = setInterval(() => {
+      for (const observer of cluster) {
+        for (const subject of cluster) {
+          const status = observer.member(subject.name)?.status;
+          if (status !== 'alive') views.push(`${observer.name} saw ${subject.name} ${status}`);
+        }
+      }
+    }, 10);
+    const url = `http://${a0.boundAddresses.http}`;
+    const modes = (reply: KeysReply): string[] => (reply.report?.nodes ?? []).map((node) => `${node.name}:${node.mode ?? '-'}`);
+    try {
+      const listed = await keysCall(url, 'GET', '/v1/keys');
+      expect(listed.status).toBe(200);
+      expect(modes(listed)).toEqual(['a0:plaintext', 'a1:plaintext', 'a2:plaintext']);
+      expect((await keysCall(url, 'POST', '/v1/keys/enforce')).status).toBe(409);
+
+      const installed = await keysCall(url, 'POST', '/v1/keys/install', K1);
+      expect(installed.report).toMatchObject({ ok: true, responded: 3 });
+      expect(modes(installed)).toEqual(['a0:plaintext', 'a1:plaintext', 'a2:plaintext']);
+      const used = await keysCall(url, 'POST', '/v1/keys/use', K1);
+      expect(used.report).toMatchObject({ ok: true, responded: 3 });
+      expect(modes(used)).toEqual(['a0:encrypt', 'a1:encrypt', 'a2:encrypt']);
+      const enforced = await keysCall(url, 'POST', '/v1/keys/enforce');
+      expect(enforced.report).toMatchObject({ ok: true, responded: 3 });
+      expect(modes(enforced)).toEqual(['a0:enforce', 'a1:enforce', 'a2:enforce']);
+      expect(JSON.parse(readFileSync(keyringFile, 'utf8'))).toEqual({ keys: [K1], mode: 'enforce' });
+      expect(await waitForAckedProbes(cluster, ackedProbes(cluster), roundsToProbeEveryPeer(cluster.length), 10_000)).toBe(true);
+
+      // A plaintext agent is refused: its datagrams are dropped, unopened by the core.
+      const before = a0.drops['not-encrypted'];
+      const outsider = await start('plain', { join: seed });
+      expect(await waitFor(() => a0.drops['not-encrypted'] > before, 10_000)).toBe(true);
+      expect(outsider.members().filter((member) => member.status === 'alive')).toHaveLength(1);
+      expect(a0.member('plain')).toBeUndefined();
+      // One with the key joins.
+      const keyed = await start('keyed', { encrypt: K1, join: seed });
+      expect(await waitFor(() => allAlive([...cluster, keyed]), 10_000)).toBe(true);
+      cluster.push(keyed);
+
+      const relaxed = await keysCall(url, 'POST', '/v1/keys/relax');
+      expect(relaxed.report).toMatchObject({ ok: true, responded: 4 });
+      expect(modes(relaxed)).toEqual(['a0:encrypt', 'a1:encrypt', 'a2:encrypt', 'keyed:encrypt']);
+    } finally {
+      clearInterval(watch);
+    }
+    expect(views).toEqual([]);
   });
 });
 
 interface KeysReply {
   readonly status: number;
-  readonly report: KeyOpReport | undefined;
+  readonly report: PublicKeyReport | undefined;
   readonly error: string | undefined;
+  /** The answer as sent, to check that no key is in it. */
+  readonly text: string;
 }
 
 async function keysCall(url: string, method: 'GET' | 'POST', path: string, key?: string): Promise<KeysReply> {
-  const init: RequestInit = { method };
+  const init: RequestInit = { method, ...(method === 'POST' ? { headers: { 'content-type': 'application/json' }, body: '{}' } : {}) };
   if (key !== undefined) {
     init.body = JSON.stringify({ key });
     init.headers = { 'content-type': 'application/json' };
   }
   const response = await fetch(`${url}${path}`, init);
-  const json = (await response.json()) as KeyOpReport & { readonly error?: string };
-  return { status: response.status, report: response.status === 200 ? json : undefined, error: json.error };
+  const text = await response.text();
+  const json = JSON.parse(text) as PublicKeyReport & { readonly error?: string };
+  return { status: response.status, report: response.status === 200 ? json : undefined, error: json.error, text };
 }

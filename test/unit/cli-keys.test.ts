@@ -19,7 +19,7 @@ interface Run {
   readonly stderr: string;
 }
 
-async function run(args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
+async function run(args: readonly string[], env: Record<string, string> = {}, stdin?: string): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const io: Partial<CliIo> = {
@@ -30,6 +30,10 @@ async function run(args: readonly string[], env: Record<string, string> = {}): P
       stderr += text;
     },
     env,
+    readFile: (path) => {
+      if (path === '/dev/stdin' && stdin !== undefined) return stdin;
+      throw new Error(`ENOENT: ${path}`);
+    },
   };
   const code = await main(['node', 'gossipd', ...args], io);
   return { code, stdout, stderr };
@@ -51,6 +55,15 @@ const REPORT: KeyOpReport = {
   ],
 };
 
+/** REPORT as GET /v1/keys answers it: ids and counts, no key. */
+const PUBLIC_REPORT = {
+  ...REPORT,
+  keys: [
+    { id: '1111111111111111', held: true, primaryHere: true, primary: 2, installed: 2 },
+    { id: '2222222222222222', held: true, primaryHere: false, primary: 0, installed: 2 },
+  ],
+};
+
 const servers: MembershipHttpServer[] = [];
 const calls: [KeyOp, string | null][] = [];
 
@@ -63,9 +76,8 @@ async function agentHttp(outcome: (op: KeyOp) => KeyOpOutcome, token: string | n
   const api: AgentApi = {
     members: () => [],
     member: () => undefined,
-    self: () => {
-      throw new Error('not used');
-    },
+    // The answering agent is a0, whose primary key is K1.
+    self: () => ({ name: 'a0' }) as ReturnType<AgentApi['self']>,
     health: () => {
       throw new Error('not used');
     },
@@ -104,9 +116,9 @@ describe('gossipd keys', () => {
       code: 0,
       stderr: '',
       stdout:
-        'KEY                                           ID                PRIMARY  INSTALLED\n' +
-        `${K1}  1111111111111111  2/2      2/2\n` +
-        `${K2}  2222222222222222  0/2      2/2\n` +
+        'ID                HERE     PRIMARY  INSTALLED\n' +
+        '1111111111111111  primary  2/2      2/2\n' +
+        '2222222222222222  held     0/2      2/2\n' +
         '2 of 2 members answered\n',
     });
     expect(calls).toEqual([['list', null]]);
@@ -131,7 +143,38 @@ describe('gossipd keys', () => {
     const http = await agentHttp((op) => ({ ok: true, value: { ...REPORT, op, ok: true } }));
     const result = await run(['keys', 'use', K2, '--json', '--http', http]);
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ ...REPORT, op: 'use', ok: true });
+    expect(JSON.parse(result.stdout)).toEqual({ ...PUBLIC_REPORT, op: 'use', ok: true });
+  });
+
+  it('never prints a key, in the table or in --json', async () => {
+    const http = await agentHttp((op) => ({ ok: true, value: { ...REPORT, op } }));
+    for (const args of [['keys', 'list'], ['keys', 'list', '--json'], ['keys', 'install', '-'], ['keys', 'use', '-', '--json']]) {
+      const result = await run([...args, '--http', http], {}, `${K2}\n`);
+      for (const key of [K1, K2]) {
+        expect(result.stdout, args.join(' ')).not.toContain(key.slice(0, 12));
+        expect(result.stderr, args.join(' ')).not.toContain(key.slice(0, 12));
+      }
+    }
+  });
+
+  it('"-" reads the key from stdin, so that it is not in argv', async () => {
+    const http = await agentHttp((op) => ({ ok: true, value: { ...REPORT, op, ok: true } }));
+    expect((await run(['keys', 'install', '-', '--http', http], {}, `  ${K2}\n`)).code).toBe(0);
+    expect((await run(['keys', 'remove', '-', '--http', http], {}, '')).code).toBe(0);
+    expect(calls).toEqual([
+      ['install', K2],
+      ['remove', ''],
+    ]);
+  });
+
+  it('use and remove pass a key id to the agent as given', async () => {
+    const http = await agentHttp((op) => ({ ok: true, value: { ...REPORT, op, ok: true } }));
+    expect((await run(['keys', 'use', '2222222222222222', '--http', http])).code).toBe(0);
+    expect((await run(['keys', 'remove', '1111111111111111', '--http', http])).code).toBe(0);
+    expect(calls).toEqual([
+      ['use', '2222222222222222'],
+      ['remove', '1111111111111111'],
+    ]);
   });
 
   it('needs a key argument', async () => {

@@ -44,6 +44,8 @@ describe('watch lines', () => {
     );
     expect(formatWatchLine('refute', { time: failed.time, member: 'n1', accusation: 'suspect', incarnation: 9 })).toContain('refuted "suspect" with incarnation 9');
     expect(formatWatchLine('gap', { type: 'gap', lastEventId: 1, firstId: 9, lost: 7 })).toContain('7 events were lost');
+    const userEvent = { time: failed.time, type: 'user-event', member: 'n2', name: 'deploy', payload: 'v42\nok', ltime: 7 };
+    expect(formatWatchLine('user-event', userEvent)).toMatch(/^2026-11-25T18:13:10\.123Z {2}user-event {6}n2 .* deploy \(ltime 7\) "v42\\nok"\n$/);
     expect(formatWatchLine('member-join', 'nonsense')).toBeNull();
   });
 });

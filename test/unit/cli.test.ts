@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Agent } from '../../src/agent/agent.js';
 import type { MemberView } from '../../src/agent/api.js';
+import type { HttpSend } from '../../src/cli/http-transport.js';
 import type { CliIo, ShutdownSignal } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import type { AgentConfig } from '../../src/config.js';
@@ -46,7 +47,7 @@ describe('gossipd help, version and usage errors', () => {
     const result = await run(['agent', '--help']);
     expect(result.code).toBe(0);
     const timingFlags = Object.values(KEY_SPECS).filter((spec) => spec.group === 'timing').map((spec) => spec.flag);
-    expect(timingFlags).toHaveLength(17);
+    expect(timingFlags).toHaveLength(18);
     for (const flag of timingFlags) expect(result.stdout).toContain(flag);
     expect(result.stdout).toContain('--probe-interval <duration>');
     expect(result.stdout.replace(/\s+/g, ' ')).toContain('protocol period: one member probed per period (default: 1s; lan 1s, wan 5s, local 1s)');
@@ -237,11 +238,11 @@ describe('gossipd members, join and leave against a fake agent', () => {
 
   it('uses 127.0.0.1:7947 by default', async () => {
     const urls: string[] = [];
-    const refused: typeof fetch = (input) => {
-      urls.push(String(input));
-      return Promise.reject(new TypeError('fetch failed'));
+    const refused: HttpSend = (exchange) => {
+      urls.push(exchange.url);
+      return Promise.reject(new Error('connect ECONNREFUSED'));
     };
-    const result = await run(['leave'], { fetch: refused });
+    const result = await run(['leave'], { http: refused });
     expect(urls).toEqual(['http://127.0.0.1:7947/v1/leave']);
     expect(result.stderr).toBe("gossipd: cannot reach the agent at http://127.0.0.1:7947 (is 'gossipd agent' running?)\n");
     expect(result.code).toBe(1);
@@ -256,7 +257,10 @@ describe('gossipd members, join and leave against a fake agent', () => {
 
   it('join exits 1 when no seed answered', async () => {
     const http = await fakeAgentHttp(() => [200, { joined: 0 }]);
-    expect(await run(['join', 'a:1', '--http', http])).toEqual({ code: 1, stdout: 'joined 0 of 1 seeds\n', stderr: '' });
+    const result = await run(['join', 'a:1', '--http', http]);
+    expect(result).toMatchObject({ code: 1, stdout: 'joined 0 of 1 seeds\n' });
+    // An enforced cluster drops a keyless agent's datagrams silently: the hint says so.
+    expect(result.stderr).toContain('an encrypted cluster (gossipd keys enforce) drops the datagrams of an agent without its key');
   });
 
   it('join refuses a bad address before calling the agent', async () => {

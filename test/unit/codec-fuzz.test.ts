@@ -195,7 +195,7 @@ function randomMember(random: Random): MemberState {
 }
 
 function randomMessage(random: Random): Message {
-  switch (int(random, 13)) {
+  switch (int(random, 20)) {
     case 0:
       return { type: 'ping', seq: seqNo(randomUint32(random)), target: randomName(random) };
     case 1:
@@ -237,6 +237,37 @@ function randomMessage(random: Random): Message {
       const indices = Array.from({ length: bucketCount }, (_, i) => i).filter(() => random() < 0.3);
       return { type: 'pull', cookie: randomUint32(random), bucketCount, indices };
     }
+    case 13:
+      return {
+        type: 'user-event',
+        origin: randomName(random),
+        epoch: randomUint32(random),
+        seq: randomUint32(random),
+        ltime: randomUint32(random),
+        name: randomText(random, 1, LIMITS.maxEventNameBytes),
+        payload: randomText(random, 0, LIMITS.maxUserEventPayloadBytes, ['\n', '\t']),
+        coalesce: random() < 0.5,
+      };
+    case 14:
+      return { type: 'event-clock', ltime: randomUint32(random) };
+    case 15:
+      return { type: 'forget', name: randomName(random), incarnation: incarnation(randomUint32(random)) };
+    case 16:
+      return {
+        type: 'query',
+        id: randomUint32(random),
+        origin: randomName(random),
+        replyTo: randomAddr(random),
+        name: randomText(random, 1, LIMITS.maxEventNameBytes),
+        payload: randomText(random, 0, 64),
+        nodes: Array.from({ length: int(random, 3) }, () => randomName(random)),
+        tags: int(random, 2) === 0 ? {} : { role: randomText(random, 0, 16) },
+        timeoutMs: int(random, LIMITS.maxQueryTimeoutMs + 1),
+      };
+    case 17:
+      return { type: 'query-ack', id: randomUint32(random), from: randomName(random) };
+    case 18:
+      return { type: 'query-response', id: randomUint32(random), from: randomName(random), payload: randomText(random, 0, 200, ['\n']) };
     default:
       return {
         type: 'state',

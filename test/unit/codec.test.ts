@@ -137,6 +137,46 @@ const ROUND_TRIP: readonly (readonly [string, Message])[] = [
     },
   ],
   [
+    'user-event',
+    { type: 'user-event', origin: nodeName('n1'), epoch: U32_MAX, seq: 7, ltime: 300, name: 'deploy', payload: 'v42\nline two ü', coalesce: false },
+  ],
+  [
+    'user-event at the limits',
+    {
+      type: 'user-event',
+      origin: nodeName('é'.repeat(64)),
+      epoch: 0,
+      seq: 0,
+      ltime: U32_MAX,
+      name: 'n'.repeat(LIMITS.maxEventNameBytes),
+      payload: 'é'.repeat(LIMITS.maxUserEventPayloadBytes / 2),
+      coalesce: true,
+    },
+  ],
+  ['user-event empty payload', { type: 'user-event', origin: nodeName('a'), epoch: 1, seq: 1, ltime: 0, name: 'x', payload: '', coalesce: false }],
+  ['event-clock', { type: 'event-clock', ltime: U32_MAX }],
+  ['forget', { type: 'forget', name: nodeName('gone'), incarnation: incarnation(5) }],
+  [
+    'query',
+    {
+      type: 'query',
+      id: U32_MAX,
+      origin: nodeName('asker'),
+      replyTo: { host: '10.0.0.1', port: 7946 },
+      name: 'version',
+      payload: 'p',
+      nodes: [nodeName('a'), nodeName('b')],
+      tags: { role: 'web' },
+      timeoutMs: LIMITS.maxQueryTimeoutMs,
+    },
+  ],
+  [
+    'query no filters',
+    { type: 'query', id: 0, origin: nodeName('asker'), replyTo: { host: '::1', port: 1 }, name: 'q', payload: '', nodes: [], tags: {}, timeoutMs: 1 },
+  ],
+  ['query-ack', { type: 'query-ack', id: 9, from: nodeName('b') }],
+  ['query-response', { type: 'query-response', id: 9, from: nodeName('b'), payload: 'x'.repeat(LIMITS.maxQueryResponseBytes) }],
+  [
     'state 255 members',
     {
       type: 'state',
@@ -346,10 +386,41 @@ describe('invalid messages', () => {
   const cases: readonly (readonly [string, unknown, string])[] = [
     ['message not an array', 5, 'message 0 must be an array, got number'],
     ['unknown type code', [127, 1], 'message 0: unknown type code 127'],
+    ['unknown type code past the last', [22, 1], 'message 0: unknown type code 22'],
+    [
+      'user-event payload one byte over',
+      [16, 'n', 1, 1, 1, 'e', 'p'.repeat(LIMITS.maxUserEventPayloadBytes + 1), false],
+      `message 0 (user-event): payload is ${LIMITS.maxUserEventPayloadBytes + 1} UTF-8 bytes (max ${LIMITS.maxUserEventPayloadBytes})`,
+    ],
+    [
+      'user-event name one byte over',
+      [16, 'n', 1, 1, 1, 'e'.repeat(LIMITS.maxEventNameBytes + 1), '', false],
+      `message 0 (user-event): name is ${LIMITS.maxEventNameBytes + 1} UTF-8 bytes (max ${LIMITS.maxEventNameBytes})`,
+    ],
+    ['user-event name empty', [16, 'n', 1, 1, 1, '', '', false], 'message 0 (user-event): name is empty'],
+    ['user-event name control', [16, 'n', 1, 1, 1, 'a\u0007', '', false], 'message 0 (user-event): name contains control character U+0007 at index 1'],
+    ['user-event coalesce not boolean', [16, 'n', 1, 1, 1, 'e', '', 1], 'message 0 (user-event): coalesce must be a boolean, got 1'],
+    ['user-event seq negative', [16, 'n', 1, -1, 1, 'e', '', false], 'message 0 (user-event): seq -1 out of range 0..4294967295'],
+    ['forget incarnation float', [18, 'n', 1.5], 'message 0 (forget): incarnation 1.5 is not an integer'],
+    [
+      'query 17 nodes',
+      [19, 1, 'o', 'h', 1, 'q', '', Array.from({ length: 17 }, (_, i) => `n${i}`), new Map(), 1],
+      'message 0 (query): nodes has 17 entries (max 16)',
+    ],
+    ['query timeout over', [19, 1, 'o', 'h', 1, 'q', '', [], new Map(), LIMITS.maxQueryTimeoutMs + 1], `message 0 (query): timeoutMs ${LIMITS.maxQueryTimeoutMs + 1} above ${LIMITS.maxQueryTimeoutMs}`],
+    ['query payload over', [19, 1, 'o', 'h', 1, 'q', 'p'.repeat(LIMITS.maxQueryPayloadBytes + 1), [], new Map(), 1], `message 0 (query): payload is ${LIMITS.maxQueryPayloadBytes + 1} UTF-8 bytes (max ${LIMITS.maxQueryPayloadBytes})`],
+    ['query tags not a map', [19, 1, 'o', 'h', 1, 'q', '', [], [], 1], 'message 0 (query): tags must be a map, got array'],
+    ['query bad node', [19, 1, 'o', 'h', 1, 'q', '', ['ok', ''], new Map(), 1], 'message 0 (query): nodes[1] is empty'],
+    [
+      'query-response payload over',
+      [21, 1, 'n', 'x'.repeat(LIMITS.maxQueryResponseBytes + 1)],
+      `message 0 (query-response): payload is ${LIMITS.maxQueryResponseBytes + 1} UTF-8 bytes (max ${LIMITS.maxQueryResponseBytes})`,
+    ],
     ['negative type code', [-1, 1], 'message 0: unknown type code -1'],
     ['string type code', ['ping', 1, 'n'], 'message 0: unknown type code "ping"'],
-    ['extra element', [0, 1, 'n', 'extra'], 'message 0 (ping): expected 3 elements, got 4'],
-    ['missing element', [1], 'message 0 (ack): expected 2 elements, got 1'],
+    ['extra element', [2, 1, 'extra'], 'message 0 (nack): expected 2 elements, got 3'],
+    ['element past the optional coordinate', [0, 1, 'n', null, 'extra'], 'message 0 (ping): expected 3 to 4 elements, got 5'],
+    ['missing element', [1], 'message 0 (ack): expected 2 to 3 elements, got 1'],
     ['seq negative', [1, -1], 'message 0 (ack): seq -1 out of range 0..4294967295'],
     ['seq 2^32', [1, 2 ** 32], 'message 0 (ack): seq 4294967296 out of range 0..4294967295'],
     ['seq float', [2, 1.5], 'message 0 (nack): seq 1.5 is not an integer'],
@@ -587,7 +658,7 @@ describe('purity', () => {
     const imports = [...source.matchAll(/from '([^']+)'/g)].map((match) => match[1]);
     for (const specifier of imports) {
       const allowed =
-        specifier === 'msgpackr' || specifier === '../result.js' || specifier?.startsWith('./') || specifier?.startsWith('../protocol/');
+        specifier === 'msgpackr' || specifier?.startsWith('msgpackr/') || specifier === '../result.js' || specifier?.startsWith('./') || specifier?.startsWith('../protocol/');
       expect(allowed, specifier).toBe(true);
     }
     expect(source).not.toMatch(/from 'node:|\brequire\(|Date\.now|Math\.random|setTimeout|setInterval|performance\.|process\./);

@@ -59,6 +59,7 @@ describe('resolveConfig defaults', () => {
       keyringFile: null,
       httpToken: null,
       onEvent: [],
+      onQuery: [],
       hookTimeoutMs: 30_000,
       webhooks: [],
     });
@@ -145,6 +146,7 @@ describe('values from each source', () => {
         reconnectInterval: '10s',
         reconnectTimeout: '2h',
         probeSchedule: 'round-robin',
+        coordinates: 'off',
         pauseTolerance: '5s',
         dataDir: '/var/lib/gossipd',
         encrypt: ` ${KEY_A}\n`,
@@ -166,6 +168,7 @@ describe('values from each source', () => {
       keyringFile: null,
       httpToken: 'a-token-of-16-ch',
       onEvent: [],
+      onQuery: [],
       hookTimeoutMs: 30_000,
       webhooks: [],
       probeIntervalMs: 2000,
@@ -184,6 +187,7 @@ describe('values from each source', () => {
       reconnectIntervalMs: 10_000,
       reconnectTimeoutMs: 7_200_000,
       probeSchedule: 'round-robin',
+      coordinates: false,
       pauseToleranceMs: 5000,
     });
   });
@@ -390,7 +394,7 @@ describe('validation: every problem at once, each named', () => {
 
   it.each([
     ['{"probeInterval": ', /^gossipd\.json: not valid JSON: /],
-    ['[1, 2]', /^gossipd\.json: must hold a JSON object of settings, not \[1,2\]$/],
+    ['[1, 2]', /^gossipd\.json: must hold a JSON object of settings, not an array$/],
     [{ join: '10.0.0.1:7946' }, /^gossipd\.json: join: "10\.0\.0\.1:7946" is not an array of "host:port" strings$/],
     [{ probeInterval: true }, /^gossipd\.json: probeInterval: true is not a duration string like "500ms" or a number of milliseconds$/],
     [{ maxPacketSize: '1400' }, /^gossipd\.json: maxPacketSize: "1400" is not a whole number$/],

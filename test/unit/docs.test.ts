@@ -65,6 +65,7 @@ function defaultText(value: unknown, isDuration: boolean): string {
   if (Array.isArray(value)) return value.length === 0 ? 'none' : value.join(', ');
   if (typeof value === 'number') return isDuration ? formatDuration(value) : String(value);
   if (typeof value === 'string') return value;
+  if (typeof value === 'boolean') return value ? 'on' : 'off';
   if (typeof value === 'object' && 'host' in value && 'port' in value) return addressKey(value as Address);
   if (typeof value === 'object' && Object.keys(value).length === 0) return 'none';
   throw new Error(`no doc spelling for default ${JSON.stringify(value)}`);
@@ -280,9 +281,36 @@ describe('README.md', () => {
   });
 });
 
+const MEASUREMENT_CUE = /\b(?:p50|p99|member-hour|req\/s|measured)\b|B\/member\/s|after (?:the|a) crash/i;
+const FIGURE_WITH_UNIT = /\d(?:[\d,.]*\d)? ?(?:ms|s|%|MB|GB|GiB|B\/s|B\/member\/s|bytes)(?!\w)/;
+
+/** Lines that quote a measured figure in a section that names no bench/results file. */
+function unsourcedFigures(markdown: string): string[] {
+  const sections = markdown.replace(/^```[\s\S]*?^```/gm, '').split(/^(?=#{1,6} )/m);
+  return sections
+    .filter((section) => !section.includes('bench/results/'))
+    .flatMap((section) => section.split('\n'))
+    .filter((line) => !line.startsWith('| `--') && MEASUREMENT_CUE.test(line) && FIGURE_WITH_UNIT.test(line));
+}
+
 describe('links in README.md and docs/*.md', () => {
   it('all resolve to files, and to headings that exist', () => {
     expect([README, ...docFiles()].flatMap(brokenLinks)).toEqual([]);
+  });
+
+  it('name a bench/results file in every section that quotes a measured figure', () => {
+    // A heuristic with no false alarm on today's docs: a line that reads like a measurement (a
+    // percentile, a rate per member, "measured", "after the crash", next to a number with a
+    // unit) must sit in a section (heading to heading) that names the results file behind it.
+    // Option tables (rows starting "| `--") state settings, not measurements.
+    expect([README, ...docFiles()].flatMap((file) => unsourcedFigures(read(file)).map((line) => `${file}: ${line}`))).toEqual([]);
+  });
+
+  it('catches a figure with no results file behind it', () => {
+    expect(unsourcedFigures('## Crash\n\nthe others mark it `failed` about 4 s after the crash.\n')).toHaveLength(1);
+    expect(unsourcedFigures('## Load\n\n16 concurrent requests p99 is 17 ms.\n')).toHaveLength(1);
+    expect(unsourcedFigures('## Load\n\n16 concurrent requests p99 is 17 ms (bench/results/x.md).\n')).toEqual([]);
+    expect(unsourcedFigures('| `--probe-timeout` | `500ms` | (≈ p99 round trip) |\n')).toEqual([]);
   });
 
   it('name only bench/results files that exist', () => {
@@ -293,5 +321,52 @@ describe('links in README.md and docs/*.md', () => {
         .map((path) => `${file}: ${path}`),
     );
     expect(missing).toEqual([]);
+  });
+});
+
+// ─── No key on a command line ──────────────────────────────────────────────────────────
+
+/** Lines of the fenced code blocks of a markdown text: the commands readers copy. */
+function codeLines(markdown: string): string[] {
+  return [...markdown.matchAll(/^```[^\n]*\n([\s\S]*?)^```/gm)].flatMap((match) => (match[1] ?? '').split('\n'));
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+/** Why a command line would show a key in `ps`, or null. */
+function keyInArgv(line: string): string | null {
+  if (/--encrypt[ =](?!<key>)\S/.test(line)) return '--encrypt with a value';
+  if (/\bkeys (?:install|use|remove) (?!-(?:\s|$)|ID\b|<id>|[0-9a-f]{16}\b)\S/.test(line)) return 'keys install|use|remove with a key';
+  if (/[A-Za-z0-9+/]{43}=/.test(line)) return 'a base64 key';
+  return null;
+}
+
+describe('README.md, docs/ and deploy/ never put a key on a command line', () => {
+  it('has no --encrypt VALUE, keys install KEY or key literal in any command shown', () => {
+    const lines = [
+      ...[README, ...docFiles()].flatMap((file) => codeLines(read(file)).map((line) => [file, line] as const)),
+      ...filesUnder('deploy').flatMap((file) => read(file).split('\n').map((line) => [file, line] as const)),
+    ];
+    expect(lines.length).toBeGreaterThan(100);
+    const found = lines.flatMap(([file, line]) => {
+      const problem = keyInArgv(line);
+      return problem === null ? [] : [`${file}: ${problem}: ${line}`];
+    });
+    expect(found).toEqual([]);
+  });
+
+  it('catches the spellings it is for', () => {
+    expect(keyInArgv('gossipd agent --encrypt "$(cat key)"')).not.toBeNull();
+    expect(keyInArgv('gossipd agent --encrypt=$KEY')).not.toBeNull();
+    expect(keyInArgv('gossipd keys install "$(cat new.key)"')).not.toBeNull();
+    expect(keyInArgv(`echo ${Buffer.alloc(32, 5).toString('base64')}`)).not.toBeNull();
+    expect(keyInArgv('gossipd keys install - < new.key')).toBeNull();
+    expect(keyInArgv('gossipd keys use 38fe5ab2a5be7b90')).toBeNull();
+    expect(keyInArgv('| `--encrypt <key>` | `GOSSIPD_ENCRYPT` |')).toBeNull();
   });
 });

@@ -75,7 +75,7 @@ describe('--on-event, --hook-timeout and --webhook', () => {
       { GOSSIPD_HOOK_TIMEOUT: '30' },
     );
     expect(errors).toEqual([
-      '--on-event: "member-fail" is not an event (did you mean "member-failed"?): use member-join, member-alive, member-suspect, member-failed, member-leave, member-update, member-reap, refute or *',
+      '--on-event: "member-fail" is not an event (did you mean "member-failed"?): use member-join, member-alive, member-suspect, member-failed, member-leave, member-update, member-reap, refute, user-event or *',
       '--on-event: "member-join=": the command is empty (e.g. member-failed=./failover.sh)',
       '--on-event: "nothing" is not event=command (e.g. member-failed=./failover.sh)',
       'GOSSIPD_HOOK_TIMEOUT: "30" needs a unit (e.g. 30ms or 30s)',

@@ -150,7 +150,7 @@ describe('GET /v1/events (Server-Sent Events)', () => {
     let closed = false;
     socket.on('close', () => (closed = true));
     socket.on('error', () => undefined);
-    socket.write('GET /v1/events HTTP/1.1\r\nHost: x\r\n\r\n');
+    socket.write('GET /v1/events HTTP/1.1\r\nHost: localhost\r\n\r\n');
     await new Promise((resolve) => socket.once('data', resolve));
     socket.pause();
     const tags = { note: 'x'.repeat(400) };

@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { EventLog } from '../../src/agent/event-log.js';
 import { EventHooks } from '../../src/agent/hooks.js';
+import { startReactions } from '../../src/agent/reactions.js';
+import type { AgentConfig } from '../../src/config.js';
 import type { MembershipEvent } from '../../src/agent/membership-event.js';
 import type { EventHandler } from '../../src/config/event-handlers.js';
 
@@ -64,6 +67,31 @@ function failedEvent(id: number): MembershipEvent {
 }
 
 describe('--on-event hooks', () => {
+  it('get no secret from the agent: no GOSSIPD_ENCRYPT, no GOSSIPD_HTTP_TOKEN', async () => {
+    const dir = tempDir();
+    const key = 'Zq9XvW7kPj3RmT5bYc1NhG8sLd4FwQ0eUa6IoE2tHrM=';
+    const token = 'tok-Hq83Jd92LxPz07Vb';
+    const path = script(dir, 'dump.sh', `env > "${dir}/env.tmp"; mv "${dir}/env.tmp" "${dir}/env.txt"`);
+    const feed = new EventLog({ capacity: 16, startIndex: 0, wallClockMs: () => 0, onListenerError: () => undefined });
+    const config = { onEvent: [{ event: '*', command: path }], webhooks: [], hookTimeoutMs: 10_000 } as unknown as AgentConfig;
+    const reactions = startReactions(feed, config, {
+      logger: pino({ level: 'silent' }),
+      env: { PATH: process.env['PATH'], GOSSIPD_ENCRYPT: key, GOSSIPD_HTTP_TOKEN: token, KEPT: 'yes' },
+      agentEnv: () => ({ GOSSIPD_SELF: 'n1', GOSSIPD_HTTP: '127.0.0.1:7947' }),
+    });
+    const { id: _id, time: _time, ...body } = failedEvent(1);
+    feed.append(body);
+    await reactions?.idle();
+    reactions?.close();
+    const env = readFileSync(join(dir, 'env.txt'), 'utf8');
+    expect(env).toContain('KEPT=yes');
+    expect(env).toContain('GOSSIPD_SELF=n1');
+    expect(env).not.toContain('GOSSIPD_ENCRYPT');
+    expect(env).not.toContain('GOSSIPD_HTTP_TOKEN');
+    expect(env).not.toContain(key.slice(0, 12));
+    expect(env).not.toContain(token);
+  });
+
   it('give the command the event as JSON on stdin and in GOSSIPD_* variables', async () => {
     const dir = tempDir();
     const path = script(dir, 'failover.sh', `cat > "${dir}/stdin.json"\nenv | grep '^GOSSIPD_' | sort > "${dir}/env.txt"`);
@@ -85,8 +113,39 @@ describe('--on-event hooks', () => {
       'GOSSIPD_SELF=n1',
       'GOSSIPD_STATUS=failed',
       'GOSSIPD_TAGS={"role":"db"}',
+      'GOSSIPD_USER_EVENT=',
+      'GOSSIPD_USER_EVENT_LTIME=',
     ]);
     expect(logs.find((line) => line.msg === '--on-event command finished')).toMatchObject({ event: 'member-failed', id: 41, command: path });
+  });
+
+  it('give a user-event command the payload on stdin and the name in GOSSIPD_USER_EVENT', async () => {
+    const dir = tempDir();
+    const path = script(dir, 'on-event.sh', `cat > "${dir}/stdin.txt"\nenv | grep '^GOSSIPD_\\(USER_EVENT\\|MEMBER\\|EVENT\\)' | sort > "${dir}/env.txt"`);
+    const { hooks } = hooksFor([{ event: 'user-event', command: path }]);
+    const payload = 'line one\nline "two" ü';
+    hooks.handle({
+      id: 7,
+      time: '2026-01-02T03:04:05.000Z',
+      type: 'user-event',
+      member: 'n2',
+      name: 'deploy',
+      payload,
+      ltime: 12,
+      eventId: 'n2/5/1',
+      coalesce: false,
+    });
+    await hooks.idle();
+    expect(readFileSync(join(dir, 'stdin.txt'), 'utf8')).toBe(payload);
+    expect(readFileSync(join(dir, 'env.txt'), 'utf8').trim().split('\n')).toEqual([
+      'GOSSIPD_EVENT=user-event',
+      'GOSSIPD_EVENT_ID=7',
+      'GOSSIPD_EVENT_TIME=2026-01-02T03:04:05.000Z',
+      'GOSSIPD_MEMBER=n2',
+      'GOSSIPD_MEMBER_ADDR=',
+      'GOSSIPD_USER_EVENT=deploy',
+      'GOSSIPD_USER_EVENT_LTIME=12',
+    ]);
   });
 
   it('run only for their event, or for every event with *', async () => {

@@ -235,6 +235,40 @@ describe('key endpoints', () => {
     expect(answer.json).toEqual({ error: `refused: ${reason}` });
   });
 
+  it('answers with key ids and counts, never a key', async () => {
+    const report = {
+      op: 'list' as const,
+      ok: true,
+      members: 2,
+      responded: 2,
+      keys: [
+        { key: KEY, id: '1111111111111111', primary: 2, installed: 2 },
+        { key: null, id: '2222222222222222', primary: 0, installed: 1 },
+      ],
+      nodes: [
+        { name: 'n1', ok: true, keyIds: ['1111111111111111'] },
+        { name: 'n2', ok: true, keyIds: ['1111111111111111', '2222222222222222'] },
+      ],
+    };
+    const { url } = await start({}, { ok: true, value: report });
+    for (const [method, path, body] of [
+      ['GET', '/v1/keys', undefined],
+      ['POST', '/v1/keys/install', JSON.stringify({ key: KEY })],
+    ] as const) {
+      const response = await fetch(`${url}${path}`, { method, ...(body === undefined ? {} : { body }) });
+      const text = await response.text();
+      expect(response.status).toBe(200);
+      expect(text).not.toContain(KEY.slice(0, 8));
+      expect(JSON.parse(text)).toEqual({
+        ...report,
+        keys: [
+          { id: '1111111111111111', held: true, primaryHere: true, primary: 2, installed: 2 },
+          { id: '2222222222222222', held: false, primaryHere: false, primary: 0, installed: 1 },
+        ],
+      });
+    }
+  });
+
   it('answers 405 to other methods', async () => {
     const { url } = await start();
     const answer = await call(`${url}/v1/keys/install`, 'GET');
@@ -271,7 +305,7 @@ describe('slow and half-open clients', () => {
   it('disconnects a client that sends half the headers and stalls, with a JSON 408', async () => {
     const { port } = await start({ timeouts: FAST });
     const client = await open(port);
-    client.socket.write('POST /v1/join HTTP/1.1\r\nHost: x\r\nContent-Ty');
+    client.socket.write('POST /v1/join HTTP/1.1\r\nHost: localhost\r\nContent-Ty');
     const afterMs = await client.closed;
     expect(afterMs).toBeLessThan(BOUND_MS);
     expect(afterMs).toBeGreaterThanOrEqual(FAST.headersTimeoutMs - 50);
@@ -289,7 +323,7 @@ describe('slow and half-open clients', () => {
   it('disconnects a client that sends the headers and half the body', async () => {
     const { port, calls } = await start({ timeouts: FAST });
     const client = await open(port);
-    client.socket.write('POST /v1/join HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n{"addrs":');
+    client.socket.write('POST /v1/join HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n{"addrs":');
     expect(await client.closed).toBeLessThan(BOUND_MS);
     expect(client.received()).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
     expect(jsonBody(client.received())).toEqual({ error: expect.stringContaining('did not arrive in time') });

@@ -215,7 +215,7 @@ describe('GET /v1/members', () => {
     ['status=bogus', 'status: "bogus" is not one of alive, suspect, failed, left'],
     ['status=alive,', 'status: "" is not one of alive, suspect, failed, left'],
     ['status=Alive', 'status: "Alive" is not one of alive, suspect, failed, left'],
-    ['state=alive', 'unknown query parameter "state" (expected status, tag, index, wait)'],
+    ['state=alive', 'unknown query parameter "state" (expected status, tag, near, index, wait)'],
   ])('rejects ?%s with 400', async (query, error) => {
     const { url } = await start();
     const response = await request(`${url}/v1/members?${query}`);
@@ -411,7 +411,7 @@ describe('POST /v1/join', () => {
     const socket = await openSocket(server.address.port);
     const closed = whenClosed(socket);
     socket.write(
-      `POST /v1/join HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${HTTP_LIMITS.maxDrainBytes + 1}\r\n\r\n`,
+      `POST /v1/join HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${HTTP_LIMITS.maxDrainBytes + 1}\r\n\r\n`,
     );
     const raw = await readResponse(socket);
     expect(raw).toMatch(/^HTTP\/1\.1 413 /);
@@ -539,7 +539,7 @@ describe('lifecycle', () => {
   it('closes promptly with an idle keep-alive connection open', async () => {
     const { server } = await start();
     const socket = await openSocket(server.address.port);
-    socket.write('GET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n');
+    socket.write('GET /v1/health HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n');
     expect(await readResponse(socket)).toMatch(/^HTTP\/1\.1 200 /);
     expect(socket.destroyed).toBe(false);
     const startedMs = Date.now();
@@ -551,7 +551,7 @@ describe('lifecycle', () => {
   it('closes promptly with a half-sent request open', async () => {
     const { server } = await start();
     const socket = await openSocket(server.address.port);
-    socket.write('GET /v1/health HTTP/1.1\r\nHost: x\r\n');
+    socket.write('GET /v1/health HTTP/1.1\r\nHost: localhost\r\n');
     const startedMs = Date.now();
     await server.close();
     await whenClosed(socket);

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCodec, LIMITS } from '../../src/codec/index.js';
 import { parseKeyringText, writeKeyringFile } from '../../src/crypto/keyring-file.js';
-import { ENVELOPE_OVERHEAD_BYTES, ENVELOPE_VERSION, Keyring, type OpenResult } from '../../src/crypto/keyring.js';
+import { encryptedEnvelope } from '../../src/agent/encryption.js';
+import { ENVELOPE_OVERHEAD_BYTES, ENVELOPE_VERSION, Keyring, type KeyringMode, type OpenResult } from '../../src/crypto/keyring.js';
 import { generateKey, keyId, parseKey } from '../../src/crypto/keys.js';
 import { seededRandom } from '../../src/protocol/random.js';
 import { seqNo } from '../../src/protocol/types.js';
@@ -217,6 +218,63 @@ describe('keyring changes', () => {
   });
 });
 
+describe('keyring modes', () => {
+  function modal(keys: readonly string[], mode: KeyringMode): Keyring {
+    const created = Keyring.create(keys, CLUSTER, mode);
+    if (!created.ok) throw new Error(created.error);
+    return created.value;
+  }
+  const codec = createCodec({ cluster: CLUSTER });
+  const plain = (): Uint8Array => codec.encode([{ type: 'ack', seq: seqNo(1) }]);
+
+  it('walks plaintext → install → use → enforce → relax', () => {
+    const keyring = modal([], 'plaintext');
+    expect(keyring.primaryKey).toBeNull();
+    expect(keyring.enforce()).toMatchObject({ ok: false, reason: 'no-key-in-use' });
+    expect(keyring.install(K1)).toEqual({ ok: true, value: true });
+    expect(keyring.mode).toBe('plaintext');
+    expect(keyring.use(K1)).toEqual({ ok: true, value: true });
+    expect(keyring.mode).toBe('encrypt');
+    expect(keyring.primaryKey).toBe(K1);
+    expect(keyring.enforce()).toEqual({ ok: true, value: true });
+    expect(keyring.enforce()).toEqual({ ok: true, value: false });
+    expect(keyring.relax()).toEqual({ ok: true, value: true });
+    expect(keyring.mode).toBe('encrypt');
+    expect(keyring.relax()).toEqual({ ok: true, value: false });
+  });
+
+  it('in plaintext, any installed key may be removed (none is primary); once in use, not the primary', () => {
+    const keyring = modal([K1, K2], 'plaintext');
+    expect(keyring.remove(K1)).toEqual({ ok: true, value: true });
+    expect(keyring.use(K2).ok).toBe(true);
+    expect(keyring.remove(K2)).toMatchObject({ ok: false, reason: 'primary-key' });
+  });
+
+  it('refuses no keys outside plaintext', () => {
+    expect(Keyring.create([], CLUSTER, 'encrypt')).toMatchObject({ ok: false, reason: 'no-keys' });
+  });
+
+  it('an envelope follows the mode: plaintext passes both ways until enforce', () => {
+    const keyring = modal([], 'plaintext');
+    const envelope = encryptedEnvelope(keyring);
+    const sealedElsewhere = ring([K1]).seal(plain());
+    expect(envelope.overheadBytes).toBe(ENVELOPE_OVERHEAD_BYTES);
+    expect(envelope.seal(plain())).toEqual(plain());
+    expect(dropReason(envelope.open(sealedElsewhere))).toBe('unexpected-encryption');
+    keyring.install(K1);
+    expect(opened(envelope.open(sealedElsewhere))).toEqual(plain());
+    expect(opened(envelope.open(plain()))).toEqual(plain());
+    keyring.use(K1);
+    expect(envelope.seal(plain())[0]).toBe(ENVELOPE_VERSION);
+    expect(opened(envelope.open(plain()))).toEqual(plain());
+    keyring.enforce();
+    expect(dropReason(envelope.open(plain()))).toBe('not-encrypted');
+    expect(opened(envelope.open(envelope.seal(plain())))).toEqual(plain());
+    keyring.relax();
+    expect(opened(envelope.open(plain()))).toEqual(plain());
+  });
+});
+
 describe('keyring file', () => {
   const dirs: string[] = [];
   afterEach(() => {
@@ -224,7 +282,12 @@ describe('keyring file', () => {
   });
 
   it('parses {"keys": [...]}, primary first', () => {
-    expect(parseKeyringText(JSON.stringify({ keys: [K2, K1] }))).toEqual({ ok: true, value: [K2, K1] });
+    expect(parseKeyringText(JSON.stringify({ keys: [K2, K1] }))).toEqual({ ok: true, value: { keys: [K2, K1], mode: 'enforce' } });
+  });
+
+  it('parses a mode, and an empty keyring in plaintext mode', () => {
+    expect(parseKeyringText(JSON.stringify({ keys: [K1], mode: 'encrypt' }))).toEqual({ ok: true, value: { keys: [K1], mode: 'encrypt' } });
+    expect(parseKeyringText(JSON.stringify({ keys: [], mode: 'plaintext' }))).toEqual({ ok: true, value: { keys: [], mode: 'plaintext' } });
   });
 
   it.each([
@@ -235,6 +298,8 @@ describe('keyring file', () => {
     ['a bad key', JSON.stringify({ keys: [K1, 'abc'] }), 'keys[1]: not a base64 key'],
     ['a repeated key', JSON.stringify({ keys: [K1, K1] }), 'keys[1] repeats an earlier key'],
     ['an unknown field', JSON.stringify({ keys: [K1], primary: K1 }), 'unknown key "primary"'],
+    ['an unknown mode', JSON.stringify({ keys: [K1], mode: 'on' }), '"mode" must be one of "plaintext", "encrypt", "enforce"'],
+    ['no key in encrypt mode', JSON.stringify({ keys: [], mode: 'encrypt' }), '"keys" is empty'],
     ['too many keys', JSON.stringify({ keys: Array.from({ length: 9 }, () => generateKey()) }), 'at most 8'],
   ])('refuses %s', (_label, text, message) => {
     const parsed = parseKeyringText(text);
@@ -247,13 +312,13 @@ describe('keyring file', () => {
     dirs.push(dir);
     const path = join(dir, 'keyring.json');
     writeFileSync(path, JSON.stringify({ keys: [K1] }));
-    writeKeyringFile(path, [K2, K1]);
-    expect(parseKeyringText(readFileSync(path, 'utf8'))).toEqual({ ok: true, value: [K2, K1] });
+    writeKeyringFile(path, { keys: [K2, K1], mode: 'encrypt' });
+    expect(parseKeyringText(readFileSync(path, 'utf8'))).toEqual({ ok: true, value: { keys: [K2, K1], mode: 'encrypt' } });
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(readdirSync(dir)).toEqual(['keyring.json']);
   });
 
   it('throws when the directory is missing', () => {
-    expect(() => writeKeyringFile(join(tmpdir(), 'gossipd-no-such-dir', 'keyring.json'), [K1])).toThrow(/ENOENT/);
+    expect(() => writeKeyringFile(join(tmpdir(), 'gossipd-no-such-dir', 'keyring.json'), { keys: [K1], mode: 'enforce' })).toThrow(/ENOENT/);
   });
 });

@@ -91,9 +91,17 @@ describe('agent metrics', () => {
       drops: { malformed: 5, 'rate-limited': 0 },
       transitions,
       sendErrors: 0,
+      coordinates: { updates: 12, rejectedSamples: 1, resets: 0, dropped: 3, error: 0.25 },
       ...overrides,
     });
   }
+
+  it('reports the network coordinate counters and error', () => {
+    const text = render();
+    expect(text).toContain('gossipd_coordinate_updates_total 12\n');
+    expect(text).toContain('gossipd_coordinates_dropped_total 3\n');
+    expect(text).toContain('gossipd_coordinate_error 0.25\n');
+  });
 
   it('derives direct and indirect probe results and counts transitions', () => {
     const text = render();

@@ -44,6 +44,16 @@ describe('ReceiveLimiter', () => {
     expect(limiter.trackedSources).toBe(1);
   });
 
+  it('gives a member over its budget a small lane for probe answers, and strangers none', () => {
+    const limiter = new ReceiveLimiter({ ...limits, probeRepliesPerSec: 10 }, 0);
+    expect(admitted(limiter, 'peer:1', 100, 0, true)).toBe(50);
+    let lane = 0;
+    for (let i = 0; i < 100; i++) if (limiter.admitProbeReplies('peer:1', 0, true)) lane++;
+    expect(lane).toBe(10);
+    expect(admitted(limiter, 'flood:1', 100, 0)).toBe(50);
+    expect(limiter.admitProbeReplies('flood:1', 0, false)).toBe(false);
+  });
+
   it('has defaults that fit a legitimate full-state burst from one peer', () => {
     expect(DEFAULT_RECEIVE_LIMITS.perSourceBurst).toBeGreaterThanOrEqual(500);
     const limiter = new ReceiveLimiter({}, 0);
