@@ -8,13 +8,23 @@ const FINE_BITS = Math.log2(FINE_BUCKETS);
 /** Members per bucket aimed at when choosing a bucket count: a differing bucket costs about this many entries. */
 const MEMBERS_PER_BUCKET = 8;
 
-/** FNV-1a over a member's name, incarnation and status: one term of the table digest. */
+/**
+ * One term of the table digest: FNV-1a over a member's name, incarnation and status, then
+ * murmur3's finaliser. The digest is a sum of terms, and FNV-1a alone ends in xor-then-multiply:
+ * a status change moved a term by ±2 × the FNV prime whatever the member, so changes to
+ * different members cancelled in the sum (seed 41 of the partition property: two sides that
+ * disagreed on four members had equal digests and never exchanged a bucket). The finaliser
+ * spreads every input bit over the whole term, so a change moves the sum by a different
+ * amount for each member.
+ */
 export function entryHash(name: NodeName, incarnation: Incarnation, status: MemberStatus): number {
   let h = fnv1aText(name);
   h = fnv1aStep(h, incarnation & 0xffff);
   h = fnv1aStep(h, incarnation >>> 16);
   h = fnv1aStep(h, STATUS_RANK[status]);
-  return h >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 /** The bucket of a name when the table is split into `count` buckets (a power of two): the top bits of its spread hash. */

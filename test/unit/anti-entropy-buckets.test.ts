@@ -29,6 +29,31 @@ describe('the bucketed table digest', () => {
     }
   });
 
+  it('tells apart tables in which different members failed (status changes do not cancel out in the sums)', () => {
+    // Seed 41 of the partition property: after the heal one side held three members failed and
+    // the other one, at the same incarnations, and every table had the same digest, so no round
+    // ever exchanged a bucket. With FNV-1a's last step (xor the status, multiply) a status change
+    // moved an entry's hash by ±2 × the FNV prime whatever the member, so such changes cancelled.
+    const names = Array.from({ length: 64 }, (_, i) => nodeName(`node-${String(i).padStart(5, '0')}`));
+    const withFailed = (failed: ReadonlySet<number>): TableDigest => {
+      const digest = new TableDigest();
+      names.forEach((name, i) => digest.add(name, incarnation(1_700_000_000), failed.has(i) ? 'failed' : 'alive'));
+      return digest;
+    };
+    const seen = new Map<number, string>();
+    for (let i = 0; i < names.length; i++) {
+      for (let j = i + 1; j < names.length; j++) {
+        const key = `${i},${j}`;
+        const value = withFailed(new Set([i, j])).value;
+        expect(seen.get(value), `failed {${key}}`).toBeUndefined();
+        seen.set(value, key);
+      }
+    }
+    // Within one bucket too: the same buckets compared at every granularity.
+    const one = withFailed(new Set([0])).buckets(1)[0];
+    for (let i = 1; i < names.length; i++) expect(withFailed(new Set([i])).buckets(1)[0], `failed ${i}`).not.toBe(one);
+  });
+
   it('chooses about 8 members per bucket, a power of two, within the packet bound', () => {
     expect(bucketCountFor(1, 256)).toBe(1);
     expect(bucketCountFor(100, 256)).toBe(16);

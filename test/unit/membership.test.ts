@@ -78,7 +78,7 @@ function memberAt(name: string, index: number, status: MemberStatus = 'alive', t
   };
 }
 
-/** The digest as the array-of-rows table worked it out: a sum over rows of FNV-1a(name, incarnation, status). */
+/** The digest worked out row by row: a sum over rows of FNV-1a(name, incarnation, status) through murmur3's finaliser. */
 function digestOf(table: Membership): number {
   let sum = 0;
   for (const row of table.all()) {
@@ -87,7 +87,9 @@ function digestOf(table: Membership): number {
     h = Math.imul(h ^ (row.incarnation & 0xffff), 0x01000193);
     h = Math.imul(h ^ (row.incarnation >>> 16), 0x01000193);
     h = Math.imul(h ^ ['alive', 'suspect', 'failed', 'left'].indexOf(row.status), 0x01000193);
-    sum = (sum + (h >>> 0)) >>> 0;
+    h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+    h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+    sum = (sum + ((h ^ (h >>> 16)) >>> 0)) >>> 0;
   }
   return sum;
 }
