@@ -71,6 +71,7 @@ export class GossipNode implements NodeView {
     this.dissemination = new Dissemination(ctx, (update) => this.updates.freshen(update));
     this.updates = new Updates(ctx, this.dissemination, {
       tableGrew: () => this.antiEntropy.syncSoon(),
+      heldFailed: () => this.antiEntropy.syncSoon(),
       suspicionHeard: (name, originator) => this.prober.onSuspicionHeard(name, originator),
       stalledRecently: () => this.stallGate.stalledRecently(),
     });

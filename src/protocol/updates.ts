@@ -12,6 +12,11 @@ import { assertNever, nextIncarnation, sameAddress, sameTags, type Address, type
 export interface UpdateHooks {
   /** A member we did not know appeared: others' tables probably differ too. */
   readonly tableGrew: () => void;
+  /**
+   * Someone held us failed: we were cut off from it (a healed partition), so our table likely
+   * misses what happened on its side too.
+   */
+  readonly heldFailed: () => void;
   /** With a pause tolerance: a suspicion we did not originate began; its monitors confirm it. */
   readonly suspicionHeard: (name: NodeName, originator: NodeName) => void;
   /** Whether we ourselves just stalled (StallGate): our view may be stale. */
@@ -340,6 +345,7 @@ export class Updates {
     // Whoever brought the accusation hears the answer at once, even if it is on the far side
     // of a healed partition where our gossip does not reach yet.
     if (accuser !== undefined) this.dissemination.sendWithGossip(accuser, [ctx.selfAlive()]);
+    if (accusation === 'failed') this.hooks.heldFailed();
   }
 
   /**

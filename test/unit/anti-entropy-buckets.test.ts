@@ -100,3 +100,30 @@ describe('a round between two tables that differ in three entries', () => {
     expect(exchanged.some((m) => m.type === 'state' && m.full)).toBe(false);
   });
 });
+
+describe('a member that hears it is held failed', () => {
+  it('compares tables soon, not at its next regular round (its own table probably misses the other side\'s news)', () => {
+    // Seed 41 of the partition property: one member missed the gossip of a refutation from the
+    // far side of the healed cut, and its next regular round came 62 s after the heal.
+    const sent: SentDatagram[] = [];
+    const addr = { host: '10.0.0.1', port: 7946 };
+    const a = new RecordingNode(PROFILES.lan, { name: nodeName('a'), addr, tags: {}, incarnation: incarnation(1) }, sent, 1);
+    const others = Array.from({ length: 200 }, (_, i) => entry(`m${i}`, 'alive', `10.1.${i >> 8}.${i & 255}`));
+    a.start(0);
+    a.restore(others, 0);
+    const syncsBetween = (fromMs: number, toMs: number): number => {
+      const before = sent.length;
+      for (let t = fromMs; t <= toMs; t += 100) a.tick(t);
+      return sent.slice(before).filter((d) => d.messages.some((m) => m.type === 'sync')).length;
+    };
+    // Run until a regular round has just gone out: the next one is a whole interval away.
+    let nowMs = 0;
+    while (syncsBetween(nowMs, nowMs) === 0) nowMs += 100;
+    expect(syncsBetween(nowMs + 100, nowMs + 10_000), 'no regular round within 10 s of the last').toBe(0);
+    nowMs += 10_000;
+    const accuser = others[7]!;
+    a.receive([{ type: 'failed', name: nodeName('a'), incarnation: incarnation(1), from: accuser.name }], accuser.addr, nowMs);
+    expect(a.member(nodeName('a'))?.incarnation).toBe(2);
+    expect(syncsBetween(nowMs + 100, nowMs + 10_000), 'a round within 10 s of the accusation').toBeGreaterThan(0);
+  });
+});
