@@ -25,11 +25,13 @@ describe('cross-side failures after a partition heals', () => {
 
   it('are counted when the sides never retry each other (reconnectTimeout shorter than the cut)', async () => {
     // After reconnectTimeout a failed member is no longer retried, and after gossipToTheDeadTime
-    // nothing is sent to it: a 90 s cut outlasts both, so each side keeps the other failed for
-    // good, and every live cross-side pair remains failed after the heal.
+    // nothing is sent to it: a 150 s cut outlasts both, and gives every member time to fail
+    // every member of the other side through its own probes (a member that missed a failure's
+    // gossip, and holds the member suspect when the cut ends, would still probe it and heal), so
+    // each side keeps the other failed for good, and every live cross-side pair remains failed.
     const protocol = { ...PROFILES.lan, reconnectTimeoutMs: 10_000, gossipToTheDeadTimeMs: 10_000 };
-    const partition = { ...PARTITION, durationMs: 90_000 };
-    const report = await runScenario(scenarioOf({ seed: 73, nodes: 60, durationMs: 220_000, protocol, partition }));
+    const partition = { ...PARTITION, durationMs: 150_000 };
+    const report = await runScenario(scenarioOf({ seed: 73, nodes: 60, durationMs: 300_000, faultAtMs: 40_000, protocol, partition }));
     expect(report.healedMs).toBeNull();
     const cut = Math.round(PARTITION.fraction * 60);
     // Each side has every member of the other failed: 2 × 18 × 42 pairs.
