@@ -280,7 +280,7 @@ export class GossipNode implements NodeView {
         return this.antiEntropy.onSync(message, from);
       case 'state':
         this.joiner.onStateFrom(from);
-        return this.antiEntropy.onState(message);
+        return this.antiEntropy.onState(message, from);
       case 'challenge':
         return this.antiEntropy.onChallenge(message, from);
       case 'buckets':
@@ -330,6 +330,8 @@ export class GossipNode implements NodeView {
         return this.updates.suspicionExpired(nodeName(due.key));
       case 'sync':
         return this.antiEntropy.onSyncTimer();
+      case 'sync-retry':
+        return this.antiEntropy.onRetryTimer(due.key);
       case 'join-window':
         return this.joiner.onWindowClosed(Number(due.key));
       case 'join-retry':

@@ -12,6 +12,7 @@ export type TimerKind =
   | 'check-end'
   | 'gossip'
   | 'sync'
+  | 'sync-retry'
   | 'suspicion'
   | 'relay'
   | 'join-retry'
