@@ -75,7 +75,13 @@ export class Prober {
 
   private startProbe(withCoordinate: boolean): void {
     const ctx = this.ctx;
-    const intervalMs = ctx.awareness.scale(ctx.options.probeIntervalMs);
+    // On the ring a member is its successor's only regular prober: stretching its period with
+    // its local health would stretch that successor's detection with it (up to 8×; a monitor at
+    // score 4 after one unlucky probe under 10 % loss held a crash back 8.5 s). A slow member
+    // still accuses no one early: its probe timeout and suspicions are scaled, and the stall
+    // gate holds back its verdicts.
+    const ring = ctx.options.probeSchedule === 'ring';
+    const intervalMs = ring ? ctx.options.probeIntervalMs : ctx.awareness.scale(ctx.options.probeIntervalMs);
     ctx.timers.set('probe', '', ctx.nowMs + intervalMs);
     if (ctx.leaving) return;
     const targetName = ctx.schedule.next();
