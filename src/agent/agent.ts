@@ -400,7 +400,7 @@ class GossipAgent implements Agent {
       name: this.name,
       uptimeMs: this.clock.wallMs() - this.startedAtWallMs,
       healthScore: this.driver?.view.healthScore ?? 0,
-      members: countByStatus((this.driver?.view.members() ?? []).map((m) => m.status)),
+      members: this.driver?.view.memberCounts() ?? countByStatus([]),
       droppedPackets: this.pipeline.droppedTotal,
     };
   }
@@ -436,7 +436,7 @@ class GossipAgent implements Agent {
     return renderAgentMetrics({
       name: this.name,
       cluster: this.config.cluster,
-      members: countByStatus(core.members().map((member) => member.status)),
+      members: core.memberCounts(),
       stats: core.stats,
       healthScore: core.healthScore,
       queueDepth: core.queueDepth,
@@ -518,7 +518,7 @@ class GossipAgent implements Agent {
       },
       cluster: {
         name: c.cluster,
-        members: countByStatus(core.members().map((m) => m.status)),
+        members: core.memberCounts(),
         updateQueue: core.queueDepth,
         eventQueue: core.eventQueueDepth,
         eventClock: ue.lamportTime,

@@ -2,7 +2,7 @@ import type { ForceLeaveRefusalReason } from '../agent/api.js';
 import { isMonitorLevel, LOG_LEVEL_VALUES, type MonitorLevel } from '../config/log-levels.js';
 import type { QueryOutcome, QueryProgress, QueryRefusal } from '../agent/query-originator.js';
 import { parseForceLeaveBody, parseQueryBody, parseUserEventBody } from './cluster-bodies.js';
-import { bodyRefusalReply, readJsonBody } from './json-body.js';
+import { readParsedBody } from './json-body.js';
 import { HTTP_LIMITS } from './limits.js';
 import { errorReply, jsonReply, type Reply, type StreamReply } from './reply.js';
 import type { Route, RouteContext } from './route.js';
@@ -27,10 +27,8 @@ function notOffered(what: string): Reply {
 
 async function postUserEvent({ api, request }: RouteContext): Promise<Reply> {
   if (api.userEvent === undefined) return notOffered('user events');
-  const body = await readJsonBody(request);
-  if (!body.ok) return bodyRefusalReply(body);
-  const event = parseUserEventBody(body.value);
-  if (!event.ok) return errorReply(400, event.error);
+  const event = await readParsedBody(request, parseUserEventBody);
+  if (!event.ok) return event.reply;
   const sent = api.userEvent(event.value.name, event.value.payload, event.value.coalesce);
   return sent.ok ? jsonReply(200, sent.value) : errorReply(409, sent.error);
 }
@@ -49,10 +47,8 @@ async function postQuery({ api, request, query }: RouteContext): Promise<Reply> 
   if (streamFlag !== null && streamFlag !== '1' && streamFlag !== 'true') {
     return errorReply(400, `stream: ${JSON.stringify(streamFlag)} is not 1 or true`);
   }
-  const body = await readJsonBody(request);
-  if (!body.ok) return bodyRefusalReply(body);
-  const parsed = parseQueryBody(body.value);
-  if (!parsed.ok) return errorReply(400, parsed.error);
+  const parsed = await readParsedBody(request, parseQueryBody);
+  if (!parsed.ok) return parsed.reply;
   if (streamFlag === null) return queryReply(await run.call(api, parsed.value));
   const events: string[] = [];
   let sink: ((text: string) => void) | null = null;
@@ -99,10 +95,8 @@ const FORCE_LEAVE_STATUS: Readonly<Record<ForceLeaveRefusalReason, 404 | 409>> =
 
 async function postForceLeave({ api, request }: RouteContext): Promise<Reply> {
   if (api.forceLeave === undefined) return notOffered('force-leave');
-  const body = await readJsonBody(request);
-  if (!body.ok) return bodyRefusalReply(body);
-  const parsed = parseForceLeaveBody(body.value);
-  if (!parsed.ok) return errorReply(400, parsed.error);
+  const parsed = await readParsedBody(request, parseForceLeaveBody);
+  if (!parsed.ok) return parsed.reply;
   const outcome = api.forceLeave(parsed.value.name, parsed.value.prune);
   return outcome.ok ? jsonReply(200, outcome.value) : errorReply(FORCE_LEAVE_STATUS[outcome.reason], outcome.error);
 }

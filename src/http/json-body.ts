@@ -1,7 +1,8 @@
-import { failure, success, type Failure, type Result } from '../result.js';
+import { failure, success, type Failure, type Ok, type Result } from '../result.js';
 import { BODY_REFUSAL_REPLIES, type BodyRefusal } from './body.js';
 import { errorReply, type Reply } from './reply.js';
 import type { HttpRequest } from './route.js';
+import type { Parsed } from './validate.js';
 
 /** A request body parsed as JSON, or why not: it could not be read, or it is not JSON. */
 type JsonBody = Result<unknown, BodyRefusal | 'not-json'>;
@@ -23,3 +24,19 @@ export function bodyRefusalReply(refused: Failure<BodyRefusal | 'not-json'>): Re
   return { ...errorReply(status, refused.error), closeConnection };
 }
 
+
+/**
+ * A JSON body checked by `parse`: its value, or the reply that refuses it (413/400 for a body
+ * that cannot be read or is not JSON, 400 naming the problem for one `parse` rejects).
+ */
+export async function readParsedBody<T>(request: HttpRequest, parse: (body: unknown) => Parsed<T>): Promise<Ok<T> | Refused> {
+  const body = await readJsonBody(request);
+  if (!body.ok) return { ok: false, reply: bodyRefusalReply(body) };
+  const parsed = parse(body.value);
+  return parsed.ok ? parsed : { ok: false, reply: errorReply(400, parsed.error) };
+}
+
+interface Refused {
+  readonly ok: false;
+  readonly reply: Reply;
+}

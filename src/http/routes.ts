@@ -14,7 +14,7 @@ import { matchesTags, parseTagFilter } from './tag-query.js';
 import { parseTagsBody } from './tags-body.js';
 import { checkQueryNames, parseJoinRequest, parseKeyRequest, parseStatusFilter } from './validate.js';
 import { withIndex } from './blocking.js';
-import { bodyRefusalReply, readJsonBody } from './json-body.js';
+import { readParsedBody } from './json-body.js';
 import { CLUSTER_ROUTES } from './cluster-routes.js';
 import { BLOCKING_QUERY } from './event-params.js';
 import { streamEvents } from './events-route.js';
@@ -141,10 +141,8 @@ function getMetrics({ api }: RouteContext): Reply {
 
 /** The whole new tag set replaces the old one; `gossipd tags set|delete` read, change and put it. */
 async function putTags({ api, request }: RouteContext): Promise<Reply> {
-  const body = await readJsonBody(request);
-  if (!body.ok) return bodyRefusalReply(body);
-  const tags = parseTagsBody(body.value);
-  if (!tags.ok) return errorReply(400, tags.error);
+  const tags = await readParsedBody(request, parseTagsBody);
+  if (!tags.ok) return tags.reply;
   try {
     return jsonReply(200, api.setTags(tags.value));
   } catch (error) {
@@ -166,12 +164,8 @@ function getHealth({ api }: RouteContext): Reply {
 }
 
 async function join({ api, request }: RouteContext): Promise<Reply> {
-  const body = await readJsonBody(request);
-  if (!body.ok) return bodyRefusalReply(body);
-  const addrs = parseJoinRequest(body.value, HTTP_LIMITS.maxJoinAddrs);
-  if (!addrs.ok) {
-    return errorReply(400, addrs.error);
-  }
+  const addrs = await readParsedBody(request, (body) => parseJoinRequest(body, HTTP_LIMITS.maxJoinAddrs));
+  if (!addrs.ok) return addrs.reply;
   const outcome = await api.join(addrs.value);
   if (outcome.ok) return jsonReply(200, { joined: outcome.value.joined });
   // Addresses that give nothing to contact are the caller's mistake; an agent that is leaving
@@ -190,10 +184,8 @@ function modeOp(op: 'enforce' | 'relax'): Route['handle'] {
 
 function keyOp(op: 'install' | 'use' | 'remove'): Route['handle'] {
   return async ({ api, request }) => {
-    const body = await readJsonBody(request);
-    if (!body.ok) return bodyRefusalReply(body);
-    const key = parseKeyRequest(body.value);
-    if (!key.ok) return errorReply(400, key.error);
+    const key = await readParsedBody(request, parseKeyRequest);
+    if (!key.ok) return key.reply;
     return keyReply(api, await api.keys(op, key.value));
   };
 }

@@ -14,7 +14,7 @@ import { Reaper } from './reap.js';
 import { Reconnector } from './reconnect.js';
 import { StallGate } from './stall-gate.js';
 import type { DueTimer } from './timers.js';
-import { addressKey, assertNever, nextIncarnation, nodeName, seqNo, type Address, type NodeName, type Tags } from './types.js';
+import { addressKey, assertNever, nextIncarnation, nodeName, seqNo, type Address, type MemberStatus, type NodeName, type Tags } from './types.js';
 import { Updates } from './updates.js';
 import { UserEvents, type SentUserEvent } from './user-events.js';
 import type { NodeView } from './view.js';
@@ -362,6 +362,11 @@ export class GossipNode implements NodeView {
 
   get membershipVersion(): number {
     return this.ctx.table.version;
+  }
+
+  memberCounts(): Record<MemberStatus, number> {
+    const table = this.ctx.table;
+    return { alive: table.count('alive'), suspect: table.count('suspect'), failed: table.count('failed'), left: table.count('left') };
   }
 
   // The table hands out fresh copies of its rows: they are snapshots already.

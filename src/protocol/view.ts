@@ -2,7 +2,7 @@ import type { Coordinate } from './coordinate.js';
 import type { VivaldiStats } from './vivaldi.js';
 import type { MemberSnapshot } from './events.js';
 import type { NodeStats } from './stats.js';
-import type { NodeName } from './types.js';
+import type { MemberStatus, NodeName } from './types.js';
 
 /**
  * What anyone may read of a running node. The commands and inputs that change it are not
@@ -29,6 +29,8 @@ export interface NodeView {
   };
   /** Alive and suspect members, self included. */
   readonly activeMembers: number;
+  /** Members per status, self included: the table's own counts, no walk of the table. */
+  memberCounts(): Record<MemberStatus, number>;
   members(): MemberSnapshot[];
   member(name: NodeName): MemberSnapshot | undefined;
   /** This node's own Vivaldi coordinate. */
