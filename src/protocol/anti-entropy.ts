@@ -7,7 +7,7 @@ import { randomInt } from './random.js';
 import { SyncRounds, type SyncRound } from './sync-rounds.js';
 import { bucketCountFor, bucketOf } from './table-digest.js';
 import { sendEntries } from './table-transfer.js';
-import { addressKey, assertNever, type Address } from './types.js';
+import { addressKey, assertNever, type Address, type NodeName } from './types.js';
 import type { Updates } from './updates.js';
 
 /** Bytes of one bucket sum at most (a msgpack uint32), and the rest of a `buckets` message. */
@@ -21,6 +21,8 @@ const MAX_SETTLE_PROBE_INTERVALS = 6;
 export interface AntiEntropyHooks {
   /** A seed challenged our join: true if we should complete the handshake with it (and fetch its table). */
   readonly joinChallenged: (from: Address, members: number) => boolean;
+  /** Another table holds this alive member suspect or failed at our incarnation: probe it now. */
+  readonly disputed: (name: NodeName) => void;
 }
 
 /**
@@ -49,6 +51,8 @@ export class AntiEntropy {
   private lastGrowthMs = -Infinity;
   /** When the table first grew since the last round (see syncSoon). */
   private firstGrowthMs: number | null = null;
+  /** A member we held failed that came back alive: the next early round goes to it (see syncWithRevived). */
+  private revivedPeer: NodeName | null = null;
   /** When a ping from an unknown address last got our digest (see digestForStranger). */
   private lastStrangerSyncMs = -Infinity;
   private readonly rounds: SyncRounds;
@@ -117,7 +121,12 @@ export class AntiEntropy {
   private startRound(): void {
     const ctx = this.ctx;
     const table = ctx.table;
-    const [peer] = table.sample(ctx.random, 1, (slot) => table.statusAt(slot) === 'alive' && table.nameAt(slot) !== ctx.name);
+    const revived = this.revivedPeer === null ? undefined : table.get(this.revivedPeer);
+    this.revivedPeer = null;
+    const peer =
+      revived?.status === 'alive'
+        ? revived
+        : table.sample(ctx.random, 1, (slot) => table.statusAt(slot) === 'alive' && table.nameAt(slot) !== ctx.name)[0];
     if (peer === undefined) return;
     this.lastSyncMs = ctx.nowMs;
     this.dissemination.sendWithGossip(peer.addr, [this.opener(peer.addr, false)], peer.name);
@@ -146,6 +155,19 @@ export class AntiEntropy {
     const settledMs = Math.min(ctx.nowMs + this.settleMs(), this.firstGrowthMs + MAX_SETTLE_PROBE_INTERVALS * ctx.options.probeIntervalMs);
     const atMs = Math.max(settledMs, this.lastSyncMs + this.gapMs() / 2);
     ctx.timers.set('sync', '', Math.min(atMs, this.regularAtMs));
+  }
+
+  /**
+   * A member we held failed is alive again: the cut between us healed, and our table probably
+   * misses news that stayed on its side (a refutation gossiped there while the cut lasted).
+   * The early round goes to that member, which holds that side's view: a random peer is likely
+   * one from our own side with the same stale entries (seed 72 of test/sim/partition-heal:
+   * the early round found equal digests with such a peer, and one stale `failed` outlived the
+   * heal bound).
+   */
+  syncWithRevived(name: NodeName): void {
+    this.revivedPeer = name;
+    this.syncSoon();
   }
 
   private settleMs(): number {
@@ -326,6 +348,7 @@ export class AntiEntropy {
           this.updates.onSuspect({ type: 'suspect', name: entry.name, incarnation: entry.incarnation, from: ctx.name });
         } else if (held !== undefined && held.status === 'alive' && entry.incarnation === held.incarnation) {
           this.askMember(held, { type: 'suspect', name: held.name, incarnation: held.incarnation, from: ctx.name });
+          this.hooks.disputed(held.name);
         }
         return;
       case 'left':

@@ -72,11 +72,13 @@ export class GossipNode implements NodeView {
     this.updates = new Updates(ctx, this.dissemination, {
       tableGrew: () => this.antiEntropy.syncSoon(),
       heldFailed: () => this.antiEntropy.syncSoon(),
+      failedRevived: (name) => this.antiEntropy.syncWithRevived(name),
       suspicionHeard: (name, originator) => this.prober.onSuspicionHeard(name, originator),
       stalledRecently: () => this.stallGate.stalledRecently(),
     });
     this.antiEntropy = new AntiEntropy(ctx, this.dissemination, this.updates, {
       joinChallenged: (from, members) => this.joiner.onChallenged(from, members),
+      disputed: (name) => this.prober.checkDisputed(name),
     });
     this.joiner = new Joiner(ctx, this.dissemination, this.antiEntropy);
     this.stallGate = new StallGate(ctx);

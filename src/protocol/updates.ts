@@ -17,6 +17,11 @@ export interface UpdateHooks {
    * misses what happened on its side too.
    */
   readonly heldFailed: () => void;
+  /**
+   * A member we held failed is alive again: the cut between us healed, so our table likely
+   * misses news that stayed on its side while it lasted (refutations gossiped there only).
+   */
+  readonly failedRevived: (name: NodeName) => void;
   /** With a pause tolerance: a suspicion we did not originate began; its monitors confirm it. */
   readonly suspicionHeard: (name: NodeName, originator: NodeName) => void;
   /** Whether we ourselves just stalled (StallGate): our view may be stale. */
@@ -88,6 +93,7 @@ export class Updates {
       ctx.table.setOrigin(member, ctx.nowMs, alive.name);
       ctx.schedule.insert(member.name);
     }
+    if (previous === 'failed') this.hooks.failedRevived(member.name);
     if (changed) ctx.emitChanged(member, previous);
     this.dissemination.enqueue(alive);
   }
