@@ -172,75 +172,71 @@ describe('a round that loses a datagram', () => {
   });
 });
 
+/** Node `a` that knows 200 members (m7 with `m7Status`), started and restored at 0. */
+function nodeOf200(m7Status: MemberStatus = 'alive') {
+  const sent: SentDatagram[] = [];
+  const addr = { host: '10.0.0.1', port: 7946 };
+  const a = new RecordingNode(PROFILES.lan, { name: nodeName('a'), addr, tags: {}, incarnation: incarnation(1) }, sent, 1);
+  const others = Array.from({ length: 200 }, (_, i) => entry(`m${i}`, i === 7 ? m7Status : 'alive', `10.1.${i >> 8}.${i & 255}`));
+  a.start(0);
+  a.restore(others, 0);
+  return { a, sent, others };
+}
+
+/**
+ * Runs `a` until a regular round has just gone out and checks that none follows within 10 s.
+ * Returns that time and `roundsBetween`, which ticks `a` every 100 ms (nobody answers) and
+ * counts the rounds it opened: new nonces, not syncs (a round whose answer does not come sends
+ * its sync again with the same nonce).
+ */
+function roundCounter(a: RecordingNode, sent: SentDatagram[]) {
+  const nonces = new Set<number | undefined>();
+  const roundsBetween = (fromMs: number, toMs: number): number => {
+    const before = sent.length;
+    for (let t = fromMs; t <= toMs; t += 100) a.tick(t);
+    let opened = 0;
+    for (const d of sent.slice(before)) {
+      for (const m of d.messages) {
+        if (m.type !== 'sync' || nonces.has(m.nonce)) continue;
+        nonces.add(m.nonce);
+        opened++;
+      }
+    }
+    return opened;
+  };
+  // Run until a regular round has just gone out: the next one is a whole interval away.
+  let nowMs = 0;
+  while (roundsBetween(nowMs, nowMs) === 0) nowMs += 100;
+  expect(roundsBetween(nowMs + 100, nowMs + 10_000), 'no regular round within 10 s of the last').toBe(0);
+  return { roundsBetween, nowMs: nowMs + 10_000 };
+}
+
 describe('a member that hears it is held failed', () => {
   it('compares tables soon, not at its next regular round (its own table probably misses the other side\'s news)', () => {
     // Seed 41 of the partition property: one member missed the gossip of a refutation from the
     // far side of the healed cut, and its next regular round came 62 s after the heal.
-    const sent: SentDatagram[] = [];
-    const addr = { host: '10.0.0.1', port: 7946 };
-    const a = new RecordingNode(PROFILES.lan, { name: nodeName('a'), addr, tags: {}, incarnation: incarnation(1) }, sent, 1);
-    const others = Array.from({ length: 200 }, (_, i) => entry(`m${i}`, 'alive', `10.1.${i >> 8}.${i & 255}`));
-    a.start(0);
-    a.restore(others, 0);
-    // Rounds opened, not syncs sent: a round whose answer does not come sends its sync again
-    // with the same nonce (and here nobody answers).
-    const nonces = new Set<number | undefined>();
-    const syncsBetween = (fromMs: number, toMs: number): number => {
-      const before = sent.length;
-      for (let t = fromMs; t <= toMs; t += 100) a.tick(t);
-      let opened = 0;
-      for (const d of sent.slice(before)) {
-        for (const m of d.messages) {
-          if (m.type !== 'sync' || nonces.has(m.nonce)) continue;
-          nonces.add(m.nonce);
-          opened++;
-        }
-      }
-      return opened;
-    };
-    // Run until a regular round has just gone out: the next one is a whole interval away.
-    let nowMs = 0;
-    while (syncsBetween(nowMs, nowMs) === 0) nowMs += 100;
-    expect(syncsBetween(nowMs + 100, nowMs + 10_000), 'no regular round within 10 s of the last').toBe(0);
-    nowMs += 10_000;
+    const { a, sent, others } = nodeOf200();
+    const { roundsBetween, nowMs } = roundCounter(a, sent);
     const accuser = others[7]!;
     a.receive([{ type: 'failed', name: nodeName('a'), incarnation: incarnation(1), from: accuser.name }], accuser.addr, nowMs);
     expect(a.member(nodeName('a'))?.incarnation).toBe(2);
-    expect(syncsBetween(nowMs + 100, nowMs + 10_000), 'a round within 10 s of the accusation').toBeGreaterThan(0);
+    expect(roundsBetween(nowMs + 100, nowMs + 10_000), 'a round within 10 s of the accusation').toBeGreaterThan(0);
   });
 
   it('and so does one that sees a member it held failed come back alive (the cut between them healed)', () => {
     // Seed 42 of the partition property: one member held a member of the far side failed after
     // the heal, having missed its refutation (gossiped on that side while the cut lasted), and
     // waited for a regular round (120 s apart at 200 members): healed 73.8 s after the cut.
-    const sent: SentDatagram[] = [];
-    const addr = { host: '10.0.0.1', port: 7946 };
-    const a = new RecordingNode(PROFILES.lan, { name: nodeName('a'), addr, tags: {}, incarnation: incarnation(1) }, sent, 1);
-    const others = Array.from({ length: 200 }, (_, i) => entry(`m${i}`, i === 7 ? 'failed' : 'alive', `10.1.${i >> 8}.${i & 255}`));
-    a.start(0);
-    a.restore(others, 0);
-    const nonces = new Set<number | undefined>();
-    const roundsBetween = (fromMs: number, toMs: number): number => {
-      const before = sent.length;
-      for (let t = fromMs; t <= toMs; t += 100) a.tick(t);
-      let opened = 0;
-      for (const d of sent.slice(before)) {
-        for (const m of d.messages) {
-          if (m.type !== 'sync' || nonces.has(m.nonce)) continue;
-          nonces.add(m.nonce);
-          opened++;
-        }
-      }
-      return opened;
-    };
-    let nowMs = 0;
-    while (roundsBetween(nowMs, nowMs) === 0) nowMs += 100;
-    expect(roundsBetween(nowMs + 100, nowMs + 10_000), 'no regular round within 10 s of the last').toBe(0);
-    nowMs += 10_000;
+    const { a, sent, others } = nodeOf200('failed');
+    const { roundsBetween, nowMs } = roundCounter(a, sent);
     const revived = others[7]!;
     a.receive([{ type: 'alive', name: revived.name, incarnation: incarnation(2), addr: revived.addr, tags: {} }], others[8]!.addr, nowMs);
     expect(a.member(revived.name)?.status).toBe('alive');
+    const before = sent.length;
     expect(roundsBetween(nowMs + 100, nowMs + 10_000), 'a round within 10 s of the revival').toBeGreaterThan(0);
+    // …and that round goes to the revived member, which holds its side's view.
+    const firstSync = sent.slice(before).find((d) => d.messages.some((m) => m.type === 'sync'));
+    expect(firstSync && addressKey(firstSync.to)).toBe(addressKey(revived.addr));
   });
 });
 
@@ -249,13 +245,8 @@ describe('a table that holds failed a member we hold alive', () => {
     // Scenario f (one-way cut, 2 % loss): a member that missed a crash's `failed` gossip kept
     // the crashed member alive until its own probing reached it (up to n intervals): in 4 of
     // 16 seeds the crash was never failed by every member before the run ended.
-    const sent: SentDatagram[] = [];
-    const addr = { host: '10.0.0.1', port: 7946 };
-    const a = new RecordingNode(PROFILES.lan, { name: nodeName('a'), addr, tags: {}, incarnation: incarnation(1) }, sent, 1);
-    const others = Array.from({ length: 200 }, (_, i) => entry(`m${i}`, 'alive', `10.1.${i >> 8}.${i & 255}`));
+    const { a, sent, others } = nodeOf200();
     const crashed = others[42]!;
-    a.start(0);
-    a.restore(others, 0);
     for (let t = 0; t <= 5000; t += 100) a.tick(t);
     sent.length = 0;
     const teller = others[7]!;
@@ -268,13 +259,8 @@ describe('a table that holds failed a member we hold alive', () => {
   });
 
   it('leaves it alive when it answers', () => {
-    const sent: SentDatagram[] = [];
-    const addr = { host: '10.0.0.1', port: 7946 };
-    const a = new RecordingNode(PROFILES.lan, { name: nodeName('a'), addr, tags: {}, incarnation: incarnation(1) }, sent, 1);
-    const others = Array.from({ length: 200 }, (_, i) => entry(`m${i}`, 'alive', `10.1.${i >> 8}.${i & 255}`));
+    const { a, sent, others } = nodeOf200();
     const disputed = others[42]!;
-    a.start(0);
-    a.restore(others, 0);
     for (let t = 0; t <= 5000; t += 100) a.tick(t);
     sent.length = 0;
     a.receive([{ type: 'state', full: false, members: [{ ...disputed, status: 'failed' }] }], others[7]!.addr, 5000);

@@ -1,21 +1,13 @@
-import { Packr } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
-import { createCodec, HEADER_BYTES, LIMITS, messageSize, packetOverheadBytes, PROTOCOL_VERSION, clusterTag, validateMessage } from '../../src/codec/index.js';
+import { rawPacketFor } from './raw-packet.js';
+import { createCodec, LIMITS, messageSize, packetOverheadBytes, validateMessage } from '../../src/codec/index.js';
 import type { Coordinate } from '../../src/protocol/coordinate.js';
 import type { Ack, Ping } from '../../src/protocol/messages.js';
 import { nodeName, seqNo } from '../../src/protocol/types.js';
 
 const CLUSTER = 'coords';
-const rawPackr = new Packr({ useRecords: false, variableMapSize: true });
 
-function rawPacket(tuples: unknown[]): Uint8Array {
-  const body = rawPackr.pack(tuples);
-  const packet = new Uint8Array(HEADER_BYTES + body.length);
-  packet[0] = PROTOCOL_VERSION;
-  new DataView(packet.buffer).setUint32(1, clusterTag(CLUSTER));
-  packet.set(body, HEADER_BYTES);
-  return packet;
-}
+const rawPacket = rawPacketFor(CLUSTER);
 
 const coordinate: Coordinate = {
   vec: [0.0123, -0.004, 0, 1e-7, -0.25, 3, 0.5, -9.99],

@@ -1,6 +1,6 @@
-import { Packr } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
-import { clusterTag, createCodec, HEADER_BYTES, LIMITS, messageSize, packetOverheadBytes, PROTOCOL_VERSION, validateMessage } from '../../src/codec/index.js';
+import { rawPacketFor } from './raw-packet.js';
+import { createCodec, LIMITS, messageSize, packetOverheadBytes, validateMessage } from '../../src/codec/index.js';
 import type { Message } from '../../src/protocol/messages.js';
 
 // The anti-entropy exchange's messages (sync with nonce and cookie, challenge, buckets, pull):
@@ -9,16 +9,8 @@ import type { Message } from '../../src/protocol/messages.js';
 const CLUSTER = 'exchange';
 const codec = createCodec({ cluster: CLUSTER });
 const U32_MAX = 0xffff_ffff;
-const rawPackr = new Packr({ useRecords: false, variableMapSize: true });
 
-function rawPacket(tuples: unknown[]): Uint8Array {
-  const body = rawPackr.pack(tuples);
-  const packet = new Uint8Array(HEADER_BYTES + body.length);
-  packet[0] = PROTOCOL_VERSION;
-  new DataView(packet.buffer).setUint32(1, clusterTag(CLUSTER));
-  packet.set(body, HEADER_BYTES);
-  return packet;
-}
+const rawPacket = rawPacketFor(CLUSTER);
 
 function dropOf(bytes: Uint8Array): { reason: string; error: string } {
   const result = codec.decode(bytes);

@@ -1,10 +1,7 @@
-import { Packr } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
+import { rawPacketFor } from './raw-packet.js';
 import {
-  HEADER_BYTES,
   LIMITS,
-  PROTOCOL_VERSION,
-  clusterTag,
   createCodec,
   messageSize,
   packetOverheadBytes,
@@ -17,18 +14,10 @@ import { nodeName } from '../../src/protocol/types.js';
 
 const CLUSTER = 'keys';
 const codec = createCodec({ cluster: CLUSTER });
-const rawPackr = new Packr({ useRecords: false, variableMapSize: true });
 const KEY = Buffer.alloc(32, 7).toString('base64');
 const KEY_ID = '0123456789abcdef';
 
-function rawPacket(value: unknown): Uint8Array {
-  const body = rawPackr.pack(value);
-  const packet = new Uint8Array(HEADER_BYTES + body.length);
-  packet[0] = PROTOCOL_VERSION;
-  new DataView(packet.buffer).setUint32(1, clusterTag(CLUSTER));
-  packet.set(body, HEADER_BYTES);
-  return packet;
-}
+const rawPacket = rawPacketFor(CLUSTER);
 
 function request(overrides: Partial<KeyRequest> = {}): KeyRequest {
   return { type: 'key-request', id: 0xffff_fffe, op: 'install', key: KEY, sentAtS: 1_764_094_381, name: nodeName('node-2'), ...overrides };
