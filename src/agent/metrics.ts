@@ -138,8 +138,13 @@ function traffic(registry: MetricRegistry, { traffic: t, stats, drops, sendError
     .counter('gossipd_packets_dropped_total', 'Datagrams dropped on receipt, by reason.', byLabel('reason', drops))
     .counter('gossipd_send_errors_total', 'Datagrams the operating system refused to send.', sendErrors)
     .counter('gossipd_anti_entropy_digests_total', 'Anti-entropy rounds started: digests sent to a random member, or to a member that pinged us unknown.', stats.syncsStarted)
-    .counter('gossipd_anti_entropy_states_sent_total', 'Full member tables sent (on a digest mismatch, or to a joiner).', stats.statesSent)
-    .counter('gossipd_anti_entropy_bytes_total', 'Bytes of full-table (state) datagrams, by direction.', [
+    .counter('gossipd_anti_entropy_states_sent_total', 'Member entries sent: those of the buckets that differ in a round, or a whole table to a joiner.', stats.statesSent)
+    .counter('gossipd_anti_entropy_bucket_digests_total', 'Rounds answered with bucket digests (our table differed from the peer digest).', stats.bucketDigestsSent)
+    .counter('gossipd_anti_entropy_retries_total', 'Steps of our rounds sent again because their answer did not come (lost datagrams).', stats.syncRetries)
+    .counter('gossipd_address_challenges_total', 'Syncs answered with a cookie challenge: their source had not yet shown it receives our datagrams.', stats.challengesSent)
+    .counter('gossipd_replies_withheld_total', 'Replies to an unvalidated source withheld: they would exceed 3 times the bytes it sent.', stats.repliesWithheld)
+    .counter('gossipd_unsolicited_dropped_total', 'Challenges, bucket digests and pulls that matched no round of ours or carried no valid cookie.', stats.unsolicitedDropped)
+    .counter('gossipd_anti_entropy_bytes_total', 'Bytes of state datagrams (member entries), by direction.', [
       { labels: { direction: 'sent' }, value: t.sent.bytes.state },
       { labels: { direction: 'received' }, value: t.received.bytes.state },
     ]);

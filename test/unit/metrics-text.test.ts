@@ -60,6 +60,9 @@ describe('agent metrics', () => {
     stats.probesAcked = 10;
     stats.probesAckedIndirect = 3;
     stats.probesFailed = 2;
+    stats.syncRetries = 4;
+    stats.challengesSent = 5;
+    stats.repliesWithheld = 6;
     stats.recordRtt(0.3);
     stats.recordRtt(40);
     stats.recordRtt(99_000);
@@ -101,6 +104,13 @@ describe('agent metrics', () => {
     expect(text).toContain('gossipd_coordinate_updates_total 12\n');
     expect(text).toContain('gossipd_coordinates_dropped_total 3\n');
     expect(text).toContain('gossipd_coordinate_error 0.25\n');
+  });
+
+  it('reports the anti-entropy retries and the address-validation counters', () => {
+    const text = render();
+    expect(text).toContain('gossipd_anti_entropy_retries_total 4\n');
+    expect(text).toContain('gossipd_address_challenges_total 5\n');
+    expect(text).toContain('gossipd_replies_withheld_total 6\n');
   });
 
   it('derives direct and indirect probe results and counts transitions', () => {
