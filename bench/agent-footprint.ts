@@ -213,8 +213,8 @@ function timeCommands(commands: ReadonlyArray<readonly [string, readonly string[
 
 interface Feeder {
   readonly sockets: readonly Socket[];
-  /** Sends every member's state once, paced. */
-  feed(target: number): Promise<void>;
+  /** Sends the state of every member of the first `socketCount` fake peers (all by default) once, paced. */
+  feed(target: number, socketCount?: number): Promise<void>;
   readonly counts: { acks: number; refutes: number; received: number };
   close(): void;
 }
@@ -272,8 +272,8 @@ async function startFeeder(options: Options): Promise<Feeder> {
   return {
     sockets,
     counts,
-    async feed(target: number): Promise<void> {
-      for (let s = 0; s < sockets.length; s++) {
+    async feed(target: number, socketCount = sockets.length): Promise<void> {
+      for (let s = 0; s < Math.min(socketCount, sockets.length); s++) {
         for (const packet of packets[s]!) sockets[s]!.send(packet, target, '127.0.0.1');
         // About 1,000 datagrams a second: inside the agent's receive budget for strangers.
         if (s % 10 === 9) await sleep(10);
@@ -440,8 +440,20 @@ async function measure(options: Options) {
   const feeder = await startFeeder(options);
   const emptyRss = await sampleRss(big.pid, 10);
   const emptyHeap = await probeHeap(big);
-  const feedStart = performance.now();
+  // Half the table first: the heap's growth from half to full is the cost of a member, without
+  // what the first members bring once (code compiled for the paths they take, caches, queues).
+  const halfSockets = Math.floor(FEEDER_SOCKETS / 2);
   let alive = 0;
+  for (let attempt = 0; attempt < 20 && alive < Math.floor(options.members / 2) + 1; attempt++) {
+    await feeder.feed(udpB, halfSockets);
+    await sleep(2000);
+    alive = await aliveCount(httpB);
+    log(`  half, attempt ${attempt + 1}: ${alive} alive`);
+  }
+  await sleep(options.settleSeconds * 1000);
+  const halfHeap = await probeHeap(big);
+  const learnedHalf = (await aliveCount(httpB)) - 1;
+  const feedStart = performance.now();
   for (let attempt = 0; attempt < 20 && alive < options.members + 1; attempt++) {
     await feeder.feed(udpB);
     await sleep(2000);
@@ -499,6 +511,9 @@ async function measure(options: Options) {
       rssBytesPerMember: perMember(emptyRss.settled.rssKb * 1024, fullRss.settled.rssKb * 1024),
       rssAfterGcBytesPerMember: perMember(emptyHeap.rss, fullHeap.rss),
       heapUsedBytesPerMember: perMember(emptyHeap.heapUsed, fullHeap.heapUsed),
+      heapHalf: halfHeap,
+      learnedHalf,
+      heapUsedBytesPerMemberFromHalf: round((fullHeap.heapUsed - halfHeap.heapUsed) / Math.max(1, learned - learnedHalf), 0),
       externalBytesPerMember: perMember(emptyHeap.external, fullHeap.external),
       targetBytesPerMember: 500,
     },
@@ -543,13 +558,14 @@ function summarize(result: Result): string {
     '',
     `## One agent that learns ${table.members} members`,
     '',
-    `Learned ${table.learned} within ${table.learnedWithinMs} ms; ${table.aliveAtEnd} alive at the end. Agent CPU while settled: ${table.agentCpuMsPerSecond} ms/s.`,
+    `Learned ${table.learned} (the second half within ${table.learnedWithinMs} ms, after the first ${table.learnedHalf} settled); ${table.aliveAtEnd} alive at the end. Agent CPU while settled: ${table.agentCpuMsPerSecond} ms/s.`,
     '',
     '| per known member | bytes |',
     '|---|---|',
     `| RSS (median while settled, minus the same before) | ${table.rssBytesPerMember} |`,
     `| RSS right after a full GC, minus the same before | ${table.rssAfterGcBytesPerMember} |`,
     `| V8 heap in use after a full GC | ${table.heapUsedBytesPerMember} |`,
+    `| V8 heap in use after a full GC, from ${table.learnedHalf} members to ${table.learned} (the marginal cost) | ${table.heapUsedBytesPerMemberFromHalf} |`,
     `| external (buffers) after a full GC | ${table.externalBytesPerMember} |`,
     '',
     `RSS ${mb(table.rssEmpty.rssKb)} MB before, ${mb(table.rssFull.rssKb)} MB after (median while settled).`,
