@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAgent, type Agent, type AgentDeps } from '../../src/agent/index.js';
-import { main } from '../../src/cli/main.js';
+import { runCli, type CliRun } from '../cli-run.js';
 import type { AgentConfig } from '../../src/config.js';
 import { fastConfig, waitFor } from './helpers.js';
 
@@ -20,20 +20,7 @@ async function start(name: string, overrides: Partial<AgentConfig> = {}, deps: A
   return agent;
 }
 
-async function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['node', 'gossipd', ...args], {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    env: {},
-  });
-  return { code, stdout, stderr };
-}
+const cli = (args: readonly string[]): Promise<CliRun> => runCli(args);
 
 describe('tags at run time', () => {
   it('gossipd tags set|delete change the tags, and the other members see them', async () => {

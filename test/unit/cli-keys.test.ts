@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AgentApi, KeyOpOutcome, KeyOpReport } from '../../src/agent/api.js';
-import type { CliIo } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
+import { runCli, type CliRun } from '../cli-run.js';
 import { parseKey } from '../../src/crypto/keys.js';
 import { startHttpServer, type MembershipHttpServer } from '../../src/http/server.js';
 import type { KeyOp } from '../../src/protocol/messages.js';
@@ -13,30 +12,15 @@ const K1 = Buffer.alloc(32, 1).toString('base64');
 const K2 = Buffer.alloc(32, 2).toString('base64');
 const TOKEN = 'a-long-enough-token';
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function run(args: readonly string[], env: Record<string, string> = {}, stdin?: string): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const io: Partial<CliIo> = {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
+/** `stdin`: what `gossipd keys install -` reads. */
+function run(args: readonly string[], env: Record<string, string> = {}, stdin?: string): Promise<CliRun> {
+  return runCli(args, {
     env,
     readFile: (path) => {
       if (path === '/dev/stdin' && stdin !== undefined) return stdin;
       throw new Error(`ENOENT: ${path}`);
     },
-  };
-  const code = await main(['node', 'gossipd', ...args], io);
-  return { code, stdout, stderr };
+  });
 }
 
 const REPORT: KeyOpReport = {

@@ -2,22 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CoordinateView } from '../../src/agent/api.js';
-import { main } from '../../src/cli/main.js';
+import { runCli, type CliRun } from '../cli-run.js';
 
-async function run(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['node', 'gossipd', ...args], {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    env: {},
-  });
-  return { code, stdout, stderr };
-}
+const run = (args: readonly string[]): Promise<CliRun> => runCli(args);
 
 function at(name: string, xMs: number): CoordinateView {
   return { name, coordinate: { vec: [xMs / 1000, 0, 0, 0, 0, 0, 0, 0], height: 10e-6, adjustment: 0, error: 0.2 } };

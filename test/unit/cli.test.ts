@@ -5,32 +5,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Agent } from '../../src/agent/agent.js';
 import type { MemberView } from '../../src/agent/api.js';
 import type { HttpSend } from '../../src/cli/http-transport.js';
-import type { CliIo, ShutdownSignal } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
+import type { ShutdownSignal } from '../../src/cli/io.js';
+import { runCli } from '../cli-run.js';
 import type { AgentConfig } from '../../src/config.js';
 import { KEY_SPECS } from '../../src/config/keys.js';
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function run(args: readonly string[], io: Partial<CliIo> = {}): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(['node', 'gossipd', ...args], {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    env: {},
-    ...io,
-  });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 describe('gossipd help, version and usage errors', () => {
   it('--help exits 0 and lists the commands', async () => {
