@@ -46,6 +46,20 @@ async function sendRaw(agent: Agent, bytes: Uint8Array): Promise<void> {
   socket.close();
 }
 
+/** Every 10 ms, notes each (observer, subject) pair of `cluster` not seen alive; stop with clearInterval(watch). */
+function watchViews(cluster: readonly Agent[]): { readonly views: string[]; readonly watch: NodeJS.Timeout } {
+  const views: string[] = [];
+  const watch = setInterval(() => {
+    for (const observer of cluster) {
+      for (const subject of cluster) {
+        const status = observer.member(subject.name)?.status;
+        if (status !== 'alive') views.push(`${observer.name} saw ${subject.name} ${status}`);
+      }
+    }
+  }, 10);
+  return { views, watch };
+}
+
 function splitHostPort(text: string): [string, number] {
   const colon = text.lastIndexOf(':');
   return [text.slice(0, colon), Number(text.slice(colon + 1))];
@@ -187,15 +201,7 @@ describe('key rotation through the HTTP endpoint', () => {
     const cluster = [a0, ...others];
     expect(await waitFor(() => allAlive(cluster), 10_000)).toBe(true);
 
-    const views: string[] = [];
-    const watch = setInterval(() => {
-      for (const observer of cluster) {
-        for (const subject of cluster) {
-          const status = observer.member(subject.name)?.status;
-          if (status !== 'alive') views.push(`${observer.name} saw ${subject.name} ${status}`);
-        }
-      }
-    }, 10);
+    const { views, watch } = watchViews(cluster);
     const url = `http://${a0.boundAddresses.http}`;
     try {
       const listed = await keysCall(url, 'GET', '/v1/keys');
@@ -279,15 +285,7 @@ describe('key rotation through the HTTP endpoint', () => {
     const seed = [a0.boundAddresses.udp];
     const cluster = [a0, await start('a1', { join: seed }), await start('a2', { join: seed })];
     expect(await waitFor(() => allAlive(cluster), 10_000)).toBe(true);
-    const views: string[] = [];
-    const watch = setInterval(() => {
-      for (const observer of cluster) {
-        for (const subject of cluster) {
-          const status = observer.member(subject.name)?.status;
-          if (status !== 'alive') views.push(`${observer.name} saw ${subject.name} ${status}`);
-        }
-      }
-    }, 10);
+    const { views, watch } = watchViews(cluster);
     const url = `http://${a0.boundAddresses.http}`;
     const modes = (reply: KeysReply): string[] => (reply.report?.nodes ?? []).map((node) => `${node.name}:${node.mode ?? '-'}`);
     try {
