@@ -1,15 +1,8 @@
-import type { Address, Incarnation, MemberStatus, NodeName, Tags } from './types.js';
+import type { Member } from './member.js';
+import type { Address, Incarnation, MemberStatus, NodeName } from './types.js';
 
-/** A copy of a member's row at the moment of an event. */
-export interface MemberSnapshot {
-  readonly name: NodeName;
-  readonly addr: Address;
-  readonly incarnation: Incarnation;
-  readonly status: MemberStatus;
-  readonly tags: Tags;
-  readonly sinceMs: number;
-  readonly statusFrom: NodeName;
-}
+/** A member's row at the moment of an event: rows are read as copies already (Member). */
+export type MemberSnapshot = Member;
 
 /** What the core tells its shell. The shell logs them, the simulator measures them. */
 export type NodeEvent =
