@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { LIMITS } from '../codec/limits.js';
 import { isRecord } from '../config/parsed.js';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, printErrors, type CommandContext } from './context.js';
-import { callAgent, resolveEndpoint, resolveToken, TOKEN_OPTION_HELP } from './http-client.js';
+import { EXIT_OK, type CommandContext } from './context.js';
+import { askAgent, TOKEN_OPTION_HELP } from './http-client.js';
 import type { CliIo } from './io.js';
 
 const TIMEOUT_MS = 10_000;
@@ -25,23 +25,14 @@ export function registerEvent(program: Command, context: CommandContext): void {
 }
 
 export async function runEvent(name: string, payload: string, options: Readonly<Record<string, unknown>>, io: CliIo): Promise<number> {
-  const endpoint = resolveEndpoint(options['http'], io);
-  if (!endpoint.ok) {
-    printErrors(io, [endpoint.error]);
-    return EXIT_USAGE;
-  }
-  const reply = await callAgent(io, endpoint.value, {
+  const reply = await askAgent(io, options, {
     method: 'POST',
     path: '/v1/user-events',
     body: { name, payload, coalesce: options['coalesce'] === true },
     timeoutMs: TIMEOUT_MS,
-    token: resolveToken(options['httpToken'], io),
   });
-  if (!reply.ok) {
-    printErrors(io, [reply.error]);
-    return EXIT_FAILURE;
-  }
-  const id = isRecord(reply.value.json) ? String(reply.value.json['id']) : '?';
+  if (!reply.ok) return reply.code;
+  const id = isRecord(reply.answer.json) ? String(reply.answer.json['id']) : '?';
   io.stdout(`event "${name}" sent (id ${id})\n`);
   return EXIT_OK;
 }

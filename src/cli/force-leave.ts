@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { isRecord } from '../config/parsed.js';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, printErrors, type CommandContext } from './context.js';
-import { callAgent, resolveEndpoint, resolveToken, TOKEN_OPTION_HELP } from './http-client.js';
+import { EXIT_OK, type CommandContext } from './context.js';
+import { askAgent, TOKEN_OPTION_HELP } from './http-client.js';
 import type { CliIo } from './io.js';
 
 const TIMEOUT_MS = 10_000;
@@ -20,24 +20,10 @@ export function registerForceLeave(program: Command, context: CommandContext): v
 }
 
 export async function runForceLeave(name: string, options: Readonly<Record<string, unknown>>, io: CliIo): Promise<number> {
-  const endpoint = resolveEndpoint(options['http'], io);
-  if (!endpoint.ok) {
-    printErrors(io, [endpoint.error]);
-    return EXIT_USAGE;
-  }
   const prune = options['prune'] === true;
-  const reply = await callAgent(io, endpoint.value, {
-    method: 'POST',
-    path: '/v1/force-leave',
-    body: { name, prune },
-    timeoutMs: TIMEOUT_MS,
-    token: resolveToken(options['httpToken'], io),
-  });
-  if (!reply.ok) {
-    printErrors(io, [reply.error]);
-    return EXIT_FAILURE;
-  }
-  const status = isRecord(reply.value.json) ? String(reply.value.json['status']) : '?';
+  const reply = await askAgent(io, options, { method: 'POST', path: '/v1/force-leave', body: { name, prune }, timeoutMs: TIMEOUT_MS });
+  if (!reply.ok) return reply.code;
+  const status = isRecord(reply.answer.json) ? String(reply.answer.json['status']) : '?';
   io.stdout(status === 'forgotten' ? `${name} forced out and forgotten\n` : `${name} forced out (now ${status})\n`);
   return EXIT_OK;
 }

@@ -5,6 +5,7 @@ import { isRecord } from '../config/parsed.js';
 import { addressKey } from '../protocol/types.js';
 import { failure, success, type Result } from '../result.js';
 import { readText } from './http-transport.js';
+import { EXIT_FAILURE, EXIT_USAGE, printErrors } from './context.js';
 import type { CliIo } from './io.js';
 
 const HTTP_ENV = 'GOSSIPD_HTTP';
@@ -104,4 +105,26 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** A client command's one request to its agent: the answer, or the exit code after the failure was printed. */
+export type AskResult = { readonly ok: true; readonly endpoint: string; readonly answer: AgentAnswer } | { readonly ok: false; readonly code: number };
+
+/**
+ * One request to the local agent as a client command makes it: the endpoint from --http (or
+ * GOSSIPD_HTTP), the token from --http-token (or GOSSIPD_HTTP_TOKEN); a bad address is printed
+ * and exits EXIT_USAGE, a call that brought no usable answer EXIT_FAILURE.
+ */
+export async function askAgent(io: CliIo, options: Readonly<Record<string, unknown>>, request: Omit<AgentRequest, 'token'>): Promise<AskResult> {
+  const endpoint = resolveEndpoint(options['http'], io);
+  if (!endpoint.ok) {
+    printErrors(io, [endpoint.error]);
+    return { ok: false, code: EXIT_USAGE };
+  }
+  const reply = await callAgent(io, endpoint.value, { ...request, token: resolveToken(options['httpToken'], io) });
+  if (!reply.ok) {
+    printErrors(io, [reply.error]);
+    return { ok: false, code: EXIT_FAILURE };
+  }
+  return { ok: true, endpoint: endpoint.value, answer: reply.value };
 }

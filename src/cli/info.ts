@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { formatDuration } from '../config/duration.js';
 import { isRecord } from '../config/parsed.js';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, printErrors, type CommandContext } from './context.js';
-import { callAgent, resolveEndpoint } from './http-client.js';
+import { EXIT_OK, type CommandContext } from './context.js';
+import { askAgent } from './http-client.js';
 import type { CliIo } from './io.js';
 
 const TIMEOUT_MS = 10_000;
@@ -19,21 +19,13 @@ export function registerInfo(program: Command, context: CommandContext): void {
 }
 
 export async function runInfo(options: Readonly<Record<string, unknown>>, io: CliIo): Promise<number> {
-  const endpoint = resolveEndpoint(options['http'], io);
-  if (!endpoint.ok) {
-    printErrors(io, [endpoint.error]);
-    return EXIT_USAGE;
-  }
-  const reply = await callAgent(io, endpoint.value, { method: 'GET', path: '/v1/info', timeoutMs: TIMEOUT_MS });
-  if (!reply.ok) {
-    printErrors(io, [reply.error]);
-    return EXIT_FAILURE;
-  }
+  const reply = await askAgent(io, options, { method: 'GET', path: '/v1/info', timeoutMs: TIMEOUT_MS });
+  if (!reply.ok) return reply.code;
   if (options['json'] === true) {
-    io.stdout(`${JSON.stringify(reply.value.json, null, 2)}\n`);
+    io.stdout(`${JSON.stringify(reply.answer.json, null, 2)}\n`);
     return EXIT_OK;
   }
-  io.stdout(formatInfo(reply.value.json));
+  io.stdout(formatInfo(reply.answer.json));
   return EXIT_OK;
 }
 

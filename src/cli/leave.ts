@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, printErrors, type CommandContext } from './context.js';
-import { callAgent, resolveEndpoint, resolveToken, TOKEN_OPTION_HELP } from './http-client.js';
+import { EXIT_OK, type CommandContext } from './context.js';
+import { askAgent, TOKEN_OPTION_HELP } from './http-client.js';
 import type { CliIo } from './io.js';
 
 // A graceful leave waits (bounded) for the news to spread before the agent answers.
@@ -18,21 +18,8 @@ export function registerLeave(program: Command, context: CommandContext): void {
 }
 
 export async function runLeave(options: Readonly<Record<string, unknown>>, io: CliIo): Promise<number> {
-  const endpoint = resolveEndpoint(options['http'], io);
-  if (!endpoint.ok) {
-    printErrors(io, [endpoint.error]);
-    return EXIT_USAGE;
-  }
-  const reply = await callAgent(io, endpoint.value, {
-    method: 'POST',
-    path: '/v1/leave',
-    timeoutMs: TIMEOUT_MS,
-    token: resolveToken(options['httpToken'], io),
-  });
-  if (!reply.ok) {
-    printErrors(io, [reply.error]);
-    return EXIT_FAILURE;
-  }
-  io.stdout(`the agent at ${endpoint.value} is leaving the cluster\n`);
+  const reply = await askAgent(io, options, { method: 'POST', path: '/v1/leave', timeoutMs: TIMEOUT_MS });
+  if (!reply.ok) return reply.code;
+  io.stdout(`the agent at ${reply.endpoint} is leaving the cluster\n`);
   return EXIT_OK;
 }

@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import type { CoordinateView } from '../agent/api.js';
 import { isRecord } from '../config/parsed.js';
 import { estimatedRttMs } from '../protocol/coordinates.js';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, printErrors, type CommandContext } from './context.js';
-import { callAgent, resolveEndpoint, resolveToken, TOKEN_OPTION_HELP } from './http-client.js';
+import { EXIT_FAILURE, EXIT_OK, printErrors, type CommandContext } from './context.js';
+import { askAgent, TOKEN_OPTION_HELP } from './http-client.js';
 import type { CliIo } from './io.js';
 
 const TIMEOUT_MS = 10_000;
@@ -25,24 +25,11 @@ export function registerRtt(program: Command, context: CommandContext): void {
 }
 
 export async function runRtt(name: string, other: string | undefined, options: Readonly<Record<string, unknown>>, io: CliIo): Promise<number> {
-  const endpoint = resolveEndpoint(options['http'], io);
-  if (!endpoint.ok) {
-    printErrors(io, [endpoint.error]);
-    return EXIT_USAGE;
-  }
-  const reply = await callAgent(io, endpoint.value, {
-    method: 'GET',
-    path: '/v1/coordinates',
-    timeoutMs: TIMEOUT_MS,
-    token: resolveToken(options['httpToken'], io),
-  });
-  if (!reply.ok) {
-    printErrors(io, [reply.error]);
-    return EXIT_FAILURE;
-  }
-  const entries = readCoordinates(reply.value.json);
+  const reply = await askAgent(io, options, { method: 'GET', path: '/v1/coordinates', timeoutMs: TIMEOUT_MS });
+  if (!reply.ok) return reply.code;
+  const entries = readCoordinates(reply.answer.json);
   if (entries === null || entries.length === 0) {
-    printErrors(io, [`unexpected answer from the agent at ${endpoint.value}: not a list of coordinates`]);
+    printErrors(io, [`unexpected answer from the agent at ${reply.endpoint}: not a list of coordinates`]);
     return EXIT_FAILURE;
   }
   // The agent lists its own coordinate first.
