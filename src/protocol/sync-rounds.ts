@@ -51,7 +51,7 @@ export class SyncRounds {
     this.rounds.set(key, round);
     if (this.rounds.size > PROTOCOL_LIMITS.maxOpenRounds) {
       const oldest = this.rounds.keys().next();
-      if (oldest.done !== true) this.close(this.rounds.get(oldest.value)?.addr ?? addr);
+      if (oldest.done !== true) this.closeKey(oldest.value);
     }
     this.armRetry(round);
     return round;
@@ -83,7 +83,10 @@ export class SyncRounds {
   }
 
   close(addr: Address): void {
-    const key = addressKey(addr);
+    this.closeKey(addressKey(addr));
+  }
+
+  private closeKey(key: string): void {
     this.rounds.delete(key);
     this.ctx.timers.cancel('sync-retry', key);
   }
