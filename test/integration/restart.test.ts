@@ -74,7 +74,11 @@ describe('restarts that remember (--data-dir)', () => {
     expect(await waitFor(() => allAlive(agents), 10_000)).toBe(true);
     expect(second.logs.some((l) => l['msg'] === 'join attempt finished' && Number(l['joined']) > 0)).toBe(true);
     const others = agents.filter((a) => a !== second.agent);
-    expect(others.every((a) => a.member('r0')?.incarnation === second.agent.protocol.selfMember.incarnation)).toBe(true);
+    // Polled: on a loaded machine a late ack can get r0 suspected once more after it is back,
+    // and its refutation raises its incarnation again a moment before the others hear of it.
+    const current = (): number => second.agent.protocol.selfMember.incarnation;
+    expect(await waitFor(() => others.every((a) => a.member('r0')?.incarnation === current()), 10_000)).toBe(true);
+    for (const other of others) expect(other.member('r0')!.incarnation).toBeGreaterThan(oldIncarnation);
   });
 
   it('the starting incarnation beats a remembered one ahead of the wall clock', async () => {
