@@ -132,6 +132,10 @@ export class Membership {
     return this.roster.recordAddr(this.recordIds[slot] as number);
   }
 
+  tagsAt(slot: number): Tags {
+    return this.roster.recordTags(this.recordIds[slot] as number);
+  }
+
   /** Roster id of the member in `slot` (stable while it stays in the table, unlike the slot). */
   idAt(slot: number): number {
     return this.nameIds[slot] as number;
