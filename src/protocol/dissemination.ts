@@ -20,6 +20,10 @@ export class Dissemination {
   enqueue(message: UpdateMessage, priority = false): void {
     const ctx = this.ctx;
     ctx.queue.enqueue(message, ctx.deps.messageSize(largestForm(message)), priority);
+    if (ctx.queue.size > PROTOCOL_LIMITS.maxQueuedUpdates) {
+      ctx.queue.dropMostSent();
+      ctx.stats.updatesDropped++;
+    }
     this.wakeGossip();
   }
 

@@ -36,6 +36,17 @@ export const PROTOCOL_LIMITS = {
    * delay every event after a lost one.
    */
   userEventHoldGossipIntervals: 15,
+  /**
+   * Membership updates queued for gossip by this member; beyond it the most-sent is dropped
+   * first. A member sends some 800 updates a second at most (fanout × gossip rate × what fits
+   * in a packet, plus what rides on probes), each λ log n times, so it retires about 40 a
+   * second at 10,000 members: an update that waits behind more than this many would go out
+   * half a minute late, after anti-entropy has carried it. Without the bound a join storm of
+   * 10,000 members queued every joiner's alive at every member (10⁸ queued updates, past the
+   * simulator's 4 GB heap within its second simulated second). Our own refutations and leave
+   * are never dropped.
+   */
+  maxQueuedUpdates: 1024,
   /** User events queued for gossip by this member; beyond it the most-sent is dropped first. */
   maxQueuedUserEvents: 1024,
   /**

@@ -45,6 +45,25 @@ describe('transmit-limited broadcast queue', () => {
     expect(queue.take(25, 10).map((m) => m.name)).toEqual(['me']);
   });
 
+  it('drops the most-sent update first when told to, never a priority one', () => {
+    const queue = new BroadcastQueue();
+    queue.enqueue({ type: 'left', name: nodeName('me'), incarnation: incarnation(3) }, 20, true);
+    queue.enqueue(alive('twice'), 20);
+    queue.take(45, 10);
+    queue.take(45, 10);
+    queue.enqueue(alive('once'), 20);
+    queue.take(45, 10);
+    queue.enqueue(alive('never'), 20);
+    queue.dropMostSent();
+    expect(queue.has('twice')).toBe(false);
+    queue.dropMostSent();
+    expect(queue.has('once')).toBe(false);
+    queue.dropMostSent();
+    expect([queue.has('never'), queue.has('me')]).toEqual([false, true]);
+    queue.dropMostSent();
+    expect(queue.size).toBe(1);
+  });
+
   it('a newer update about a member supersedes the queued one', () => {
     const queue = new BroadcastQueue();
     queue.enqueue(alive('a', 1), 20);

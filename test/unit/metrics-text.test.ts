@@ -61,6 +61,7 @@ describe('agent metrics', () => {
     stats.probesAckedIndirect = 3;
     stats.probesFailed = 2;
     stats.syncRetries = 4;
+    stats.updatesDropped = 7;
     stats.challengesSent = 5;
     stats.repliesWithheld = 6;
     stats.recordRtt(0.3);
@@ -109,6 +110,7 @@ describe('agent metrics', () => {
   it('reports the anti-entropy retries and the address-validation counters', () => {
     const text = render();
     expect(text).toContain('gossipd_anti_entropy_retries_total 4\n');
+    expect(text).toContain('gossipd_updates_dropped_total 7\n');
     expect(text).toContain('gossipd_address_challenges_total 5\n');
     expect(text).toContain('gossipd_replies_withheld_total 6\n');
   });
