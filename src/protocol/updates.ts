@@ -119,10 +119,10 @@ export class Updates {
   /**
    * `alive` as the queue should hold it: with the address and tags objects the table holds (one
    * per distinct address and tag set), not the ones decoded from the datagram. A queued alive
-   * outlives its datagram by up to a few minutes in a big cluster, and an agent that learns
-   * 10,000 members from tables queues 10,000 of them: the decoded copies were about 150 bytes a
-   * member of its heap. (In the simulator a gossiped alive already holds the shared objects, and
-   * stays one object for all its receivers.)
+   * outlives its datagram by up to a minute in a big cluster, and an agent that learns members
+   * from tables queues up to maxQueuedUpdates of them: the decoded copies were about 150 bytes
+   * a queued member of its heap. (In the simulator a gossiped alive already holds the shared
+   * objects, and stays one object for all its receivers.)
    */
   private heldForm(alive: Alive, slot: number): Alive {
     const table = this.ctx.table;
