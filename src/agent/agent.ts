@@ -440,6 +440,7 @@ class GossipAgent implements Agent {
       stats: core.stats,
       healthScore: core.healthScore,
       queueDepth: core.queueDepth,
+      updatesDropped: core.updatesDropped,
       loopDelayMs: this.loopMonitor === undefined ? null : this.loopMonitor.lastMaxMs,
       traffic: this.traffic,
       drops: this.pipeline.drops,

@@ -13,6 +13,8 @@ export interface AgentMetricsSource {
   readonly stats: NodeStats;
   readonly healthScore: number;
   readonly queueDepth: number;
+  /** Updates dropped to hold the gossip queue at its bound. */
+  readonly updatesDropped: number;
   /** Worst event-loop delay in the last measuring period, ms; null when not measured. */
   readonly loopDelayMs: number | null;
   readonly traffic: TrafficCounters;
@@ -127,7 +129,7 @@ function local(registry: MetricRegistry, source: AgentMetricsSource): void {
   );
 }
 
-function traffic(registry: MetricRegistry, { traffic: t, stats, drops, sendErrors }: AgentMetricsSource): void {
+function traffic(registry: MetricRegistry, { traffic: t, stats, drops, sendErrors, updatesDropped }: AgentMetricsSource): void {
   const firstType = 'attributed to the type of their first message';
   registry
     .counter('gossipd_packets_sent_total', `Datagrams sent, ${firstType}.`, byLabel('type', t.sent.packets))
@@ -140,7 +142,7 @@ function traffic(registry: MetricRegistry, { traffic: t, stats, drops, sendError
     .counter('gossipd_anti_entropy_digests_total', 'Anti-entropy rounds started: digests sent to a random member, or to a member that pinged us unknown.', stats.syncsStarted)
     .counter('gossipd_anti_entropy_states_sent_total', 'Member entries sent: those of the buckets that differ in a round, or a whole table to a joiner.', stats.statesSent)
     .counter('gossipd_anti_entropy_bucket_digests_total', 'Rounds answered with bucket digests (our table differed from the peer digest).', stats.bucketDigestsSent)
-    .counter('gossipd_updates_dropped_total', 'Queued membership updates dropped (the most-sent first) to hold the gossip queue at 1,024: a join storm larger than that; anti-entropy carries what they said.', stats.updatesDropped)
+    .counter('gossipd_updates_dropped_total', 'Queued membership updates dropped (the most-sent first) to hold the gossip queue at 1,024: a join storm larger than that; anti-entropy carries what they said.', updatesDropped)
     .counter('gossipd_anti_entropy_retries_total', 'Steps of our rounds sent again because their answer did not come (lost datagrams).', stats.syncRetries)
     .counter('gossipd_address_challenges_total', 'Syncs answered with a cookie challenge: their source had not yet shown it receives our datagrams.', stats.challengesSent)
     .counter('gossipd_replies_withheld_total', 'Replies to an unvalidated source withheld: they would exceed 3 times the bytes it sent.', stats.repliesWithheld)

@@ -70,15 +70,22 @@ const MAX_MISSES = 16;
  * The transmit-limited piggyback queue (SWIM §4.1; memberlist TransmitLimitedQueue).
  * One update per member name: a newer one supersedes the queued one. Priority updates (our
  * own leave and refutations) go first, then the least-sent, so fresh news spreads fastest.
- * Each update is sent until it has gone out `limit` times.
+ * Each update is sent until it has gone out `limit` times. Beyond `maxSize` messages the
+ * most-sent is dropped (never a priority one), so a queue that fills faster than it drains
+ * stays bounded.
  */
 export class BroadcastQueue<M = UpdateMessage> {
   private readonly byName = new Map<string, Item<M>>();
   private readonly priorityTier = new Tier<M>();
   private readonly tiers: Tier<M>[] = [];
   private readonly keying: QueueKeying<M>;
+  /** Messages dropped to hold the queue at maxSize. */
+  dropped = 0;
 
-  constructor(keying?: QueueKeying<M>) {
+  constructor(
+    private readonly maxSize: number,
+    keying?: QueueKeying<M>,
+  ) {
     // The default is the membership queue's; other message kinds say how they are keyed.
     this.keying = keying ?? (UPDATE_KEYING as unknown as QueueKeying<M>);
   }
@@ -99,14 +106,15 @@ export class BroadcastQueue<M = UpdateMessage> {
     const item: Item<M> = { key, message, skippedFor, bytes, priority, transmits: 0, tier, prev: undefined, next: undefined };
     tier.append(item);
     this.byName.set(key, item);
+    if (this.byName.size > this.maxSize) this.dropMostSent();
   }
 
-  /** Drops the most-sent message, to bound a queue that fills faster than it drains. */
-  dropMostSent(): void {
+  private dropMostSent(): void {
     for (let t = this.tiers.length - 1; t >= 0; t--) {
       const first = this.tiers[t]?.head;
       if (first !== undefined) {
         this.remove(first.key);
+        this.dropped++;
         return;
       }
     }

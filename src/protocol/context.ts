@@ -3,6 +3,7 @@ import { Awareness } from './awareness.js';
 import { BroadcastQueue } from './broadcast-queue.js';
 import { NodeCoordinates } from './coordinates.js';
 import { Outbox } from './effects.js';
+import { PROTOCOL_LIMITS } from './limits.js';
 import type { NodeEvent } from './events.js';
 import type { Member } from './member.js';
 import { Membership } from './membership.js';
@@ -51,12 +52,12 @@ export interface NodeDeps {
 export class NodeContext {
   readonly name: NodeName;
   readonly table: Membership;
-  readonly queue = new BroadcastQueue();
+  readonly queue = new BroadcastQueue(PROTOCOL_LIMITS.maxQueuedUpdates);
   /**
    * User events waiting to be gossiped, with their own transmit limit. A coalescing event is
    * keyed by origin and name, so a newer one replaces the one still in flight.
    */
-  readonly eventQueue = new BroadcastQueue<UserEvent>({
+  readonly eventQueue = new BroadcastQueue<UserEvent>(PROTOCOL_LIMITS.maxQueuedUserEvents, {
     keyOf: (event) => (event.coalesce ? `c\u0000${event.origin}\u0000${event.name}` : `${event.origin}/${event.epoch}/${event.seq}`),
     skippedFor: (event) => event.origin,
   });

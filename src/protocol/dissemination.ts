@@ -20,10 +20,6 @@ export class Dissemination {
   enqueue(message: UpdateMessage, priority = false): void {
     const ctx = this.ctx;
     ctx.queue.enqueue(message, ctx.deps.messageSize(largestForm(message)), priority);
-    if (ctx.queue.size > PROTOCOL_LIMITS.maxQueuedUpdates) {
-      ctx.queue.dropMostSent();
-      ctx.stats.updatesDropped++;
-    }
     this.wakeGossip();
   }
 
@@ -31,7 +27,6 @@ export class Dissemination {
   enqueueEvent(event: UserEvent): void {
     const ctx = this.ctx;
     ctx.eventQueue.enqueue(event, ctx.deps.messageSize(event));
-    while (ctx.eventQueue.size > PROTOCOL_LIMITS.maxQueuedUserEvents) ctx.eventQueue.dropMostSent();
     this.wakeGossip();
   }
 

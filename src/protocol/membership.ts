@@ -185,8 +185,8 @@ export class Membership {
     if (addresses > this.holderAt.length) this.holderAt = grownInt32(this.holderAt, addresses, ABSENT);
   }
 
-  /** Adds a member not in the table. `inBulk`: one of many added at once (the ring sorts them once, later). */
-  add(member: Member, inBulk = false): void {
+  /** Adds a member not in the table; returns its slot. `inBulk`: one of many added at once (the ring sorts them once, later). */
+  add(member: Member, inBulk = false): number {
     if (this.has(member.name)) throw new Error(`member ${member.name} already present`);
     const roster = this.roster;
     const id = roster.acquireName(member.name);
@@ -207,6 +207,7 @@ export class Membership {
       else this.ring.insert(id);
     }
     this.changes++;
+    return slot;
   }
 
   /** Changes status and incarnation through here so counts, ring and digest stay right. */

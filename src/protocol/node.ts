@@ -396,6 +396,10 @@ export class GossipNode implements NodeView {
     return this.ctx.queue.size;
   }
 
+  get updatesDropped(): number {
+    return this.ctx.queue.dropped;
+  }
+
   /** User events waiting to be gossiped. */
   get eventQueueDepth(): number {
     return this.ctx.eventQueue.size;

@@ -37,8 +37,6 @@ export class NodeStats {
   challengesSent = 0;
   /** Syncs answered with bucket digests (a table that differs). */
   bucketDigestsSent = 0;
-  /** Queued membership updates dropped, the most-sent first, to hold the queue at maxQueuedUpdates. */
-  updatesDropped = 0;
   /** Steps of our anti-entropy rounds sent again because their answer did not come (lost datagrams). */
   syncRetries = 0;
   /** Challenges, bucket digests and pulls that matched no round of ours or carried no valid cookie. */

@@ -109,11 +109,11 @@ export class Updates {
       sinceMs: ctx.nowMs,
       statusFrom: alive.name,
     };
-    ctx.table.add(added);
+    const slot = ctx.table.add(added);
     ctx.schedule.insert(added.name);
     this.hooks.tableGrew();
     ctx.emitChanged(added, null);
-    this.dissemination.enqueue(this.heldForm(alive, ctx.table.slotOf(alive.name)));
+    this.dissemination.enqueue(this.heldForm(alive, slot));
   }
 
   /**

@@ -18,6 +18,8 @@ export interface NodeView {
   readonly isLeaving: boolean;
   /** Updates waiting to be gossiped. */
   readonly queueDepth: number;
+  /** Updates dropped from the queue, the most-sent first, to hold it at PROTOCOL_LIMITS.maxQueuedUpdates. */
+  readonly updatesDropped: number;
   /** User events waiting to be gossiped. */
   readonly eventQueueDepth: number;
   /** The user-event Lamport clock, and what this member did with the events it heard. */

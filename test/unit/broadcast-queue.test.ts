@@ -11,6 +11,8 @@ const alive = (name: string, at = 1): UpdateMessage => ({
   tags: {},
 });
 
+const UNBOUNDED = Number.POSITIVE_INFINITY;
+
 describe('transmit-limited broadcast queue', () => {
   it('retransmit limit is retransmitMult × ceil(log10(n + 1))', () => {
     expect(retransmitLimit(4, 1)).toBe(4);
@@ -22,7 +24,7 @@ describe('transmit-limited broadcast queue', () => {
   });
 
   it('sends each update exactly `limit` times, then drops it', () => {
-    const queue = new BroadcastQueue();
+    const queue = new BroadcastQueue(UNBOUNDED);
     queue.enqueue(alive('a'), 20);
     const sent = [1, 2, 3, 4, 5].map(() => queue.take(1000, 3).length);
     expect(sent).toEqual([1, 1, 1, 0, 0]);
@@ -30,7 +32,7 @@ describe('transmit-limited broadcast queue', () => {
   });
 
   it('sends the least-sent first', () => {
-    const queue = new BroadcastQueue();
+    const queue = new BroadcastQueue(UNBOUNDED);
     queue.enqueue(alive('old'), 20);
     queue.take(1000, 10);
     queue.take(1000, 10);
@@ -39,33 +41,32 @@ describe('transmit-limited broadcast queue', () => {
   });
 
   it('puts priority updates (leave, refutation) first', () => {
-    const queue = new BroadcastQueue();
+    const queue = new BroadcastQueue(UNBOUNDED);
     queue.enqueue(alive('x'), 20);
     queue.enqueue({ type: 'left', name: nodeName('me'), incarnation: incarnation(3) }, 20, true);
     expect(queue.take(25, 10).map((m) => m.name)).toEqual(['me']);
   });
 
-  it('drops the most-sent update first when told to, never a priority one', () => {
-    const queue = new BroadcastQueue();
+  it('beyond its size drops the most-sent update first, never a priority one, and counts what it dropped', () => {
+    const queue = new BroadcastQueue(3);
     queue.enqueue({ type: 'left', name: nodeName('me'), incarnation: incarnation(3) }, 20, true);
     queue.enqueue(alive('twice'), 20);
     queue.take(45, 10);
     queue.take(45, 10);
     queue.enqueue(alive('once'), 20);
     queue.take(45, 10);
-    queue.enqueue(alive('never'), 20);
-    queue.dropMostSent();
-    expect(queue.has('twice')).toBe(false);
-    queue.dropMostSent();
-    expect(queue.has('once')).toBe(false);
-    queue.dropMostSent();
-    expect([queue.has('never'), queue.has('me')]).toEqual([false, true]);
-    queue.dropMostSent();
-    expect(queue.size).toBe(1);
+    queue.enqueue(alive('new1'), 20);
+    expect([queue.has('twice'), queue.has('once'), queue.has('new1')]).toEqual([false, true, true]);
+    queue.enqueue(alive('new2'), 20);
+    expect([queue.has('once'), queue.has('new1'), queue.has('new2')]).toEqual([false, true, true]);
+    // Only never-sent updates are left besides the priority one: the oldest of them goes.
+    queue.enqueue(alive('new3'), 20);
+    expect([queue.has('me'), queue.has('new1'), queue.has('new2'), queue.has('new3')]).toEqual([true, false, true, true]);
+    expect([queue.size, queue.dropped]).toEqual([3, 3]);
   });
 
   it('a newer update about a member supersedes the queued one', () => {
-    const queue = new BroadcastQueue();
+    const queue = new BroadcastQueue(UNBOUNDED);
     queue.enqueue(alive('a', 1), 20);
     queue.enqueue({ type: 'suspect', name: nodeName('a'), incarnation: incarnation(1), from: nodeName('b') }, 20);
     expect(queue.size).toBe(1);
@@ -73,7 +74,7 @@ describe('transmit-limited broadcast queue', () => {
   });
 
   it('never exceeds the byte budget and skips what does not fit', () => {
-    const queue = new BroadcastQueue();
+    const queue = new BroadcastQueue(UNBOUNDED);
     queue.enqueue(alive('big'), 900);
     queue.enqueue(alive('small'), 50);
     const taken = queue.take(100, 10);

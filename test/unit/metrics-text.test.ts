@@ -61,7 +61,6 @@ describe('agent metrics', () => {
     stats.probesAckedIndirect = 3;
     stats.probesFailed = 2;
     stats.syncRetries = 4;
-    stats.updatesDropped = 7;
     stats.challengesSent = 5;
     stats.repliesWithheld = 6;
     stats.recordRtt(0.3);
@@ -90,6 +89,7 @@ describe('agent metrics', () => {
       stats,
       healthScore: 2,
       queueDepth: 4,
+      updatesDropped: 7,
       loopDelayMs: 35,
       traffic,
       drops: { malformed: 5, 'rate-limited': 0 },
