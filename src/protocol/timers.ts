@@ -21,11 +21,20 @@ export type TimerKind =
   | 'reconnect'
   | 'event-hold';
 
+/** The one live setting of a timer (kind, key); heap entries of an older setting are stale. */
+interface TimerSetting {
+  generation: number;
+  atMs: number;
+  live: boolean;
+}
+
 interface Timer {
   readonly atMs: number;
   readonly kind: TimerKind;
   readonly key: string;
   readonly generation: number;
+  /** Read instead of looking the id up: the heap's top is checked after every input. */
+  readonly setting: TimerSetting;
 }
 
 export interface DueTimer {
@@ -36,18 +45,30 @@ export interface DueTimer {
 
 export class TimerQueue {
   private readonly heap = new MinHeap<Timer>((a, b) => a.atMs < b.atMs);
-  private readonly current = new Map<string, { readonly generation: number; readonly atMs: number }>();
+  private readonly current = new Map<string, TimerSetting>();
   private generation = 0;
 
   /** Sets (or moves) the single timer of this kind and key. */
   set(kind: TimerKind, key: string, atMs: number): void {
     const generation = ++this.generation;
-    this.current.set(timerId(kind, key), { generation, atMs });
-    this.heap.push({ atMs, kind, key, generation });
+    const id = timerId(kind, key);
+    let setting = this.current.get(id);
+    if (setting === undefined) {
+      setting = { generation, atMs, live: true };
+      this.current.set(id, setting);
+    } else {
+      setting.generation = generation;
+      setting.atMs = atMs;
+    }
+    this.heap.push({ atMs, kind, key, generation, setting });
   }
 
   cancel(kind: TimerKind, key: string): void {
-    this.current.delete(timerId(kind, key));
+    const id = timerId(kind, key);
+    const setting = this.current.get(id);
+    if (setting === undefined) return;
+    setting.live = false;
+    this.current.delete(id);
   }
 
   isSet(kind: TimerKind, key: string): boolean {
@@ -71,13 +92,14 @@ export class TimerQueue {
     const top = this.heap.peek();
     if (top === undefined || top.atMs > nowMs) return undefined;
     this.heap.pop();
+    top.setting.live = false;
     this.current.delete(timerId(top.kind, top.key));
     return top;
   }
 
   private dropStale(): void {
     for (let top = this.heap.peek(); top !== undefined; top = this.heap.peek()) {
-      if (this.current.get(timerId(top.kind, top.key))?.generation === top.generation) return;
+      if (top.setting.live && top.setting.generation === top.generation) return;
       this.heap.pop();
     }
   }
