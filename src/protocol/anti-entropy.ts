@@ -5,7 +5,7 @@ import type { Buckets, Challenge, Failed, Introduce, MemberState, Pull, State, S
 import { scaledPushPullIntervalMs } from './options.js';
 import { randomInt } from './random.js';
 import { SyncRounds, type SyncRound } from './sync-rounds.js';
-import { bucketCountFor, bucketOf } from './table-digest.js';
+import { bucketCountFor } from './table-digest.js';
 import { sendEntries } from './table-transfer.js';
 import { addressKey, assertNever, type Address, type NodeName } from './types.js';
 import type { Updates } from './updates.js';
@@ -297,7 +297,8 @@ export class AntiEntropy {
   private sendBuckets(to: Address, count: number, indices: readonly number[], lead: readonly Pull[] = []): void {
     const wanted = new Set(indices);
     const full = indices.length * 2 >= count;
-    const include = indices.length === count ? null : (member: Member): boolean => wanted.has(bucketOf(member.name, count));
+    const table = this.ctx.table;
+    const include = indices.length === count ? null : (slot: number): boolean => wanted.has(table.bucketAt(slot, count));
     sendEntries(this.ctx, to, include, full, lead);
   }
 

@@ -1,9 +1,10 @@
 import { isActive, type Member } from './member.js';
 import { grownInt32 } from './interner.js';
 import { sampleIndices, type Random } from './random.js';
+import type { MemberState } from './messages.js';
 import { HashRing } from './ring.js';
 import { Roster } from './roster.js';
-import { TableDigest } from './table-digest.js';
+import { bucketOfHash, TableDigest } from './table-digest.js';
 import {
   incarnation as toIncarnation,
   MEMBER_STATUSES,
@@ -110,6 +111,23 @@ export class Membership {
       sinceMs: this.sinces[slot] as number,
       statusFrom: this.roster.nameOf(this.froms[slot] as number),
     };
+  }
+
+  /** A slot's entry as a table transfer carries it (no Member object in between). */
+  stateAt(slot: number): MemberState {
+    const record = this.recordIds[slot] as number;
+    return {
+      name: this.nameAt(slot),
+      addr: this.roster.recordAddr(record),
+      incarnation: this.incarnationAt(slot),
+      status: this.statusAt(slot),
+      tags: this.roster.recordTags(record),
+    };
+  }
+
+  /** The digest bucket of a slot's member when the table is split into `count` (see bucketOf). */
+  bucketAt(slot: number, count: number): number {
+    return bucketOfHash(this.roster.ringHashOf(this.nameIds[slot] as number), count);
   }
 
   nameAt(slot: number): NodeName {

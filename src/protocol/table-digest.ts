@@ -29,7 +29,12 @@ export function entryHash(name: NodeName, incarnation: Incarnation, status: Memb
 
 /** The bucket of a name when the table is split into `count` buckets (a power of two): the top bits of its spread hash. */
 export function bucketOf(name: string, count: number): number {
-  return count <= 1 ? 0 : spreadHash(name) >>> (32 - Math.log2(count));
+  return bucketOfHash(spreadHash(name), count);
+}
+
+/** bucketOf for a name whose spread hash is known (the roster keeps each name's). */
+export function bucketOfHash(nameHash: number, count: number): number {
+  return count <= 1 ? 0 : nameHash >>> (32 - Math.log2(count));
 }
 
 /**

@@ -1,18 +1,19 @@
 import type { NodeContext } from './context.js';
 import { PROTOCOL_LIMITS } from './limits.js';
-import type { Member } from './member.js';
 import type { MemberState, Message, State } from './messages.js';
 import type { Address } from './types.js';
 
 /**
- * Sends member entries in packet-sized `state` chunks: every entry `include` accepts (all of
- * them when it is null). `full` marks the first chunk as a whole-table answer (or one covering
+ * Sends member entries in packet-sized `state` chunks: every table slot `include` accepts (all
+ * of them when it is null). Entries are read from the table's columns one by one: a whole
+ * table at 10,000 members answered ten thousand times in a join storm is too much garbage to
+ * build each answer's rows as Member objects first. `full` marks the first chunk as a whole-table answer (or one covering
  * at least half the buckets), which is what the simulator counts as a full-state transfer.
  * `lead` rides in the first datagram, before the first chunk, so that the peer gets both or
  * neither; at least one datagram goes out (an empty `state` when nothing is included), so an
  * answer always arrives.
  */
-export function sendEntries(ctx: NodeContext, to: Address, include: ((member: Member) => boolean) | null, full: boolean, lead: readonly Message[] = []): number {
+export function sendEntries(ctx: NodeContext, to: Address, include: ((slot: number) => boolean) | null, full: boolean, lead: readonly Message[] = []): number {
   const { messageSize, packetOverheadBytes } = ctx.deps;
   const budget = ctx.options.maxPacketBytes - packetOverheadBytes - PROTOCOL_LIMITS.stateFramingBytes;
   const emptySize = messageSize({ type: 'state', full, members: [] });
@@ -28,10 +29,15 @@ export function sendEntries(ctx: NodeContext, to: Address, include: ((member: Me
     chunk = [];
     used = emptySize;
   };
-  for (const member of ctx.table.all()) {
-    if (include !== null && !include(member)) continue;
-    const entry = stateOf(member);
-    const bytes = messageSize({ type: 'state', full: false, members: [entry] }) - emptySize;
+  // One state message of one entry, reused to size each entry.
+  const sizing: MemberState[] = [];
+  const sizingState: State = { type: 'state', full: false, members: sizing };
+  const table = ctx.table;
+  for (let slot = 0; slot < table.size; slot++) {
+    if (include !== null && !include(slot)) continue;
+    const entry = table.stateAt(slot);
+    sizing[0] = entry;
+    const bytes = messageSize(sizingState) - emptySize;
     if (chunk.length > 0 && (used + bytes > budget || chunk.length >= PROTOCOL_LIMITS.maxStateMembersPerPacket)) flush();
     chunk.push(entry);
     used += bytes;
@@ -40,8 +46,4 @@ export function sendEntries(ctx: NodeContext, to: Address, include: ((member: Me
   if (chunk.length > 0 || first) flush();
   ctx.stats.statesSent++;
   return sent;
-}
-
-function stateOf(member: Member): MemberState {
-  return { name: member.name, addr: member.addr, incarnation: member.incarnation, status: member.status, tags: member.tags };
 }
