@@ -101,16 +101,7 @@ export class Membership {
   }
 
   memberAt(slot: number): Member {
-    const record = this.recordIds[slot] as number;
-    return {
-      name: this.nameAt(slot),
-      addr: this.roster.recordAddr(record),
-      incarnation: this.incarnationAt(slot),
-      status: this.statusAt(slot),
-      tags: this.roster.recordTags(record),
-      sinceMs: this.sinces[slot] as number,
-      statusFrom: this.roster.nameOf(this.froms[slot] as number),
-    };
+    return { ...this.stateAt(slot), sinceMs: this.sinces[slot] as number, statusFrom: this.roster.nameOf(this.froms[slot] as number) };
   }
 
   /** A slot's entry as a table transfer carries it (no Member object in between). */
