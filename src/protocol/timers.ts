@@ -44,7 +44,10 @@ export interface DueTimer {
 }
 
 export class TimerQueue {
-  private readonly heap = new MinHeap<Timer>((a, b) => a.atMs < b.atMs);
+  // Timers due at the same moment fire in the order they were set: were ties left to the
+  // heap's layout, one timer more or less set anywhere (a superseded one) would reorder them
+  // and change a seeded run.
+  private readonly heap = new MinHeap<Timer>((a, b) => a.atMs < b.atMs || (a.atMs === b.atMs && a.generation < b.generation));
   private readonly current = new Map<string, TimerSetting>();
   private generation = 0;
 
