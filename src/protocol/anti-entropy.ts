@@ -166,7 +166,7 @@ export class AntiEntropy {
     // Only an earlier deadline is set at once; a later one waits for the timer to fire and
     // re-arm (onSyncTimer). A table that grows by thousands of entries at a time (the table
     // exchanges of a join storm) left as many superseded timers in the heap: 165 per member a
-    // join storm of 1,000 was 5 s in (a heap snapshot), ten times that at 10,000.
+    // join storm of 1,000 was 5 s in (a heap snapshot), and more the larger the storm.
     if (atMs < ctx.timers.deadlineOf('sync', '')) ctx.timers.set('sync', '', atMs);
   }
 
