@@ -7,8 +7,9 @@ import type { Address } from './types.js';
  * Sends member entries in packet-sized `state` chunks: every table slot `include` accepts (all
  * of them when it is null). Entries are read from the table's columns one by one: a whole
  * table at 10,000 members answered ten thousand times in a join storm is too much garbage to
- * build each answer's rows as Member objects first. `full` marks the first chunk as a whole-table answer (or one covering
- * at least half the buckets), which is what the simulator counts as a full-state transfer.
+ * build each answer's rows as Member objects first. `full` marks the first chunk as a
+ * whole-table answer (or one covering at least half the buckets), which is what the simulator
+ * counts as a full-state transfer.
  * `lead` rides in the first datagram, before the first chunk, so that the peer gets both or
  * neither; at least one datagram goes out (an empty `state` when nothing is included), so an
  * answer always arrives.
