@@ -1,5 +1,6 @@
 import type { NodeContext } from './context.js';
 import { PROTOCOL_LIMITS } from './limits.js';
+import type { Membership } from './membership.js';
 import type { MemberState, Message, State } from './messages.js';
 import type { Address } from './types.js';
 
@@ -36,7 +37,7 @@ export function sendEntries(ctx: NodeContext, to: Address, include: ((slot: numb
   const table = ctx.table;
   for (let slot = 0; slot < table.size; slot++) {
     if (include !== null && !include(slot)) continue;
-    const entry = table.stateAt(slot);
+    const entry = entryAt(table, slot);
     sizing[0] = entry;
     const bytes = messageSize(sizingState) - emptySize;
     if (chunk.length > 0 && (used + bytes > budget || chunk.length >= PROTOCOL_LIMITS.maxStateMembersPerPacket)) flush();
@@ -47,4 +48,9 @@ export function sendEntries(ctx: NodeContext, to: Address, include: ((slot: numb
   if (chunk.length > 0 || first) flush();
   ctx.stats.statesSent++;
   return sent;
+}
+
+/** A slot's entry as a `state` message carries it, read from the columns (no Member object in between). */
+function entryAt(table: Membership, slot: number): MemberState {
+  return { name: table.nameAt(slot), addr: table.addrAt(slot), incarnation: table.incarnationAt(slot), status: table.statusAt(slot), tags: table.tagsAt(slot) };
 }
