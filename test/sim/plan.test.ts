@@ -47,3 +47,27 @@ describe('gossipd plan predicts the simulator with a pause tolerance', () => {
     expect(within(report.perNode.msgsSentPerSec.mean, predicted.messagesPerMemberPerSec, 0.25)).toBe(true);
   });
 });
+
+describe('gossipd plan predicts the simulator at 3,000 members', { timeout: 300_000 }, () => {
+  // Converged starts (a 3,000-member join storm costs minutes of CPU), direct wire (the same
+  // report as the codec, checked in scenario.test.ts): about 75 s of CPU for both runs.
+  const tolerance = toleranceProfile(3000);
+  const large: ScenarioOptions = { ...scenario, nodes: 3000, start: 'converged', wire: 'direct', profile: 'tolerance', protocol: tolerance, seed: 72 };
+  const predicted = plan({ nodes: 3000, lossRate: 0, protocol: tolerance, failureRatePerHour: 0, repairRatePerHour: 2, nameLength: 10 });
+
+  it('detection p50 within 20 %, the slowest of 8 crashes under the p99 bound', async () => {
+    const report = await runScenario({ ...large, durationMs: 150_000, faultAtMs: 100_000, crash: 8 });
+    const { allP50Ms, allMaxMs } = report.detection;
+    expect(report.crashes.every((crash) => crash.allDetectMs !== null)).toBe(true);
+    expect(within(allP50Ms!, predicted.allDetectP50Ms, 0.2), `all p50 ${allP50Ms} vs ${predicted.allDetectP50Ms}`).toBe(true);
+    expect(allMaxMs!, `slowest ${allMaxMs} vs p99 ${predicted.allDetectP99Ms}`).toBeLessThanOrEqual(predicted.allDetectP99Ms * 1.1);
+  });
+
+  it('steady datagrams within 25 % and bytes within 40 % (no crash: the model leaves failure gossip out)', async () => {
+    const report = await runScenario({ ...large, durationMs: 120_000, faultAtMs: 120_000, crash: 0 });
+    const { mean: messages } = report.perNode.msgsSentPerSec;
+    const { mean: bytes } = report.perNode.bytesSentPerSec;
+    expect(within(messages, predicted.messagesPerMemberPerSec, 0.25), `datagrams ${messages} vs ${predicted.messagesPerMemberPerSec}`).toBe(true);
+    expect(within(bytes, predicted.bytesPerMemberPerSec, 0.4), `bytes ${bytes} vs ${predicted.bytesPerMemberPerSec}`).toBe(true);
+  });
+});

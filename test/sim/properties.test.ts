@@ -23,6 +23,19 @@ describe('simulated cluster properties', { timeout: 300_000 }, () => {
     }
   });
 
+  it('(a) completeness at 3,000 members: 5 crashes under 5 % loss, failed everywhere within the bound, no false failure', async () => {
+    // A converged start (a 3,000-member join storm costs minutes of CPU) and the direct wire
+    // (the same report as the codec, checked in scenario.test.ts): about 40 s of CPU.
+    const report = await runScenario({ ...base, seed: 11, nodes: 3000, durationMs: 80_000, faultAtMs: 30_000, crash: 5, lossRate: 0.05, start: 'converged', wire: 'direct' });
+    expect(report.crashes).toHaveLength(5);
+    for (const crash of report.crashes) {
+      expect(crash.allDetectMs, crash.name).not.toBeNull();
+      expect(crash.allDetectMs!, crash.name).toBeLessThanOrEqual(report.expected.allDetectBoundMs);
+      expect(crash.firstDetectMs!, crash.name).toBeGreaterThanOrEqual(report.expected.suspicionTimeoutMinMs);
+    }
+    expect(report.falseFailures).toBe(0);
+  });
+
   it.each([0, 0.05, 0.1])('(b) accuracy: no false failures at %s loss, 500 members, 5 minutes, lan profile', async (lossRate) => {
     const report = await runScenario({ ...base, seed: 21, nodes: 500, durationMs: 300_000, lossRate, faultAtMs: 300_000 });
     expect(report.falseFailures, `seed 21, loss ${lossRate}`).toBe(0);
