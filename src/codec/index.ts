@@ -19,8 +19,11 @@
  *   state     [9, full, [[name, host, port, incarnation, statusCode, tags], ...]]
  *   key-request   [10, id, opCode, key, sentAtS, name]  opCode: 0 list, 1 install, 2 use, 3 remove, 4 enforce, 5 relax
  *   key-response  [11, id, name, ok, error, [keyId, ...], modeCode]  modeCode: 0 plaintext, 1 encrypt, 2 enforce
- *   buckets   [12, nonce, [sum, ...]]                  1..256 sums, a power of two
- *   pull      [13, cookie, bucketCount, [index, ...]]  indices ascending, below bucketCount
+ *   buckets   [12, nonce, [sum, ...], count?, offset?] 1..256 sums, a power of two; a part of
+ *                                                      count (≤ 4,096) buckets from offset
+ *   pull      [13, cookie, bucketCount, [index, ...], nonce?, offset?]
+ *                                                      ≤ 256 indices ascending, below bucketCount;
+ *                                                      with the part of round nonce's sums wanted next
  *   challenge [14, nonce, cookie, members]
  *   introduce [15]
  *   user-event    [16, origin, epoch, seq, ltime, name, payload, coalesce]

@@ -22,10 +22,11 @@ export const LIMITS = {
   /** Member entries in one `state` message; a full table is split across several packets. */
   maxStateMembersPerPacket: PROTOCOL_LIMITS.maxStateMembersPerPacket,
   /**
-   * Bucket sums in a `buckets` message and bucket indices in a `pull`; a bucket count is a power
-   * of two up to this.
+   * Bucket sums in a `buckets` message and bucket indices in a `pull`.
    */
   maxDigestBuckets: PROTOCOL_LIMITS.maxDigestBuckets,
+  /** Buckets a table digest may be split into (a power of two): sent 256 sums to a part. */
+  maxBucketCount: PROTOCOL_LIMITS.fineDigestBuckets,
   /** Member names (`name`, `target`, `from`): UTF-8 bytes, at least 1. No control characters. */
   maxNameBytes: 128,
   /** Host of an address, in characters: the longest DNS name. Printable ASCII only. */

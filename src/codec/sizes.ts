@@ -141,9 +141,20 @@ export function messageSize(message: Message): number {
       return bytes;
     }
     case 'buckets':
-      return TUPLE_PREFIX_BYTES + uintBytes(message.nonce) + uintListBytes(message.sums);
+      return (
+        TUPLE_PREFIX_BYTES +
+        uintBytes(message.nonce) +
+        uintListBytes(message.sums) +
+        (message.part === undefined ? 0 : uintBytes(message.part.count) + uintBytes(message.part.offset))
+      );
     case 'pull':
-      return TUPLE_PREFIX_BYTES + uintBytes(message.cookie) + uintBytes(message.bucketCount) + uintListBytes(message.indices);
+      return (
+        TUPLE_PREFIX_BYTES +
+        uintBytes(message.cookie) +
+        uintBytes(message.bucketCount) +
+        uintListBytes(message.indices) +
+        (message.next === undefined ? 0 : uintBytes(message.next.nonce) + uintBytes(message.next.offset))
+      );
     case 'introduce':
       return TUPLE_PREFIX_BYTES;
     case 'challenge':

@@ -68,9 +68,10 @@ export const TUPLE_LENGTHS = {
 /**
  * Trailing elements a message may omit: a suspect's age (absent in memberlist's timing); a
  * sync's nonce and cookie (a cookie only after a nonce); a ping's request for a coordinate
- * (`true`) and an ack's coordinate (absent unless sampled).
+ * (`true`) and an ack's coordinate (absent unless sampled); a `buckets` part's count and offset
+ * and a pull's next part (nonce and offset), both or neither.
  */
-export const OPTIONAL_TUPLE_ELEMENTS: Readonly<Partial<Record<MessageType, number>>> = { suspect: 1, sync: 2, ping: 1, ack: 1 };
+export const OPTIONAL_TUPLE_ELEMENTS: Readonly<Partial<Record<MessageType, number>>> = { suspect: 1, sync: 2, ping: 1, ack: 1, buckets: 2, pull: 2 };
 
 /** A coordinate on the wire: [vec, height, adjustment, error], vec an array of LIMITS.coordinateDimensions numbers. */
 export const COORDINATE_TUPLE_LENGTH = 4;
@@ -179,9 +180,13 @@ export function toTuple(message: Message): unknown[] {
     case 'state':
       return [TYPE_CODES.state, message.full, message.members.map(memberTuple)];
     case 'buckets':
-      return [TYPE_CODES.buckets, message.nonce, [...message.sums]];
+      return message.part === undefined
+        ? [TYPE_CODES.buckets, message.nonce, [...message.sums]]
+        : [TYPE_CODES.buckets, message.nonce, [...message.sums], message.part.count, message.part.offset];
     case 'pull':
-      return [TYPE_CODES.pull, message.cookie, message.bucketCount, [...message.indices]];
+      return message.next === undefined
+        ? [TYPE_CODES.pull, message.cookie, message.bucketCount, [...message.indices]]
+        : [TYPE_CODES.pull, message.cookie, message.bucketCount, [...message.indices], message.next.nonce, message.next.offset];
     case 'challenge':
       return [TYPE_CODES.challenge, message.nonce, message.cookie, message.members];
     case 'introduce':

@@ -2,9 +2,10 @@ import type { NodeContext } from './context.js';
 import type { Dissemination } from './dissemination.js';
 import type { Member } from './member.js';
 import type { Buckets, Challenge, Failed, Introduce, MemberState, Pull, State, Suspect, Sync } from './messages.js';
+import { PROTOCOL_LIMITS } from './limits.js';
 import { scaledPushPullIntervalMs } from './options.js';
 import { randomInt } from './random.js';
-import { SyncRounds, type SyncRound } from './sync-rounds.js';
+import { SyncRounds, type RoundStep, type SyncRound } from './sync-rounds.js';
 import { bucketCountFor } from './table-digest.js';
 import { sendEntries } from './table-transfer.js';
 import { addressKey, assertNever, type Address, type NodeName } from './types.js';
@@ -12,7 +13,7 @@ import type { Updates } from './updates.js';
 
 /** Bytes of one bucket sum at most (a msgpack uint32), and the rest of a `buckets` message. */
 const BUCKET_SUM_BYTES = 5;
-const BUCKETS_FRAME_BYTES = 16;
+const BUCKETS_FRAME_BYTES = 24;
 /** Probe intervals without table growth before an early round (see syncSoon). */
 const SETTLE_PROBE_INTERVALS = 0.5;
 /** The longest an early round waits for the table to settle, in probe intervals. */
@@ -36,6 +37,11 @@ export interface AntiEntropyHooks {
  *   B → A  buckets{nonce, sums}               the digest split by name hash
  *   A → B  pull{cookie, buckets} + state{A's entries of the differing buckets}
  *   B → A  state{B's entries of those buckets}  (an empty one if it has none)
+ *
+ * A table is split into about one bucket per 2 members, up to 4,096 buckets. One packet holds
+ * 256 sums: a finer split comes in parts, and each pull but the last asks for the next part
+ * (pull{…, next}), which B sends after its entries, so every step stays one question and
+ * one answer, sent again if the answer is lost.
  *
  * B sends a large answer only to an address that echoed its cookie; A sends entries only to
  * a peer that echoed its nonce. A join from a member whose table holds only itself gets the
@@ -97,7 +103,7 @@ export class AntiEntropy {
     if (step.kind === 'opened') {
       this.dissemination.sendWithGossip(round.addr, [this.syncFor(round, ctx.validation.heldFor(round.addr))]);
     } else {
-      this.sendPull(round.addr, step.bucketCount, step.indices);
+      this.sendPull(round, step);
     }
   }
 
@@ -235,10 +241,20 @@ export class AntiEntropy {
       sendEntries(ctx, from, null, true);
       return;
     }
-    const count = bucketCountFor(Math.max(ctx.table.size, sync.members), this.maxBuckets());
-    const buckets: Buckets = { type: 'buckets', nonce, sums: ctx.table.digests.buckets(count) };
+    const count = bucketCountFor(Math.max(ctx.table.size, sync.members), ctx.table.digests.maxCount);
     ctx.stats.bucketDigestsSent++;
-    ctx.send(from, [buckets]);
+    this.sendSums(from, nonce, count, 0);
+  }
+
+  /** The bucket sums from `offset` on, as many as one packet holds (all of them if they fit). */
+  private sendSums(to: Address, nonce: number, count: number, offset: number): void {
+    const digests = this.ctx.table.digests;
+    const perPart = this.sumsPerPacket();
+    const buckets: Buckets =
+      count <= perPart
+        ? { type: 'buckets', nonce, sums: digests.buckets(count) }
+        : { type: 'buckets', nonce, sums: digests.buckets(count, offset, perPart), part: { count, offset } };
+    this.ctx.send(to, [buckets]);
   }
 
   /** A member that did not know us asks for our record: one alive (within the reply limit to a stranger). */
@@ -263,37 +279,48 @@ export class AntiEntropy {
     this.dissemination.sendWithGossip(from, [this.syncFor(round, challenge.cookie)]);
   }
 
-  /** A's side: B's bucket digests. Send our entries of the buckets that differ and ask for theirs. */
+  /**
+   * A's side: B's bucket sums (or a part of them). Send our entries of the buckets that differ
+   * and ask for theirs, and for the next part if there is one.
+   */
   onBuckets(buckets: Buckets, from: Address): void {
     const ctx = this.ctx;
     const round = this.rounds.matching(from, buckets.nonce);
-    if (round === undefined || round.step.kind !== 'opened') {
+    const count = buckets.part?.count ?? buckets.sums.length;
+    const offset = buckets.part?.offset ?? 0;
+    const step = round?.step;
+    const expected = step?.kind === 'opened' ? offset === 0 : step !== undefined && step.next === offset && step.bucketCount === count;
+    if (round === undefined || !expected) {
       ctx.stats.unsolicitedDropped++;
       return;
     }
-    const count = buckets.sums.length;
     if (count === 1 && buckets.sums[0] === round.sentDigest) {
       // They agree with the digest we sent (ours may have moved since: a later round sees to it).
       this.rounds.close(from);
       return;
     }
-    const ours = ctx.table.digests.buckets(count);
+    const ours = ctx.table.digests.buckets(count, offset, buckets.sums.length);
     const indices: number[] = [];
-    for (let i = 0; i < count; i++) if (ours[i] !== buckets.sums[i]) indices.push(i);
-    if (indices.length === 0 || ctx.validation.heldFor(from) === undefined) {
+    for (let i = 0; i < buckets.sums.length; i++) if (ours[i] !== buckets.sums[i]) indices.push(offset + i);
+    const nextOffset = offset + buckets.sums.length;
+    const next = nextOffset < count ? nextOffset : undefined;
+    if ((indices.length === 0 && next === undefined) || ctx.validation.heldFor(from) === undefined) {
       this.rounds.close(from);
       if (indices.length > 0) this.sendBuckets(from, count, indices);
       return;
     }
-    this.rounds.advance(round, { kind: 'pulled', bucketCount: count, indices });
-    this.sendPull(from, count, indices);
+    const pulled: RoundStep = next === undefined ? { kind: 'pulled', bucketCount: count, indices } : { kind: 'pulled', bucketCount: count, indices, next };
+    this.rounds.advance(round, pulled);
+    this.sendPull(round, pulled);
   }
 
-  /** Asks for the peer's entries of some buckets, with ours of them in the same datagram. */
-  private sendPull(to: Address, bucketCount: number, indices: readonly number[]): void {
-    const cookie = this.ctx.validation.heldFor(to);
+  /** Asks for the peer's entries of some buckets (and the next part of its sums), with ours of them in the same datagram. */
+  private sendPull(round: SyncRound, step: RoundStep & { kind: 'pulled' }): void {
+    const cookie = this.ctx.validation.heldFor(round.addr);
     if (cookie === undefined) return;
-    this.sendBuckets(to, bucketCount, indices, [{ type: 'pull', cookie, bucketCount, indices }]);
+    const { bucketCount, indices, next } = step;
+    const pull: Pull = next === undefined ? { type: 'pull', cookie, bucketCount, indices } : { type: 'pull', cookie, bucketCount, indices, next: { nonce: round.nonce, offset: next } };
+    this.sendBuckets(round.addr, bucketCount, indices, [pull]);
   }
 
   /** B's side: A asks for our entries of some buckets; only an address that echoes our cookie gets them. */
@@ -305,6 +332,7 @@ export class AntiEntropy {
     }
     ctx.replyBudget.lift();
     this.sendBuckets(from, pull.bucketCount, pull.indices);
+    if (pull.next !== undefined) this.sendSums(from, pull.next.nonce, pull.bucketCount, pull.next.offset);
   }
 
   private sendBuckets(to: Address, count: number, indices: readonly number[], lead: readonly Pull[] = []): void {
@@ -315,12 +343,12 @@ export class AntiEntropy {
     sendEntries(this.ctx, to, include, full, lead);
   }
 
-  /** The most buckets whose sums fit one packet beside the datagram's framing. */
-  private maxBuckets(): number {
+  /** The most bucket sums that fit one packet beside the datagram's framing (a power of two). */
+  private sumsPerPacket(): number {
     const ctx = this.ctx;
     const room = ctx.options.maxPacketBytes - ctx.deps.packetOverheadBytes - BUCKETS_FRAME_BYTES;
     let count = 1;
-    while (count * 2 <= ctx.table.digests.maxCount && count * 2 * BUCKET_SUM_BYTES <= room) count *= 2;
+    while (count * 2 <= PROTOCOL_LIMITS.maxDigestBuckets && count * 2 * BUCKET_SUM_BYTES <= room) count *= 2;
     return count;
   }
 
@@ -340,9 +368,10 @@ export class AntiEntropy {
    */
   onState(state: State, from: Address): void {
     for (const entry of state.members) this.merge(entry);
-    // The answer to our pull, or a seed's table: the round is done.
+    // The answer to our last pull, or a seed's table: the round is done. (After a pull that
+    // asked for more sums, the round waits for them.)
     const round = this.rounds.with(from);
-    if (round !== undefined && (round.step.kind === 'pulled' || round.join)) this.rounds.close(from);
+    if (round !== undefined && ((round.step.kind === 'pulled' && round.step.next === undefined) || round.join)) this.rounds.close(from);
   }
 
   private merge(entry: MemberState): void {

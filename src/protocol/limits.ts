@@ -7,10 +7,18 @@ export const PROTOCOL_LIMITS = {
   /** Member entries in one `state` message (a full table is split across packets). */
   maxStateMembersPerPacket: 255,
   /**
-   * Buckets a table digest is split into at most (a power of two): 256 sums of ≤ 5 bytes each
-   * fill about 1,300 bytes, one packet. The fine sums are kept at this count and folded down.
+   * Bucket sums in one `buckets` message, and indices in one `pull`: 256 sums of ≤ 5 bytes
+   * each fill about 1,300 bytes, one packet.
    */
   maxDigestBuckets: 256,
+  /**
+   * Buckets a table digest is split into at most (a power of two), about 2 members each: at
+   * 3,000 members joining at once the tables compared were 80–90 % alike and differed in every
+   * one of 256 buckets, so every round swapped nearly whole tables. The sums then come 256 to a
+   * `buckets` part, one part per pull. The fine sums are kept at this count (16 KB a table)
+   * and folded down.
+   */
+  fineDigestBuckets: 4096,
   /** Cookies from peers kept for later rounds (oldest dropped first): a memory bound. */
   maxHeldCookies: 4096,
   /** Anti-entropy rounds we opened and await an answer to (oldest dropped first). */

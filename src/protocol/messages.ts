@@ -115,14 +115,24 @@ export interface Challenge {
 }
 
 /**
- * The answer to a differing `sync`: the table's digest split into `sums.length` buckets (a power
- * of two) by name hash, so the opener can tell which buckets differ and exchange only those.
+ * The answer to a differing `sync` (or to a pull that asks for more): the table's digest split
+ * into buckets (a power of two) by name hash, so the opener can tell which buckets differ and
+ * exchange only those. One packet holds 256 sums; a finer split comes in parts, one per pull.
  */
 export interface Buckets {
   readonly type: 'buckets';
   /** The nonce of the sync it answers. */
   readonly nonce: number;
+  /** The sums of buckets offset … offset + sums.length − 1. */
   readonly sums: readonly number[];
+  /** Set when the sums are a part: how many buckets the table is split into, and the first one here. Absent: all of them. */
+  readonly part?: BucketPart;
+}
+
+/** Where a part of the bucket sums lies: `offset` … of `count` buckets. */
+export interface BucketPart {
+  readonly count: number;
+  readonly offset: number;
 }
 
 /**
@@ -143,6 +153,8 @@ export interface Pull {
   readonly bucketCount: number;
   /** The buckets wanted, each below bucketCount, ascending. */
   readonly indices: readonly number[];
+  /** The next part of the bucket sums wanted in the same answer: that round's nonce and the part's first bucket. */
+  readonly next?: { readonly nonce: number; readonly offset: number };
 }
 
 /** One member's entry in a full-state transfer. */

@@ -10,11 +10,11 @@ export const ROUND_RETRIES = 2;
 /**
  * Where a round stands on our side: `opened` waits for a challenge or the bucket digests (or,
  * in a join, the whole table); `pulled` sent our entries of the differing buckets and waits
- * for theirs.
+ * for theirs, and for the next part of their bucket sums if `next` is set.
  */
 export type RoundStep =
   | { readonly kind: 'opened' }
-  | { readonly kind: 'pulled'; readonly bucketCount: number; readonly indices: readonly number[] };
+  | { readonly kind: 'pulled'; readonly bucketCount: number; readonly indices: readonly number[]; readonly next?: number };
 
 export interface SyncRound {
   readonly addr: Address;

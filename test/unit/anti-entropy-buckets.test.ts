@@ -54,11 +54,12 @@ describe('the bucketed table digest', () => {
     for (let i = 1; i < names.length; i++) expect(withFailed(new Set([i])).buckets(1)[0], `failed ${i}`).not.toBe(one);
   });
 
-  it('chooses about 8 members per bucket, a power of two, within the packet bound', () => {
-    expect(bucketCountFor(1, 256)).toBe(1);
-    expect(bucketCountFor(100, 256)).toBe(16);
-    expect(bucketCountFor(1000, 256)).toBe(128);
-    expect(bucketCountFor(10_000, 256)).toBe(256);
+  it('chooses about 2 members per bucket, a power of two, within the bound', () => {
+    expect(bucketCountFor(1, 4096)).toBe(1);
+    expect(bucketCountFor(100, 4096)).toBe(64);
+    expect(bucketCountFor(1000, 4096)).toBe(512);
+    expect(bucketCountFor(3000, 4096)).toBe(2048);
+    expect(bucketCountFor(10_000, 4096)).toBe(4096);
     expect(bucketCountFor(10_000, 64)).toBe(64);
   });
 });
@@ -98,6 +99,67 @@ describe('a round between two tables that differ in three entries', () => {
     expect(entries).toBeGreaterThanOrEqual(3);
     expect(entries).toBeLessThan(100);
     expect(exchanged.some((m) => m.type === 'state' && m.full)).toBe(false);
+  });
+});
+
+describe('a round between large tables that differ in many entries', () => {
+  // At 3,500 members the sums come in 8 parts of 256 (2,048 buckets of about 2 members): a
+  // join storm's tables are 80-90 % alike, and with 256 buckets of 14 every bucket differed.
+  function pairOf3500(lose: 'nothing' | 'a part' = 'nothing') {
+    const outbox: SentDatagram[] = [];
+    const aAddr = { host: '10.0.0.1', port: 7946 };
+    const bAddr = { host: '10.0.0.2', port: 7946 };
+    const a = new RecordingNode(PROFILES.lan, { name: nodeName('a'), addr: aAddr, tags: {}, incarnation: incarnation(1) }, outbox, 1);
+    const b = new RecordingNode(PROFILES.lan, { name: nodeName('b'), addr: bAddr, tags: {}, incarnation: incarnation(1) }, outbox, 2);
+    const common = Array.from({ length: 3000 }, (_, i) => entry(`gone-${i}`, 'left', `10.1.${i >> 8}.${i & 255}`));
+    const extra = Array.from({ length: 500 }, (_, i) => entry(`x${i}`, 'alive', `10.2.${i >> 8}.${i & 255}`));
+    a.start(0);
+    b.start(0);
+    a.restore([...common, entry('b', 'alive', bAddr.host)], 0);
+    b.restore([...common, entry('a', 'alive', aAddr.host), ...extra], 0);
+    const byAddress = new Map([[addressKey(aAddr), a], [addressKey(bAddr), b]]);
+    const exchanged: Message[] = [];
+    let lost = false;
+    const learned = (): number => extra.filter((x) => a.member(x.name) !== undefined).length;
+    // a's rounds go to b (its only alive peer); what a sends to the unreachable x members is dropped.
+    for (let t = 0; t <= 100_000 && learned() < extra.length; t += 10) {
+      a.tick(t);
+      for (const datagram of outbox.splice(0)) {
+        const to = byAddress.get(addressKey(datagram.to));
+        if (to === undefined) continue;
+        const part = datagram.messages.find((m) => m.type === 'buckets' && m.part?.offset === 512);
+        if (lose === 'a part' && !lost && part !== undefined) {
+          lost = true;
+          continue;
+        }
+        exchanged.push(...datagram.messages);
+        to.receive(datagram.messages, datagram.from, t);
+      }
+    }
+    return { a, exchanged, learned: learned(), lost };
+  }
+
+  it('fetches the bucket sums part by part within one round, and only the differing buckets\' entries', () => {
+    const { exchanged, learned } = pairOf3500();
+    expect(learned).toBe(500);
+    const parts = exchanged.flatMap((m) => (m.type === 'buckets' ? [m.part] : []));
+    expect(parts.map((part) => part?.offset)).toEqual([0, 256, 512, 768, 1024, 1280, 1536, 1792]);
+    expect(parts.every((part) => part?.count === 2048)).toBe(true);
+    const nonces = new Set(exchanged.flatMap((m) => (m.type === 'sync' ? [m.nonce] : [])));
+    expect(nonces.size, 'one round').toBe(1);
+    // Whole tables are 3,002 and 3,502 entries: 500 buckets or so differ, of about 2 members.
+    const entries = exchanged.reduce((count, m) => count + (m.type === 'state' ? m.members.length : 0), 0);
+    expect(entries).toBeGreaterThanOrEqual(500);
+    expect(entries).toBeLessThan(2000);
+  });
+
+  it('asks again for a part that was lost, in the same round', () => {
+    const { a, exchanged, learned, lost } = pairOf3500('a part');
+    expect(lost).toBe(true);
+    expect(learned).toBe(500);
+    expect(a.core.stats.syncRetries).toBe(1);
+    const nonces = new Set(exchanged.flatMap((m) => (m.type === 'sync' ? [m.nonce] : [])));
+    expect(nonces.size, 'one round').toBe(1);
   });
 });
 

@@ -19,6 +19,7 @@ function dropOf(bytes: Uint8Array): { reason: string; error: string } {
 }
 
 const max = LIMITS.maxDigestBuckets;
+const maxCount = LIMITS.maxBucketCount;
 
 describe('exchange messages round-trip with exact sizes', () => {
   const cases: Array<[string, Message]> = [
@@ -31,6 +32,9 @@ describe('exchange messages round-trip with exact sizes', () => {
     ['introduce', { type: 'introduce' }],
     ['pull none', { type: 'pull', cookie: 1, bucketCount: 1, indices: [] }],
     ['pull every bucket at the limit', { type: 'pull', cookie: 1, bucketCount: max, indices: Array.from({ length: max }, (_, i) => i) }],
+    ['buckets, the last part of the finest split', { type: 'buckets', nonce: 3, sums: Array.from({ length: max }, (_, i) => i), part: { count: maxCount, offset: maxCount - max } }],
+    ['buckets, a short part', { type: 'buckets', nonce: 3, sums: [1], part: { count: 512, offset: 0 } }],
+    ['pull that asks for the next part', { type: 'pull', cookie: 1, bucketCount: maxCount, indices: [0, maxCount - 1], next: { nonce: U32_MAX, offset: 256 } }],
   ];
 
   it.each(cases)('%s', (_label, message) => {
@@ -59,13 +63,22 @@ describe('exchange messages from the network are validated', () => {
     ['challenge short', [14, 1, 1], 'message 0 (challenge): expected 4 elements, got 3'],
     ['challenge cookie 2^32', [14, 1, 2 ** 32, 1], 'message 0 (challenge): cookie 4294967296 out of range 0..4294967295'],
     ['buckets not an array', [12, 1, 5], 'message 0 (buckets): sums must be an array, got number'],
-    ['buckets empty', [12, 1, []], 'message 0 (buckets): sums length 0 is not a power of two from 1 to 256'],
-    ['buckets 3 sums', [12, 1, [1, 2, 3]], 'message 0 (buckets): sums length 3 is not a power of two from 1 to 256'],
+    ['buckets empty', [12, 1, []], 'message 0 (buckets): sums length 0 is not a power of two from 1 to 4096'],
+    ['buckets 3 sums', [12, 1, [1, 2, 3]], 'message 0 (buckets): sums length 3 is not a power of two from 1 to 4096'],
+    ['buckets part without offset', [12, 1, [1], 512], 'message 0 (buckets): a part needs both count and offset'],
+    ['buckets part count 3', [12, 1, [1], 3, 0], 'message 0 (buckets): count 3 is not a power of two from 1 to 4096'],
+    ['buckets part count 8192', [12, 1, [1], 8192, 0], 'message 0 (buckets): count 8192 is not a power of two from 1 to 4096'],
+    ['buckets part past its count', [12, 1, [1, 2], 512, 511], 'message 0 (buckets): sums 511..512 out of range 0..511'],
+    ['buckets part empty', [12, 1, [], 512, 0], 'message 0 (buckets): a part of the sums holds none'],
+    ['buckets part offset negative', [12, 1, [1], 512, -1], 'message 0 (buckets): offset -1 out of range 0..4294967295'],
     ['buckets over the limit', [12, 1, Array.from({ length: max + 1 }, () => 0)], `message 0 (buckets): sums has ${max + 1} entries (max ${max})`],
     ['buckets sum negative', [12, 1, [1, -2]], 'message 0 (buckets): sums[1] -2 out of range 0..4294967295'],
     ['introduce with a field', [15, 1], 'message 0 (introduce): expected 1 elements, got 2'],
-    ['pull count 0', [13, 1, 0, []], 'message 0 (pull): bucketCount 0 is not a power of two from 1 to 256'],
-    ['pull count 512', [13, 1, 512, []], 'message 0 (pull): bucketCount 512 is not a power of two from 1 to 256'],
+    ['pull count 0', [13, 1, 0, []], 'message 0 (pull): bucketCount 0 is not a power of two from 1 to 4096'],
+    ['pull count 8192', [13, 1, 8192, []], 'message 0 (pull): bucketCount 8192 is not a power of two from 1 to 4096'],
+    ['pull next without offset', [13, 1, 512, [], 7], 'message 0 (pull): a next part needs both nonce and offset'],
+    ['pull next past the count', [13, 1, 512, [], 7, 512], 'message 0 (pull): next offset 512 out of range 0..511'],
+    ['pull next nonce string', [13, 1, 512, [], 'n', 256], 'message 0 (pull): nonce must be an unsigned integer, got "n"'],
     ['pull index out of range', [13, 1, 4, [4]], 'message 0 (pull): indices[0] 4 out of range 0..3'],
     ['pull indices repeated', [13, 1, 4, [1, 1]], 'message 0 (pull): indices[1] 1 is not above the one before it (1)'],
     ['pull more indices than buckets', [13, 1, 2, [0, 1, 1]], 'message 0 (pull): 3 indices for 2 buckets'],
@@ -81,7 +94,9 @@ describe('exchange messages from the network are validated', () => {
 describe('exchange messages we would send are checked too', () => {
   const cases: Array<[string, Message, string]> = [
     ['buckets of 3', { type: 'buckets', nonce: 1, sums: [1, 2, 3] }, 'sums length 3 is not a power of two'],
-    ['buckets over the limit', { type: 'buckets', nonce: 1, sums: Array.from({ length: 2 * max }, () => 0) }, `sums length ${2 * max}`],
+    ['buckets over the limit', { type: 'buckets', nonce: 1, sums: Array.from({ length: 2 * max }, () => 0) }, `sums has ${2 * max} entries (max ${max})`],
+    ['a part past its count', { type: 'buckets', nonce: 1, sums: [1, 2], part: { count: 2, offset: 1 } }, 'sums 1..2 out of range 0..1'],
+    ['a pull of more indices than a packet holds', { type: 'pull', cookie: 1, bucketCount: maxCount, indices: Array.from({ length: max + 1 }, (_, i) => i) }, `indices has ${max + 1} entries (max ${max})`],
     ['pull out of range', { type: 'pull', cookie: 1, bucketCount: 2, indices: [2] }, 'indices[0] 2 out of range 0..1'],
     ['challenge float', { type: 'challenge', nonce: 0.5, cookie: 1, members: 1 }, 'nonce 0.5 is not an integer'],
     ['sync cookie negative', { type: 'sync', digest: 1, members: 1, join: false, nonce: 1, cookie: -1 }, 'cookie -1'],
