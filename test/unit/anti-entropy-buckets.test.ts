@@ -12,6 +12,24 @@ function entry(name: string, status: MemberStatus, host: string): MemberState {
   return { name: nodeName(name), addr: { host, port: 7946 }, incarnation: incarnation(1), status, tags: {} };
 }
 
+/**
+ * Members a and b, both started at 0: both tables hold `common` and each other, b's also
+ * `onlyB`. Datagrams go to `outbox`; `byAddress` finds the recipient of one (a or b).
+ */
+function tablesApart(common: readonly MemberState[], onlyB: readonly MemberState[]) {
+  const outbox: SentDatagram[] = [];
+  const aAddr = { host: '10.0.0.1', port: 7946 };
+  const bAddr = { host: '10.0.0.2', port: 7946 };
+  const a = new RecordingNode(PROFILES.lan, { name: nodeName('a'), addr: aAddr, tags: {}, incarnation: incarnation(1) }, outbox, 1);
+  const b = new RecordingNode(PROFILES.lan, { name: nodeName('b'), addr: bAddr, tags: {}, incarnation: incarnation(1) }, outbox, 2);
+  a.start(0);
+  b.start(0);
+  a.restore([...common, entry('b', 'alive', bAddr.host)], 0);
+  b.restore([...common, entry('a', 'alive', aAddr.host), ...onlyB], 0);
+  const byAddress = new Map([[addressKey(aAddr), a], [addressKey(bAddr), b]]);
+  return { outbox, a, b, byAddress };
+}
+
 describe('the bucketed table digest', () => {
   it('keeps bucket sums that add up to the whole digest, in any order of changes', () => {
     const a = new TableDigest();
@@ -66,19 +84,10 @@ describe('the bucketed table digest', () => {
 
 describe('a round between two tables that differ in three entries', () => {
   it('sends those buckets\' entries only, both ways, and leaves the tables equal', () => {
-    const outbox: SentDatagram[] = [];
-    const aAddr = { host: '10.0.0.1', port: 7946 };
-    const bAddr = { host: '10.0.0.2', port: 7946 };
-    const a = new RecordingNode(PROFILES.lan, { name: nodeName('a'), addr: aAddr, tags: {}, incarnation: incarnation(1) }, outbox, 1);
-    const b = new RecordingNode(PROFILES.lan, { name: nodeName('b'), addr: bAddr, tags: {}, incarnation: incarnation(1) }, outbox, 2);
     // 600 departed members both know (never chosen for a round), each other, and 3 members only b knows.
     const common = Array.from({ length: 600 }, (_, i) => entry(`gone-${i}`, 'left', `10.1.${i >> 8}.${i & 255}`));
     const extra = ['x1', 'x2', 'x3'].map((name, i) => entry(name, 'alive', `10.2.0.${i + 1}`));
-    a.start(0);
-    b.start(0);
-    a.restore([...common, entry('b', 'alive', bAddr.host)], 0);
-    b.restore([...common, entry('a', 'alive', aAddr.host), ...extra], 0);
-    const byAddress = new Map([[addressKey(aAddr), a], [addressKey(bAddr), b]]);
+    const { outbox, a, byAddress } = tablesApart(common, extra);
     const exchanged: Message[] = [];
     // a's round goes to b (its only alive peer); b's rounds are dropped unless they go to a.
     for (let t = 0; t <= 100_000 && a.member(nodeName('x3')) === undefined; t += 10) {
@@ -95,7 +104,7 @@ describe('a round between two tables that differ in three entries', () => {
     expect(types).toContain('buckets');
     expect(types).toContain('pull');
     const entries = exchanged.reduce((count, m) => count + (m.type === 'state' ? m.members.length : 0), 0);
-    // Whole tables would be 1,210 entries; three differing buckets of ~8 members each way are tens.
+    // Whole tables would be 1,210 entries; three differing buckets of ~2 members each way are a few.
     expect(entries).toBeGreaterThanOrEqual(3);
     expect(entries).toBeLessThan(100);
     expect(exchanged.some((m) => m.type === 'state' && m.full)).toBe(false);
@@ -106,18 +115,9 @@ describe('a round between large tables that differ in many entries', () => {
   // At 3,500 members the sums come in 8 parts of 256 (2,048 buckets of about 2 members): a
   // join storm's tables are 80-90 % alike, and with 256 buckets of 14 every bucket differed.
   function pairOf3500(lose: 'nothing' | 'a part' = 'nothing') {
-    const outbox: SentDatagram[] = [];
-    const aAddr = { host: '10.0.0.1', port: 7946 };
-    const bAddr = { host: '10.0.0.2', port: 7946 };
-    const a = new RecordingNode(PROFILES.lan, { name: nodeName('a'), addr: aAddr, tags: {}, incarnation: incarnation(1) }, outbox, 1);
-    const b = new RecordingNode(PROFILES.lan, { name: nodeName('b'), addr: bAddr, tags: {}, incarnation: incarnation(1) }, outbox, 2);
     const common = Array.from({ length: 3000 }, (_, i) => entry(`gone-${i}`, 'left', `10.1.${i >> 8}.${i & 255}`));
     const extra = Array.from({ length: 500 }, (_, i) => entry(`x${i}`, 'alive', `10.2.${i >> 8}.${i & 255}`));
-    a.start(0);
-    b.start(0);
-    a.restore([...common, entry('b', 'alive', bAddr.host)], 0);
-    b.restore([...common, entry('a', 'alive', aAddr.host), ...extra], 0);
-    const byAddress = new Map([[addressKey(aAddr), a], [addressKey(bAddr), b]]);
+    const { outbox, a, byAddress } = tablesApart(common, extra);
     const exchanged: Message[] = [];
     let lost = false;
     const learned = (): number => extra.filter((x) => a.member(x.name) !== undefined).length;
