@@ -98,7 +98,8 @@ export interface SimulationReport {
   readonly perNode: { readonly msgsSentPerSec: Spread; readonly bytesSentPerSec: Spread };
   /**
    * `state` messages sent with `full` set, over the whole run (joins included): each one opens
-   * a whole-table answer (a join), or an anti-entropy answer covering half the buckets or more.
+   * a whole-table answer (a join), or an anti-entropy answer covering half the buckets or more
+   * (never one to a part of the sums: above 512 members, compare statePacketsSent).
    */
   readonly fullStateTransfers: number;
   /** Datagrams carrying a `state` message (a chunk of a full table), over the whole run. */
