@@ -6,7 +6,7 @@ import { PROTOCOL_LIMITS } from './limits.js';
 import { scaledPushPullIntervalMs } from './options.js';
 import { randomInt } from './random.js';
 import { SyncRounds, type RoundStep, type SyncRound } from './sync-rounds.js';
-import { bucketCountFor } from './table-digest.js';
+import { bucketCountFor, MEMBERS_PER_BUCKET } from './table-digest.js';
 import { sendEntries } from './table-transfer.js';
 import { addressKey, assertNever, type Address, type NodeName } from './types.js';
 import type { Updates } from './updates.js';
@@ -14,6 +14,14 @@ import type { Updates } from './updates.js';
 /** Bytes of one bucket sum at most (a msgpack uint32), and the rest of a `buckets` message. */
 const BUCKET_SUM_BYTES = 5;
 const BUCKETS_FRAME_BYTES = 24;
+/**
+ * A round asks for fine bucket sums when at least 1 in this many coarse buckets differ: the
+ * difference is spread over the table (a join storm), and pulling those coarse buckets would
+ * swap most of it.
+ */
+const SPREAD_DIFFERENCE = 4;
+/** …and those buckets hold at least this many of our entries (below it, one or two packets: pull them). */
+const REFINE_MIN_ENTRIES = 128;
 /** Probe intervals without table growth before an early round (see syncSoon). */
 const SETTLE_PROBE_INTERVALS = 0.5;
 /** The longest an early round waits for the table to settle, in probe intervals. */
@@ -38,8 +46,9 @@ export interface AntiEntropyHooks {
  *   A → B  pull{cookie, buckets} + state{A's entries of the differing buckets}
  *   B → A  state{B's entries of those buckets}  (an empty one if it has none)
  *
- * A table is split into about one bucket per 2 members, up to 4,096 buckets. One packet holds
- * 256 sums: a finer split comes in parts, and each pull but the last asks for the next part
+ * B's bucket sums split the table into about one bucket per 8 members, in one packet. When a
+ * quarter or more of them differ, A asks for fine sums instead (one bucket per 2 members, up to
+ * 4,096): those come 256 to a part, each pull but the last asking for the next part
  * (pull{…, next}), which B sends after its entries, so every step stays one question and
  * one answer, sent again if the answer is lost.
  *
@@ -241,7 +250,7 @@ export class AntiEntropy {
       sendEntries(ctx, from, null, true);
       return;
     }
-    const count = bucketCountFor(Math.max(ctx.table.size, sync.members), ctx.table.digests.maxCount);
+    const count = bucketCountFor(Math.max(ctx.table.size, sync.members), this.sumsPerPacket(), MEMBERS_PER_BUCKET.coarse);
     ctx.stats.bucketDigestsSent++;
     this.sendSums(from, nonce, count, 0);
   }
@@ -302,6 +311,15 @@ export class AntiEntropy {
     const ours = ctx.table.digests.buckets(count, offset, buckets.sums.length);
     const indices: number[] = [];
     for (let i = 0; i < buckets.sums.length; i++) if (ours[i] !== buckets.sums[i]) indices.push(offset + i);
+    const fine = bucketCountFor(ctx.table.size, ctx.table.digests.maxCount, MEMBERS_PER_BUCKET.fine);
+    const spread = indices.length * SPREAD_DIFFERENCE >= count && (ctx.table.size * indices.length) / count >= REFINE_MIN_ENTRIES;
+    if (buckets.part === undefined && spread && fine > count && ctx.validation.heldFor(from) !== undefined) {
+      // Most coarse buckets differ: ask for the fine sums first (an empty pull for their first part).
+      const refine: RoundStep = { kind: 'pulled', bucketCount: fine, indices: [], next: 0 };
+      this.rounds.advance(round, refine);
+      this.sendPull(round, refine);
+      return;
+    }
     const nextOffset = offset + buckets.sums.length;
     const next = nextOffset < count ? nextOffset : undefined;
     if ((indices.length === 0 && next === undefined) || ctx.validation.heldFor(from) === undefined) {

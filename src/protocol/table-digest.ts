@@ -7,12 +7,14 @@ const FINE_BUCKETS = PROTOCOL_LIMITS.fineDigestBuckets;
 const FINE_BITS = Math.log2(FINE_BUCKETS);
 /**
  * Members per bucket aimed at when choosing a bucket count: a differing bucket costs about this
- * many entries each way, a bucket's sum 5 bytes. Tables that differ in many entries spread
- * over the name space (a join storm) differ in nearly every bucket of 8: at 3,000 members
- * joining at once, 8 per bucket exchanged 15.0 million entries, 2 per bucket 7.5 million and
- * converged in 14.4 s instead of 18.5 (bench/results/2026-12-02/fine-digest/).
+ * many entries each way, a bucket's sum 5 bytes. A round first compares COARSE sums (about 8
+ * members a bucket, one packet), which is cheapest when a few entries differ. Tables that
+ * differ in many entries spread over the name space (a join storm) differ in nearly every
+ * coarse bucket, so then the round asks for FINE sums (about 2 members a bucket, in parts): at
+ * 3,000 members joining at once, 8 a bucket exchanged 15.0 million entries, 2 a bucket 7.5
+ * million and converged in 14.4 s instead of 18.5 (bench/results/2026-12-02/fine-digest/).
  */
-const MEMBERS_PER_BUCKET = 2;
+export const MEMBERS_PER_BUCKET = { coarse: 8, fine: 2 } as const;
 
 /**
  * One term of the table digest: FNV-1a over a member's name, incarnation and status, then
@@ -45,11 +47,11 @@ export function bucketOfHash(nameHash: number, count: number): number {
 
 /**
  * Buckets for a table exchange between tables of `members` entries (the larger side): about
- * MEMBERS_PER_BUCKET members each, a power of two, no more than `maxCount`.
+ * `perBucket` members each, a power of two, no more than `maxCount`.
  */
-export function bucketCountFor(members: number, maxCount: number): number {
+export function bucketCountFor(members: number, maxCount: number, perBucket: number): number {
   let count = 1;
-  while (count * 2 <= maxCount && count * MEMBERS_PER_BUCKET < members) count *= 2;
+  while (count * 2 <= maxCount && count * perBucket < members) count *= 2;
   return count;
 }
 

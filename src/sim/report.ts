@@ -99,7 +99,8 @@ export interface SimulationReport {
   /**
    * `state` messages sent with `full` set, over the whole run (joins included): each one opens
    * a whole-table answer (a join), or an anti-entropy answer covering half the buckets or more
-   * (never one to a part of the sums: above 512 members, compare statePacketsSent).
+   * (never one to a part of the fine sums, which large tables that differ all over compare:
+   * there compare statePacketsSent).
    */
   readonly fullStateTransfers: number;
   /** Datagrams carrying a `state` message (a chunk of a full table), over the whole run. */

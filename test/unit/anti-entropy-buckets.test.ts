@@ -72,13 +72,15 @@ describe('the bucketed table digest', () => {
     for (let i = 1; i < names.length; i++) expect(withFailed(new Set([i])).buckets(1)[0], `failed ${i}`).not.toBe(one);
   });
 
-  it('chooses about 2 members per bucket, a power of two, within the bound', () => {
-    expect(bucketCountFor(1, 4096)).toBe(1);
-    expect(bucketCountFor(100, 4096)).toBe(64);
-    expect(bucketCountFor(1000, 4096)).toBe(512);
-    expect(bucketCountFor(3000, 4096)).toBe(2048);
-    expect(bucketCountFor(10_000, 4096)).toBe(4096);
-    expect(bucketCountFor(10_000, 64)).toBe(64);
+  it('chooses a power of two of buckets of about so many members, within the bound', () => {
+    expect(bucketCountFor(1, 256, 8)).toBe(1);
+    expect(bucketCountFor(100, 256, 8)).toBe(16);
+    expect(bucketCountFor(1000, 256, 8)).toBe(128);
+    expect(bucketCountFor(10_000, 256, 8)).toBe(256);
+    expect(bucketCountFor(1000, 4096, 2)).toBe(512);
+    expect(bucketCountFor(3000, 4096, 2)).toBe(2048);
+    expect(bucketCountFor(10_000, 4096, 2)).toBe(4096);
+    expect(bucketCountFor(10_000, 64, 2)).toBe(64);
   });
 });
 
@@ -104,16 +106,19 @@ describe('a round between two tables that differ in three entries', () => {
     expect(types).toContain('buckets');
     expect(types).toContain('pull');
     const entries = exchanged.reduce((count, m) => count + (m.type === 'state' ? m.members.length : 0), 0);
-    // Whole tables would be 1,210 entries; three differing buckets of ~2 members each way are a few.
+    // Whole tables would be 1,210 entries; three differing buckets of ~5 members each way are tens.
     expect(entries).toBeGreaterThanOrEqual(3);
     expect(entries).toBeLessThan(100);
     expect(exchanged.some((m) => m.type === 'state' && m.full)).toBe(false);
+    // A few entries apart: the coarse sums (one packet) are enough, no fine ones are asked for.
+    expect(exchanged.filter((m) => m.type === 'buckets')).toHaveLength(1);
+    expect(exchanged.some((m) => m.type === 'pull' && m.next !== undefined)).toBe(false);
   });
 });
 
 describe('a round between large tables that differ in many entries', () => {
-  // At 3,500 members the sums come in 8 parts of 256 (2,048 buckets of about 2 members): a
-  // join storm's tables are 80-90 % alike, and with 256 buckets of 14 every bucket differed.
+  // At 3,500 members the fine sums come in 8 parts of 256 (2,048 buckets of about 2 members):
+  // a join storm's tables are 80-90 % alike, and with 256 buckets of 14 every bucket differed.
   function pairOf3500(lose: 'nothing' | 'a part' = 'nothing') {
     const common = Array.from({ length: 3000 }, (_, i) => entry(`gone-${i}`, 'left', `10.1.${i >> 8}.${i & 255}`));
     const extra = Array.from({ length: 500 }, (_, i) => entry(`x${i}`, 'alive', `10.2.${i >> 8}.${i & 255}`));
@@ -139,10 +144,14 @@ describe('a round between large tables that differ in many entries', () => {
     return { a, exchanged, learned: learned(), lost };
   }
 
-  it('fetches the bucket sums part by part within one round, and only the differing buckets\' entries', () => {
+  it('asks for the fine sums, part by part within one round, and pulls only the differing fine buckets\' entries', () => {
     const { exchanged, learned } = pairOf3500();
     expect(learned).toBe(500);
-    const parts = exchanged.flatMap((m) => (m.type === 'buckets' ? [m.part] : []));
+    // First the coarse sums (256 buckets of about 14, one packet): most differ, so the fine ones.
+    const answers = exchanged.flatMap((m) => (m.type === 'buckets' ? [m] : []));
+    expect(answers[0]?.part).toBeUndefined();
+    expect(answers[0]?.sums).toHaveLength(256);
+    const parts = answers.slice(1).map((m) => m.part);
     expect(parts.map((part) => part?.offset)).toEqual([0, 256, 512, 768, 1024, 1280, 1536, 1792]);
     expect(parts.every((part) => part?.count === 2048)).toBe(true);
     const nonces = new Set(exchanged.flatMap((m) => (m.type === 'sync' ? [m.nonce] : [])));
