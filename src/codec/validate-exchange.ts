@@ -73,7 +73,7 @@ export function checkChallenge(message: Challenge): string | null {
 export function checkBuckets(message: Buckets): string | null {
   const problem =
     checkUint32('nonce', message.nonce) ??
-    (message.sums.length > LIMITS.maxDigestBuckets ? `sums has ${message.sums.length} entries (max ${LIMITS.maxDigestBuckets})` : null) ??
+    tooLong('sums', message.sums.length) ??
     (message.part === undefined ? checkBucketCount('sums length', message.sums.length) : checkPart(message.part, message.sums.length));
   if (problem !== null) return problem;
   const bad = message.sums.findIndex((sum) => !isUint32(sum));
@@ -92,7 +92,8 @@ function checkPart(part: BucketPart, length: number): string | null {
 export function checkPull(message: Pull): string | null {
   const problem = checkUint32('cookie', message.cookie) ?? checkBucketCount('bucketCount', message.bucketCount);
   if (problem !== null) return problem;
-  if (message.indices.length > LIMITS.maxDigestBuckets) return `indices has ${message.indices.length} entries (max ${LIMITS.maxDigestBuckets})`;
+  const long = tooLong('indices', message.indices.length);
+  if (long !== null) return long;
   if (message.indices.length > message.bucketCount) return `${message.indices.length} indices for ${message.bucketCount} buckets`;
   let previous = -1;
   for (let i = 0; i < message.indices.length; i++) {
@@ -117,11 +118,17 @@ function checkBucketCount(field: string, count: number): string | null {
   return null;
 }
 
+/** More sums or indices than one message may hold (LIMITS.maxDigestBuckets). */
+function tooLong(field: string, length: number): string | null {
+  return length > LIMITS.maxDigestBuckets ? `${field} has ${length} entries (max ${LIMITS.maxDigestBuckets})` : null;
+}
+
 /** An array of at most maxDigestBuckets u32 values, rebuilt from checked values only. */
 function uintList(field: string, raw: unknown): number[] | string {
   if (!Array.isArray(raw)) return `${field} must be an array, got ${typeName(raw)}`;
   const list: readonly unknown[] = raw;
-  if (list.length > LIMITS.maxDigestBuckets) return `${field} has ${list.length} entries (max ${LIMITS.maxDigestBuckets})`;
+  const long = tooLong(field, list.length);
+  if (long !== null) return long;
   const values: number[] = [];
   for (let i = 0; i < list.length; i++) {
     const value = list[i];

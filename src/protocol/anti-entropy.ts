@@ -311,9 +311,8 @@ export class AntiEntropy {
     const ours = ctx.table.digests.buckets(count, offset, buckets.sums.length);
     const indices: number[] = [];
     for (let i = 0; i < buckets.sums.length; i++) if (ours[i] !== buckets.sums[i]) indices.push(offset + i);
-    const fine = bucketCountFor(ctx.table.size, ctx.table.digests.maxCount, MEMBERS_PER_BUCKET.fine);
-    const spread = indices.length * SPREAD_DIFFERENCE >= count && (ctx.table.size * indices.length) / count >= REFINE_MIN_ENTRIES;
-    if (buckets.part === undefined && spread && fine > count && ctx.validation.heldFor(from) !== undefined) {
+    const fine = buckets.part === undefined ? this.finerCount(count, indices.length, from) : null;
+    if (fine !== null) {
       // Most coarse buckets differ: ask for the fine sums first (an empty pull for their first part).
       const refine: RoundStep = { kind: 'pulled', bucketCount: fine, indices: [], next: 0 };
       this.rounds.advance(round, refine);
@@ -330,6 +329,18 @@ export class AntiEntropy {
     const pulled: RoundStep = next === undefined ? { kind: 'pulled', bucketCount: count, indices } : { kind: 'pulled', bucketCount: count, indices, next };
     this.rounds.advance(round, pulled);
     this.sendPull(round, pulled);
+  }
+
+  /**
+   * The fine bucket count to ask for when `differing` of the `count` coarse buckets differ, or
+   * null when pulling those buckets will do: a few differ, they hold few entries, the table is
+   * too small for a finer split, or we hold no cookie of the peer to ask with.
+   */
+  private finerCount(count: number, differing: number, from: Address): number | null {
+    const table = this.ctx.table;
+    if (differing * SPREAD_DIFFERENCE < count || (table.size * differing) / count < REFINE_MIN_ENTRIES) return null;
+    const fine = bucketCountFor(table.size, table.digests.maxCount, MEMBERS_PER_BUCKET.fine);
+    return fine > count && this.ctx.validation.heldFor(from) !== undefined ? fine : null;
   }
 
   /** Asks for the peer's entries of some buckets (and the next part of its sums), with ours of them in the same datagram. */
