@@ -1,7 +1,7 @@
 import type { NodeContext } from './context.js';
 import type { Dissemination } from './dissemination.js';
 import type { Member } from './member.js';
-import type { Buckets, Challenge, Failed, Introduce, MemberState, Pull, State, Suspect, Sync } from './messages.js';
+import type { Buckets, Challenge, EventClock, Failed, Introduce, MemberState, Pull, State, Suspect, Sync } from './messages.js';
 import { PROTOCOL_LIMITS } from './limits.js';
 import { scaledPushPullIntervalMs } from './options.js';
 import { randomInt } from './random.js';
@@ -231,8 +231,11 @@ export class AntiEntropy {
     return scaledPushPullIntervalMs(this.ctx.options.pushPullIntervalMs, this.ctx.table.activeCount);
   }
 
-  /** B's side of the opener: nothing if the digests agree, else a challenge, the whole table or the bucket digests. */
-  onSync(sync: Sync, from: Address): void {
+  /**
+   * B's side of the opener: nothing if the digests agree, else a challenge, the whole table or
+   * the bucket digests. `joinClock`, our user-event clock for a joiner, goes with the challenge.
+   */
+  onSync(sync: Sync, from: Address, joinClock?: EventClock): void {
     const ctx = this.ctx;
     const nonce = sync.nonce ?? 0;
     if (!sync.join && sync.digest === ctx.table.digest) {
@@ -242,7 +245,8 @@ export class AntiEntropy {
     }
     if (!ctx.validation.isValid(from, sync.cookie, ctx.nowMs)) {
       ctx.stats.challengesSent++;
-      ctx.send(from, [{ type: 'challenge', nonce, cookie: ctx.validation.cookieFor(from, ctx.nowMs), members: ctx.table.size }]);
+      const challenge: Challenge = { type: 'challenge', nonce, cookie: ctx.validation.cookieFor(from, ctx.nowMs), members: ctx.table.size };
+      ctx.send(from, joinClock === undefined ? [challenge] : [joinClock, challenge]);
       return;
     }
     ctx.replyBudget.lift();

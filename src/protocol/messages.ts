@@ -259,8 +259,9 @@ export interface UserEvent {
 }
 
 /**
- * The answerer's event clock, sent to a member that asked to join: the joiner ignores user
- * events older than it, so a member that joins later does not replay old events.
+ * The seed's event clock, in the datagram of the challenge that answers a join's first sync:
+ * the joiner ignores user events older than it, so a member that joins later does not replay
+ * old events.
  */
 export interface EventClock {
   readonly type: 'event-clock';

@@ -235,6 +235,7 @@ export class GossipNode implements NodeView {
       try {
         for (const message of messages) this.applyUpdate(message, from);
         for (const message of messages) this.handle(message, from);
+        this.userEvents.heardFromCluster();
       } finally {
         ctx.replyBudget.lift();
       }
@@ -278,8 +279,7 @@ export class GossipNode implements NodeView {
       case 'ping-req':
         return this.prober.onPingReq(message, from);
       case 'sync':
-        if (message.join) this.userEvents.onJoinSync(from);
-        return this.antiEntropy.onSync(message, from);
+        return this.antiEntropy.onSync(message, from, message.join ? this.userEvents.clockForJoiner() : undefined);
       case 'state':
         this.joiner.onStateFrom(from);
         return this.antiEntropy.onState(message, from);

@@ -3,7 +3,7 @@ import { messageSize, PACKET_OVERHEAD_BYTES } from '../../src/codec/index.js';
 import { seededAddressCookie } from '../../src/protocol/address-validation.js';
 import type { NodeEvent } from '../../src/protocol/events.js';
 import { PROTOCOL_LIMITS } from '../../src/protocol/limits.js';
-import type { UserEvent } from '../../src/protocol/messages.js';
+import type { EventClock, Message, UserEvent } from '../../src/protocol/messages.js';
 import { GossipNode } from '../../src/protocol/node.js';
 import { PROFILES } from '../../src/protocol/options.js';
 import { seededRandom } from '../../src/protocol/random.js';
@@ -101,3 +101,38 @@ describe('user events in the core', () => {
     expect(delivered(core.receive([event(1, { origin: nodeName('o0') })], FROM, 10_000).events)).toEqual([]);
   });
 });
+
+describe('where a joiner\'s event history starts', () => {
+  const SEED = { host: '10.0.0.9', port: 7946 };
+  const joinSync = (cookie?: number): Message => ({ type: 'sync', digest: 1, members: 1, join: true, nonce: 5, ...(cookie === undefined ? {} : { cookie }) });
+
+  it('the seed sends its clock in the datagram of the challenge, and not beside the answer to the second sync', () => {
+    const seed = node();
+    seed.sendUserEvent('deploy', 'v1', false, 0);
+    const first = seed.receive([joinSync()], FROM, 10).datagrams.filter((d) => d.to.host === FROM.host);
+    expect(first.map((d) => d.messages.map((m) => m.type))).toEqual([['event-clock', 'challenge']]);
+    const challenge = first[0]?.messages[1];
+    if (challenge?.type !== 'challenge') throw new Error('no challenge');
+    const second = seed.receive([joinSync(challenge.cookie)], FROM, 20).datagrams;
+    expect(second.length).toBeGreaterThan(0);
+    expect(second.flatMap((d) => d.messages).some((m) => m.type === 'event-clock')).toBe(false);
+  });
+
+  it('the joiner skips events older than a clock that came first, but not once the cluster reached it before the clock', () => {
+    const clock: EventClock = { type: 'event-clock', ltime: 5 };
+    const challenge: Message = { type: 'challenge', nonce: 1, cookie: 9, members: 3 };
+    const prompt = node();
+    prompt.join([SEED], 0);
+    expect(delivered(prompt.receive([clock, challenge], SEED, 10).events)).toEqual([]);
+    expect(delivered(prompt.receive([event(1, { ltime: 3 })], FROM, 20).events)).toEqual([]);
+    expect(prompt.userEventStats.skipped).toBe(1);
+
+    const late = node();
+    late.join([SEED], 0);
+    // Gossip reached us first (our join sync was lost; we joined through another member's round).
+    late.receive([{ type: 'alive', name: nodeName('peer'), incarnation: incarnation(1), addr: FROM, tags: {} }], FROM, 10);
+    expect(delivered(late.receive([clock, challenge], SEED, 20).events)).toEqual([]);
+    expect(delivered(late.receive([event(1, { ltime: 3 })], FROM, 30).events)).toEqual(['p1']);
+  });
+});
+
