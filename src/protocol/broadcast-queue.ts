@@ -1,3 +1,4 @@
+import { PROTOCOL_LIMITS } from './limits.js';
 import type { UpdateMessage } from './messages.js';
 import type { NodeName } from './types.js';
 
@@ -183,4 +184,18 @@ export class BroadcastQueue<M = UpdateMessage> {
 /** How many times each update is sent: retransmitMult × ceil(log10(n + 1)) (SWIM λ log n). */
 export function retransmitLimit(retransmitMult: number, clusterSize: number): number {
   return retransmitMult * Math.max(1, Math.ceil(Math.log10(clusterSize + 1)));
+}
+
+/**
+ * How many times each holder sends a user event: λ log n, or more where that is too few for an
+ * event to reach all n members with probability 1 − userEventMissTarget at userEventAssumedLoss.
+ * A member gets about L(1 − loss) copies (every holder sends L to random members), so it misses
+ * all of them with probability e^(−L(1 − loss)), and some member misses with n times that:
+ * L ≥ (ln n + ln(1 / target)) / (1 − loss). That is 12 sends at 4 members, 15 at 50, 18 at 1,000
+ * and 21 at 10,000: λ log n at lan timing from about 1,000 members on.
+ */
+export function userEventTransmitLimit(retransmitMult: number, clusterSize: number): number {
+  const members = Math.max(2, clusterSize);
+  const reach = (Math.log(members) - Math.log(PROTOCOL_LIMITS.userEventMissTarget)) / (1 - PROTOCOL_LIMITS.userEventAssumedLoss);
+  return Math.max(retransmitLimit(retransmitMult, clusterSize), Math.ceil(reach));
 }

@@ -1,4 +1,4 @@
-import { retransmitLimit } from './broadcast-queue.js';
+import { retransmitLimit, userEventTransmitLimit } from './broadcast-queue.js';
 import type { NodeContext } from './context.js';
 import { PROTOCOL_LIMITS } from './limits.js';
 import { isActive, type Member } from './member.js';
@@ -69,8 +69,7 @@ export class Dissemination {
     if (ctx.eventQueue.size === 0) return messages;
     let room = budgetBytes;
     for (const message of messages) room -= ctx.deps.messageSize(message);
-    const eventLimit = this.retransmitLimit() * PROTOCOL_LIMITS.userEventRetransmitFactor;
-    messages.push(...ctx.eventQueue.take(room, eventLimit, recipient));
+    messages.push(...ctx.eventQueue.take(room, userEventTransmitLimit(ctx.options.retransmitMult, ctx.table.activeCount), recipient));
     return messages;
   }
 

@@ -58,12 +58,14 @@ export const PROTOCOL_LIMITS = {
   /** User events queued for gossip by this member; beyond it the most-sent is dropped first. */
   maxQueuedUserEvents: 1024,
   /**
-   * Each user event is sent this many times the membership updates' retransmit limit, from a
-   * queue of its own (as Serf gossips events). 1: every holder re-gossips it, so λ log n sends
-   * each already reach everyone with room to spare; 2 halved the events per second one agent
-   * could fan out (bench/results/2026-12-02/events-vs-serf/n50-first.json).
+   * A user event is sent by each holder often enough that it reaches every one of n members but
+   * with this probability, under userEventAssumedLoss (userEventTransmitLimit). Nothing repairs a
+   * missed event later, as probes and anti-entropy repair the member list: at memberlist's local
+   * λ = 2, λ log n sends missed some member in 7–35 % of events, 4 to 100 members
+   * (bench/results/2026-12-02/user-event-reach/).
    */
-  userEventRetransmitFactor: 1,
+  userEventMissTarget: 1e-4,
+  userEventAssumedLoss: 0.1,
   /** Round trips above this (Serf's 10 s) are not samples of a network distance but of a stall, and are not used for coordinates. */
   maxRttSampleMs: 10_000,
   /**

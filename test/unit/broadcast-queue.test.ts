@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BroadcastQueue, retransmitLimit } from '../../src/protocol/broadcast-queue.js';
+import { BroadcastQueue, retransmitLimit, userEventTransmitLimit } from '../../src/protocol/broadcast-queue.js';
 import type { UpdateMessage } from '../../src/protocol/messages.js';
 import { incarnation, nodeName } from '../../src/protocol/types.js';
 
@@ -21,6 +21,15 @@ describe('transmit-limited broadcast queue', () => {
     expect(retransmitLimit(4, 100)).toBe(12);
     expect(retransmitLimit(4, 1000)).toBe(16);
     expect(retransmitLimit(2, 5)).toBe(2);
+  });
+
+  it('a user event is sent enough times to reach all n members but 1 in 10⁴ at 10 % loss, or λ log n if more', () => {
+    // (ln n + ln 10⁴) / 0.9, rounded up.
+    expect([4, 50, 1000, 10_000].map((n) => userEventTransmitLimit(2, n))).toEqual([12, 15, 18, 21]);
+    expect(userEventTransmitLimit(4, 50)).toBe(15);
+    expect(userEventTransmitLimit(8, 1000)).toBe(retransmitLimit(8, 1000));
+    // A member alone still has a limit (it gossips to the recently failed).
+    expect(userEventTransmitLimit(4, 1)).toBe(12);
   });
 
   it('sends each update exactly `limit` times, then drops it', () => {
