@@ -9,6 +9,8 @@ interface Item<M> {
   readonly skippedFor: NodeName | undefined;
   readonly bytes: number;
   readonly priority: boolean;
+  /** Whether a copy a peer sends us counts as one of our transmissions (heardAgain). */
+  readonly countsEchoes: boolean;
   transmits: number;
   tier: Tier<M>;
   prev: Item<M> | undefined;
@@ -99,12 +101,12 @@ export class BroadcastQueue<M = UpdateMessage> {
     return this.byName.has(name);
   }
 
-  enqueue(message: M, bytes: number, priority = false): void {
+  enqueue(message: M, bytes: number, priority = false, countsEchoes = false): void {
     const key = this.keying.keyOf(message);
     this.remove(key);
     const tier = priority ? this.priorityTier : this.tier(0);
     const skippedFor = this.keying.skippedFor(message);
-    const item: Item<M> = { key, message, skippedFor, bytes, priority, transmits: 0, tier, prev: undefined, next: undefined };
+    const item: Item<M> = { key, message, skippedFor, bytes, priority, countsEchoes: countsEchoes && !priority, transmits: 0, tier, prev: undefined, next: undefined };
     tier.append(item);
     this.byName.set(key, item);
     if (this.byName.size > this.maxSize) this.dropMostSent();
@@ -169,6 +171,23 @@ export class BroadcastQueue<M = UpdateMessage> {
       }
     }
     return messages;
+  }
+
+  /**
+   * A peer sent us the message we hold queued under `key` (`same` tells whether it is that
+   * one): if it was queued to count echoes, that is one transmission of ours, and it moves
+   * behind those sent less, so news the peer lacks goes before news it gossips to us.
+   */
+  heardAgain(key: string, same: (message: M) => boolean, limit: number): void {
+    const item = this.byName.get(key);
+    if (item === undefined || !item.countsEchoes || !same(item.message)) return;
+    item.transmits++;
+    if (item.transmits >= limit) {
+      this.remove(item.key);
+      return;
+    }
+    item.tier.unlink(item);
+    this.tier(item.transmits).append(item);
   }
 
   private tier(transmits: number): Tier<M> {

@@ -2,7 +2,7 @@ import { retransmitLimit, userEventTransmitLimit } from './broadcast-queue.js';
 import type { NodeContext } from './context.js';
 import { PROTOCOL_LIMITS } from './limits.js';
 import { isActive, type Member } from './member.js';
-import type { Message, UpdateMessage, UserEvent } from './messages.js';
+import type { Alive, Message, UpdateMessage, UserEvent } from './messages.js';
 import { randomInt } from './random.js';
 import type { Address, NodeName } from './types.js';
 
@@ -17,10 +17,28 @@ export class Dissemination {
     private readonly freshen: (update: UpdateMessage) => UpdateMessage = (update) => update,
   ) {}
 
-  enqueue(message: UpdateMessage, priority = false): void {
+  /** `countsEchoes`: the news of a member new to us, whose copies from peers count as our sends (heardAgain). */
+  enqueue(message: UpdateMessage, priority = false, countsEchoes = false): void {
     const ctx = this.ctx;
-    ctx.queue.enqueue(message, ctx.deps.messageSize(largestForm(message)), priority);
+    ctx.queue.enqueue(message, ctx.deps.messageSize(largestForm(message)), priority, countsEchoes);
     this.wakeGossip();
+  }
+
+  /**
+   * A peer sent us an `alive` we hold. While our queue is long (a join storm), an `alive` we
+   * queued because it told us of a member new to us counts that copy as one of our own
+   * transmissions: rumour mongering with feedback (Demers et al., 1987). After a storm every
+   * member otherwise kept sending each join its full λ log n times, long after all had it: at
+   * 1,000 joining, 2,742 B/member/s over two minutes against 640 with the feedback, and at
+   * 3,000 fresh joins waited behind that echo (converged in 18.3 s, now 15.5). Refutations and
+   * revivals are never cut short, nor anything in a short queue: counting every `alive` slowed
+   * 50 members joining under 10 % loss, and once left 1,000 at 10 % loss unconverged for a
+   * minute (bench/results/2026-12-02/dup-counting/).
+   */
+  heardAgain(alive: Alive): void {
+    const queue = this.ctx.queue;
+    if (queue.size <= PROTOCOL_LIMITS.updateBacklog) return;
+    queue.heardAgain(alive.name, (queued) => queued.type === 'alive' && queued.incarnation === alive.incarnation, this.retransmitLimit());
   }
 
   /** Queues a user event on its own queue (bounded: the most-sent goes first when full). */

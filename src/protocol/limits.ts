@@ -55,6 +55,12 @@ export const PROTOCOL_LIMITS = {
    * are never dropped.
    */
   maxQueuedUpdates: 1024,
+  /**
+   * Queued membership updates above which a peer's copy of a join we queued counts as one of
+   * our transmissions of it (Dissemination.heardAgain). Below it (clusters of up to about a
+   * hundred members, a few joins at a time) every update goes out its full λ log n times.
+   */
+  updateBacklog: 128,
   /** User events queued for gossip by this member; beyond it the most-sent is dropped first. */
   maxQueuedUserEvents: 1024,
   /**

@@ -74,6 +74,31 @@ describe('transmit-limited broadcast queue', () => {
     expect([queue.size, queue.dropped]).toEqual([3, 3]);
   });
 
+  it('counts a copy a peer sent us as one of our transmissions, for updates queued to count echoes, and sends it after those sent less', () => {
+    const queue = new BroadcastQueue(UNBOUNDED);
+    const same = (held: UpdateMessage, heard: UpdateMessage): boolean => held.type === heard.type && held.incarnation === heard.incarnation;
+    queue.enqueue(alive('a'), 20, false, true);
+    queue.enqueue(alive('b'), 20, false, true);
+    queue.heardAgain('a', (held) => same(held, alive('a')), 3);
+    // Room for one: b (sent 0 times) goes before a (heard once).
+    expect(queue.take(25, 3).map((m) => m.name)).toEqual(['b']);
+    queue.heardAgain('a', (held) => same(held, alive('a')), 3);
+    // Heard twice, so behind b (sent once); with this last send a has had its three transmissions.
+    expect(queue.take(1000, 3).map((m) => m.name)).toEqual(['b', 'a']);
+    expect(queue.has('a')).toBe(false);
+    // Not an echo: another incarnation than the one queued. Never counted: an update queued
+    // without countsEchoes (a refutation relayed), or a priority one (our own).
+    queue.enqueue(alive('c', 2), 20, false, true);
+    queue.enqueue(alive('d', 5), 20);
+    queue.enqueue({ type: 'left', name: nodeName('me'), incarnation: incarnation(3) }, 20, true, true);
+    for (let i = 0; i < 5; i++) {
+      queue.heardAgain('c', (held) => same(held, alive('c', 1)), 3);
+      queue.heardAgain('d', () => true, 3);
+      queue.heardAgain('me', () => true, 3);
+    }
+    expect(queue.take(1000, 3).map((m) => m.name)).toEqual(['me', 'c', 'd', 'b']);
+  });
+
   it('a newer update about a member supersedes the queued one', () => {
     const queue = new BroadcastQueue(UNBOUNDED);
     queue.enqueue(alive('a', 1), 20);

@@ -60,4 +60,34 @@ describe('the membership update queue', () => {
     const out = core.tick(60_000).datagrams.flatMap((d) => d.messages);
     expect(out.some((m) => m.type === 'alive' && m.name === 'me' && m.incarnation > 100)).toBe(true);
   });
+
+  it(`counts a join heard again as one of our transmissions only while more than ${PROTOCOL_LIMITS.updateBacklog} updates wait`, () => {
+    // A join storm: peers keep sending us the joins we queued, long after everyone has them.
+    const busy = node();
+    learn(busy, 0, 2 * PROTOCOL_LIMITS.updateBacklog);
+    const queued = busy.queueDepth;
+    expect(queued).toBe(2 * PROTOCOL_LIMITS.updateBacklog + 1);
+    learn(busy, 0, 2 * PROTOCOL_LIMITS.updateBacklog);
+    expect(busy.queueDepth, 'nothing sent yet: one echo each does not retire them').toBe(queued);
+    // λ log n = 12 echoes (n = 257) retire them until the queue is back at the backlog.
+    for (let i = 0; i < 12; i++) learn(busy, 0, 2 * PROTOCOL_LIMITS.updateBacklog);
+    expect(busy.queueDepth).toBe(PROTOCOL_LIMITS.updateBacklog);
+    // A short queue sends every update its full λ log n times, echoes or not.
+    const quiet = node();
+    learn(quiet, 0, 50);
+    for (let i = 0; i < 20; i++) learn(quiet, 0, 50);
+    expect(quiet.queueDepth).toBe(51);
+  });
+
+  it('never counts echoes of a refutation it relays, however long its queue', () => {
+    const core = node();
+    learn(core, 0, 2 * PROTOCOL_LIMITS.updateBacklog);
+    // m0 refutes a suspicion: a newer incarnation of a member we hold.
+    const refutation: Alive = { ...alive(0), incarnation: incarnation(2) };
+    core.receive([refutation], FROM, 2);
+    for (let i = 0; i < 30; i++) core.receive([refutation], FROM, 3);
+    // Only sending retires it: the first gossip rounds carry it (least sent first).
+    const out = core.tick(60_000).datagrams.flatMap((d) => d.messages);
+    expect(out.some((m) => m.type === 'alive' && m.name === 'm0' && m.incarnation === 2)).toBe(true);
+  });
 });
