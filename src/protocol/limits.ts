@@ -67,7 +67,7 @@ export const PROTOCOL_LIMITS = {
    * A user event is sent by each holder often enough that it reaches every one of n members but
    * with this probability, under userEventAssumedLoss (userEventTransmitLimit). Nothing repairs a
    * missed event later, as probes and anti-entropy repair the member list: at memberlist's local
-   * λ = 2, λ log n sends missed some member in 7–35 % of events, 4 to 100 members
+   * λ = 2, λ log n sends missed some member in 5–35 % of events, 4 to 100 members
    * (bench/results/2026-12-02/user-event-reach/).
    */
   userEventMissTarget: 1e-4,
