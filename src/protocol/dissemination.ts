@@ -17,10 +17,10 @@ export class Dissemination {
     private readonly freshen: (update: UpdateMessage) => UpdateMessage = (update) => update,
   ) {}
 
-  /** `countsEchoes`: the news of a member new to us, whose copies from peers count as our sends (heardAgain). */
-  enqueue(message: UpdateMessage, priority = false, countsEchoes = false): void {
+  /** `echoSlot`: the news of a member new to us, at this table slot, whose copies from peers count as our sends (heardAgain). */
+  enqueue(message: UpdateMessage, priority = false, echoSlot = -1): void {
     const ctx = this.ctx;
-    ctx.queue.enqueue(message, ctx.deps.messageSize(largestForm(message)), priority, countsEchoes);
+    ctx.queue.enqueue(message, ctx.deps.messageSize(largestForm(message)), priority, echoSlot);
     this.wakeGossip();
   }
 
@@ -35,10 +35,10 @@ export class Dissemination {
    * 50 members joining under 10 % loss, and once left 1,000 at 10 % loss unconverged for a
    * minute (bench/results/2026-12-02/dup-counting/).
    */
-  heardAgain(alive: Alive): void {
+  heardAgain(alive: Alive, slot: number): void {
     const queue = this.ctx.queue;
     if (queue.size <= PROTOCOL_LIMITS.updateBacklog) return;
-    queue.heardAgain(alive.name, (queued) => queued.type === 'alive' && queued.incarnation === alive.incarnation, this.retransmitLimit());
+    queue.heardAgain(slot, alive.name, (queued) => queued.type === 'alive' && queued.incarnation === alive.incarnation, this.retransmitLimit());
   }
 
   /** Queues a user event on its own queue (bounded: the most-sent goes first when full). */

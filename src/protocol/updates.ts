@@ -73,7 +73,7 @@ export class Updates {
     // Most alives in a busy cluster are news we already have: decide that from the columns,
     // before reading the row out.
     if (!overrides({ status: 'alive', incarnation: alive.incarnation }, { status: table.statusAt(slot), incarnation: table.incarnationAt(slot) })) {
-      if (table.statusAt(slot) === 'alive' && table.incarnationAt(slot) === alive.incarnation) this.dissemination.heardAgain(alive);
+      if (table.statusAt(slot) === 'alive' && table.incarnationAt(slot) === alive.incarnation) this.dissemination.heardAgain(alive, slot);
       return;
     }
     const member = table.memberAt(slot);
@@ -114,7 +114,7 @@ export class Updates {
     ctx.schedule.insert(added.name);
     this.hooks.tableGrew();
     ctx.emitChanged(added, null);
-    this.dissemination.enqueue(this.heldForm(alive, slot), false, true);
+    this.dissemination.enqueue(this.heldForm(alive, slot), false, slot);
   }
 
   /**
