@@ -53,12 +53,15 @@ export interface QueueKeying<M> {
   readonly keyOf: (message: M) => string;
   /** The recipient a message is not worth a transmission to, if any. */
   readonly skippedFor: (message: M) => NodeName | undefined;
+  /** Whether `heard`, from a peer, is the very news `held` (heardAgain); never, if absent. */
+  readonly sameNews?: (held: M, heard: M) => boolean;
 }
 
 /** Membership updates: one per member name; an `alive` about the recipient itself is skipped. */
 const UPDATE_KEYING: QueueKeying<UpdateMessage> = {
   keyOf: (message) => message.name,
   skippedFor: (message) => (message.type === 'alive' ? message.name : undefined),
+  sameNews: (held, heard) => held.type === heard.type && held.incarnation === heard.incarnation,
 };
 
 /** Messages never smaller than this; a packet with less room left is full. */
@@ -183,14 +186,14 @@ export class BroadcastQueue<M = UpdateMessage> {
   }
 
   /**
-   * A peer sent us the message we hold queued under `key` and `slot` (`same` tells whether it
-   * is that one): if it was queued to count echoes, that is one transmission of ours, and it
-   * moves behind those sent less, so news the peer lacks goes before news it gossips to us.
+   * A peer sent us `heard`: if we hold that very news queued under `slot` to count echoes, that
+   * is one transmission of ours, and it moves behind those sent less, so news the peer lacks
+   * goes before news it gossips to us.
    */
-  heardAgain(slot: number, key: string, same: (message: M) => boolean, limit: number): void {
+  heardAgain(slot: number, heard: M, limit: number): void {
     const item = this.byEchoSlot[slot];
     // The key too: a slot freed (a member forgotten) may hold someone else now.
-    if (item === undefined || item.key !== key || !same(item.message)) return;
+    if (item === undefined || item.key !== this.keying.keyOf(heard) || this.keying.sameNews?.(item.message, heard) !== true) return;
     item.transmits++;
     if (item.transmits >= limit) {
       this.remove(item.key);

@@ -38,7 +38,7 @@ export class Dissemination {
   heardAgain(alive: Alive, slot: number): void {
     const queue = this.ctx.queue;
     if (queue.size <= PROTOCOL_LIMITS.updateBacklog) return;
-    queue.heardAgain(slot, alive.name, (queued) => queued.type === 'alive' && queued.incarnation === alive.incarnation, this.retransmitLimit());
+    queue.heardAgain(slot, alive, this.retransmitLimit());
   }
 
   /** Queues a user event on its own queue (bounded: the most-sent goes first when full). */

@@ -72,8 +72,10 @@ export class Updates {
     }
     // Most alives in a busy cluster are news we already have: decide that from the columns,
     // before reading the row out.
-    if (!overrides({ status: 'alive', incarnation: alive.incarnation }, { status: table.statusAt(slot), incarnation: table.incarnationAt(slot) })) {
-      if (table.statusAt(slot) === 'alive' && table.incarnationAt(slot) === alive.incarnation) this.dissemination.heardAgain(alive, slot);
+    const status = table.statusAt(slot);
+    const incarnation = table.incarnationAt(slot);
+    if (!overrides({ status: 'alive', incarnation: alive.incarnation }, { status, incarnation })) {
+      if (status === 'alive' && incarnation === alive.incarnation) this.dissemination.heardAgain(alive, slot);
       return;
     }
     const member = table.memberAt(slot);

@@ -76,13 +76,12 @@ describe('transmit-limited broadcast queue', () => {
 
   it('counts a copy a peer sent us as one of our transmissions, for updates queued to count echoes, and sends it after those sent less', () => {
     const queue = new BroadcastQueue(UNBOUNDED);
-    const same = (held: UpdateMessage, heard: UpdateMessage): boolean => held.type === heard.type && held.incarnation === heard.incarnation;
     queue.enqueue(alive('a'), 20, false, 0);
     queue.enqueue(alive('b'), 20, false, 1);
-    queue.heardAgain(0, 'a', (held) => same(held, alive('a')), 3);
+    queue.heardAgain(0, alive('a'), 3);
     // Room for one: b (sent 0 times) goes before a (heard once).
     expect(queue.take(25, 3).map((m) => m.name)).toEqual(['b']);
-    queue.heardAgain(0, 'a', (held) => same(held, alive('a')), 3);
+    queue.heardAgain(0, alive('a'), 3);
     // Heard twice, so behind b (sent once); with this last send a has had its three transmissions.
     expect(queue.take(1000, 3).map((m) => m.name)).toEqual(['b', 'a']);
     expect(queue.has('a')).toBe(false);
@@ -93,16 +92,16 @@ describe('transmit-limited broadcast queue', () => {
     queue.enqueue(alive('d', 5), 20);
     queue.enqueue({ type: 'left', name: nodeName('me'), incarnation: incarnation(3) }, 20, true, 3);
     for (let i = 0; i < 5; i++) {
-      queue.heardAgain(2, 'c', (held) => same(held, alive('c', 1)), 3);
-      queue.heardAgain(2, 'e', () => true, 3);
-      queue.heardAgain(3, 'me', () => true, 3);
+      queue.heardAgain(2, alive('c', 1), 3);
+      queue.heardAgain(2, alive('e', 2), 3);
+      queue.heardAgain(3, { type: 'left', name: nodeName('me'), incarnation: incarnation(3) }, 3);
     }
     expect(queue.take(1000, 3).map((m) => m.name)).toEqual(['me', 'c', 'd', 'b']);
     // A removed item is no longer found by its old slot (its member queued again under another).
     queue.enqueue(alive('f'), 20, false, 4);
     queue.remove('f');
     queue.enqueue(alive('f'), 20, false, 5);
-    queue.heardAgain(4, 'f', () => true, 1);
+    queue.heardAgain(4, alive('f'), 1);
     expect(queue.has('f')).toBe(true);
   });
 
