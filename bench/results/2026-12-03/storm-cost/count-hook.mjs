@@ -1,0 +1,1 @@
+process.on('exit', () => process.stderr.write(`\n${JSON.stringify(globalThis.__aliveCount)}\n`));
