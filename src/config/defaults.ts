@@ -29,7 +29,7 @@ export const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info'
 export { MAX_NAME_BYTES, MAX_PACKET_BYTES, MIN_PACKET_BYTES } from './limits.js';
 
 /**
- * The fast timing README suggests for experiments on one machine (and the tests use): the
+ * A fast timing for experiments on one machine, the one the tests use: the
  * local profile with 200 ms probes, 100 ms timeout, 50 ms gossip and suspicionMult 4. A crash
  * is detected in about a second; too eager for real networks.
  */
