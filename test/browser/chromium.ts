@@ -22,11 +22,6 @@ export function findChromium(): string | null {
   return null;
 }
 
-/** $CI is set (and not "false"): a missing browser must fail the browser tests, not skip them. */
-export function inCi(): boolean {
-  const ci = process.env['CI'] ?? '';
-  return ci !== '' && ci !== 'false';
-}
 
 export interface DevToolsEvent {
   readonly method: string;

@@ -2,7 +2,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpServer, type MembershipHttpServer } from '../../src/http/server.js';
-import { Chromium, findChromium, inCi, type Page } from './chromium.js';
+import { Chromium, findChromium, type Page } from './chromium.js';
+import { inCi } from '../ci.js';
 import { FakeAgent, fakeCoordinates, startCoordinatesProxy } from './fake-agent.js';
 
 // The parts of /ui that real agents on this branch cannot show yet, in headless chromium

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Chromium, findChromium, inCi, type Page } from '../browser/chromium.js';
+import { Chromium, findChromium, type Page } from '../browser/chromium.js';
+import { inCi } from '../ci.js';
 import { killAll, startAgentProcess, type AgentProcess } from './processes.js';
 
 // GET /ui in a real browser: three `gossipd agent` processes, the page of the first one in

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MemberView } from '../../src/agent/api.js';
 import { netnsUnavailableReason, removeLeftovers, TestNet, type TestAgent } from './testnet.js';
+import { inCi } from '../ci.js';
 
 // Four real hosts (network namespaces) on two switch segments, {h0,h1} and {h2,h3}, one
 // `gossipd agent` process each, with the issue's fast timing and a 1 s reconnect interval.
@@ -10,8 +11,7 @@ const skipReason = netnsUnavailableReason();
  * machine that cannot run it is a broken CI setup, and a skip there would hide the only test of
  * real partitions. On a developer's machine without root or iproute2 it skips, and says so.
  */
-const inCi = (process.env['CI'] ?? '') !== '' && process.env['CI'] !== 'false' && process.env['CI'] !== '0';
-const skipped = skipReason !== null && !inCi;
+const skipped = skipReason !== null && !inCi();
 if (skipped) console.warn(`test/netns skipped: ${skipReason}`);
 
 const FAST = ['--profile', 'local', '--probe-interval', '200ms', '--probe-timeout', '100ms', '--gossip-interval', '50ms', '--suspicion-mult', '4'];
